@@ -1,0 +1,72 @@
+// The annotations that mark C++ classes as Retort models; empty unless RETORT_SCANNER is defined.
+//
+// Under the scanner every macro becomes [[clang::annotate("retort:<key>")]], with its arguments
+// appended after a unit separator (\x1f): "retort:index_on\x1fix_name\x1fa, b". Adjacent string
+// literals concatenate, so arguments must be string literals. The format is documented in
+// docs/annotations.md; the scanner (tool/src/scanner.cpp) is its only reader.
+#ifndef RETORT_ANNOTATIONS_HPP
+#define RETORT_ANNOTATIONS_HPP
+
+#ifdef RETORT_SCANNER
+#define RETORT_DETAIL_ANNOTATE(text) [[clang::annotate(text)]]
+#define RETORT_DETAIL_KEY(key) RETORT_DETAIL_ANNOTATE("retort:" key)
+#define RETORT_DETAIL_KEY1(key, a) RETORT_DETAIL_ANNOTATE("retort:" key "\x1f" a)
+#define RETORT_DETAIL_KEY2(key, a, b) RETORT_DETAIL_ANNOTATE("retort:" key "\x1f" a "\x1f" b)
+#else
+#define RETORT_DETAIL_KEY(key)
+#define RETORT_DETAIL_KEY1(key, a)
+#define RETORT_DETAIL_KEY2(key, a, b)
+#endif
+
+// ---- Class position: between `struct`/`class` and the class name. ----
+
+/// Marks the class as a model stored in table `name` (required for every model).
+#define RETORT_TABLE(name) RETORT_DETAIL_KEY1("table", name)
+/// The table was called `old_name` in the last revision: a rename, not drop + create.
+/// In member position: the column was called `old_name`.
+#define RETORT_RENAMED_FROM(old_name) RETORT_DETAIL_KEY1("renamed_from", old_name)
+/// An index `name` over the comma-separated `columns`.
+#define RETORT_INDEX_ON(name, columns) RETORT_DETAIL_KEY2("index_on", name, columns)
+/// A unique index `name` over the comma-separated `columns`.
+#define RETORT_UNIQUE_ON(name, columns) RETORT_DETAIL_KEY2("unique_on", name, columns)
+/// A composite primary key over the comma-separated `columns`.
+#define RETORT_PRIMARY_KEY_ON(columns) RETORT_DETAIL_KEY1("primary_key_on", columns)
+/// A CHECK constraint: on the class it constrains the table, on a member that column.
+#define RETORT_CHECK(sql_expression) RETORT_DETAIL_KEY1("check", sql_expression)
+/// The table is created WITHOUT ROWID.
+#define RETORT_WITHOUT_ROWID RETORT_DETAIL_KEY("without_rowid")
+/// The table is a STRICT table.
+#define RETORT_STRICT RETORT_DETAIL_KEY("strict")
+
+// ---- Member position: before the data member's declaration. ----
+
+/// The column's name, when it differs from the member's.
+#define RETORT_COLUMN(name) RETORT_DETAIL_KEY1("column", name)
+/// The column is the primary key (on several members: a composite key, in declaration order).
+#define RETORT_PRIMARY_KEY RETORT_DETAIL_KEY("primary_key")
+/// The integer primary key never reuses the ids of deleted rows (SQLite AUTOINCREMENT).
+#define RETORT_AUTOINCREMENT RETORT_DETAIL_KEY("autoincrement")
+/// A unique index on the column: `uq_<table>_<column>` (with RETORT_INDEX: `ix_<table>_<column>`).
+#define RETORT_UNIQUE RETORT_DETAIL_KEY("unique")
+/// An index on the column: `ix_<table>_<column>`.
+#define RETORT_INDEX RETORT_DETAIL_KEY("index")
+/// The column's declared SQL type, instead of the one mapped from the C++ type.
+#define RETORT_TYPE(sql_type) RETORT_DETAIL_KEY1("type", sql_type)
+/// The column's default, an SQL expression as written: "0", "'guest'", "CURRENT_TIMESTAMP".
+#define RETORT_DEFAULT(sql_expression) RETORT_DETAIL_KEY1("default", sql_expression)
+/// The column accepts NULL although the member is not a std::optional.
+#define RETORT_NULLABLE RETORT_DETAIL_KEY("nullable")
+/// The column rejects NULL although the member is a std::optional.
+#define RETORT_NOT_NULL RETORT_DETAIL_KEY("not_null")
+/// A foreign key to `table`(`column`).
+#define RETORT_REFERENCES(table, column) RETORT_DETAIL_KEY2("references", table, column)
+/// The foreign key's ON DELETE action: "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT".
+#define RETORT_ON_DELETE(action) RETORT_DETAIL_KEY1("on_delete", action)
+/// The foreign key's ON UPDATE action.
+#define RETORT_ON_UPDATE(action) RETORT_DETAIL_KEY1("on_update", action)
+/// The column's collation: "NOCASE", "RTRIM", "BINARY".
+#define RETORT_COLLATE(name) RETORT_DETAIL_KEY1("collate", name)
+/// The member is not a column.
+#define RETORT_TRANSIENT RETORT_DETAIL_KEY("transient")
+
+#endif  // RETORT_ANNOTATIONS_HPP

@@ -1,0 +1,50 @@
+// A revision as read from its `NNNN_<slug>.sql` file; the format is documented in docs/revision-format.md.
+#ifndef RETORT_REVISION_HPP
+#define RETORT_REVISION_HPP
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace retort {
+
+/// One revision: the SQL that moves a database one step up and back, and its bookkeeping.
+struct Revision {
+  std::string id;       ///< "0001", from the file name's leading digits
+  std::string parent;   ///< the previous revision's id, "" for the first one
+  std::string message;  ///< the message it was sealed with ("" for a draft)
+  std::string file_name;
+  bool draft = false;             ///< `NNNN_draft.sql`, rewritten by every build until sealed
+  bool foreign_keys_off = false;  ///< the runtime switches PRAGMA foreign_keys OFF around it
+  std::vector<std::string> destructive;  ///< one line per step that may lose data
+  std::string up_sql;
+  std::string down_sql;
+  std::string schema_json;  ///< the schema after this revision (the tool's snapshot), may be ""
+  std::string checksum;     ///< of the Up and Down sections, see revision_checksum()
+};
+
+/// The file text and name of one revision, as the build embeds it into an application.
+struct RevisionSource {
+  const char* file_name;
+  const char* text;
+};
+
+/// Parses a revision file. `file_name` gives the id (its leading digits) and names the file in
+/// errors. Throws retort::Error "<file>:<line>: ..." on a malformed file.
+Revision parse_revision(std::string_view text, std::string_view file_name);
+
+/// Parses and orders revisions by id; checks that ids are unique, that parents link each one to
+/// the one before it, and that at most the last one is a draft. Throws retort::Error otherwise.
+std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources);
+
+/// The checksum of a revision's Up and Down sections (line endings and trailing blanks ignored):
+/// 16 hex digits of FNV-1a/64. Message, headers and schema snapshot do not count, so sealing an
+/// applied draft under a message does not make it "changed".
+std::string revision_checksum(std::string_view up_sql, std::string_view down_sql);
+
+/// Renders a revision back to its file text; parse_revision(render_revision(r)) == r.
+std::string render_revision(const Revision& revision);
+
+}  // namespace retort
+
+#endif  // RETORT_REVISION_HPP

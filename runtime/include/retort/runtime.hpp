@@ -1,0 +1,93 @@
+// Applies an application's revisions to its SQLite database: upgrade, downgrade, current.
+#ifndef RETORT_RUNTIME_HPP
+#define RETORT_RUNTIME_HPP
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "retort/revision.hpp"
+
+struct sqlite3;
+
+namespace retort {
+
+/// Every error the runtime reports: a bad target, an unknown or tampered revision, SQLite errors.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A revision failed and was rolled back; the database is at the last good revision.
+class MigrationError : public Error {
+ public:
+  MigrationError(std::string revision, std::string statement, std::string sqlite_message,
+                 std::vector<std::string> applied);
+  const std::string& revision() const { return revision_; }
+  const std::string& statement() const { return statement_; }
+  const std::string& sqlite_message() const { return sqlite_message_; }
+  /// The revisions applied (or reverted) by this call before the failure.
+  const std::vector<std::string>& applied() const { return applied_; }
+
+ private:
+  std::string revision_;
+  std::string statement_;
+  std::string sqlite_message_;
+  std::vector<std::string> applied_;
+};
+
+/// The revisions that add_migrations() compiled into this program. Defined by the source file
+/// add_migrations() generates; a program that did not call it gets a link error here.
+const std::vector<Revision>& embedded_revisions();
+
+/// Upgrades `db` to `target`: "head" (the newest), a revision id, or "+N" (N steps up).
+/// Each revision runs in one BEGIN IMMEDIATE transaction with its row in `retort_migrations`.
+/// Up to date costs one read and no write. Returns the ids applied, in order; an applied draft
+/// that changed is reverted first (its id is then applied again).
+/// Throws Error on an unknown target, a database ahead of `revisions`, or a sealed revision
+/// changed after it was applied (nothing is changed then); MigrationError when a revision fails.
+std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
+                                 std::string_view target = "head");
+
+/// Downgrades `db` to `target`: "-N" (N steps back), a revision id (it stays applied), or "base".
+/// Uses the down script stored when each revision was applied. Returns the ids reverted.
+std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& revisions,
+                                   std::string_view target = "-1");
+
+/// The id of the newest applied revision; std::nullopt for a database at base.
+std::optional<std::string> current(sqlite3* db);
+
+/// Opens (creating it when missing) the database at `path` and upgrades it. Throws Error.
+std::vector<std::string> upgrade(const std::filesystem::path& path,
+                                 const std::vector<Revision>& revisions,
+                                 std::string_view target = "head");
+/// Opens the database at `path` and downgrades it. Throws Error.
+std::vector<std::string> downgrade(const std::filesystem::path& path,
+                                   const std::vector<Revision>& revisions,
+                                   std::string_view target = "-1");
+/// Opens the existing database at `path` read-only and reads its revision. Throws Error.
+std::optional<std::string> current(const std::filesystem::path& path);
+
+/// upgrade() with the revisions embedded by add_migrations().
+inline std::vector<std::string> upgrade(sqlite3* db, std::string_view target = "head") {
+  return upgrade(db, embedded_revisions(), target);
+}
+inline std::vector<std::string> upgrade(const std::filesystem::path& path,
+                                        std::string_view target = "head") {
+  return upgrade(path, embedded_revisions(), target);
+}
+/// downgrade() with the revisions embedded by add_migrations().
+inline std::vector<std::string> downgrade(sqlite3* db, std::string_view target = "-1") {
+  return downgrade(db, embedded_revisions(), target);
+}
+inline std::vector<std::string> downgrade(const std::filesystem::path& path,
+                                          std::string_view target = "-1") {
+  return downgrade(path, embedded_revisions(), target);
+}
+
+}  // namespace retort
+
+#endif  // RETORT_RUNTIME_HPP

@@ -1,0 +1,210 @@
+// Reads and writes revision files: `-- +retort` headers, then Up, Down and Schema sections.
+#include "retort/revision.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+
+#include "retort/runtime.hpp"
+
+namespace retort {
+namespace {
+
+constexpr std::string_view kDirective = "-- +retort ";
+
+enum class Section { kHeader, kUp, kDown, kSchema };
+
+std::string_view trim(std::string_view s) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Lines without trailing blanks or '\r', and without leading or trailing empty lines.
+std::string normalize_sql(std::string_view text) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
+      line.remove_suffix(1);
+    }
+    out.append(line).push_back('\n');
+    pos = end + 1;
+  }
+  return std::string(trim(out));
+}
+
+[[noreturn]] void fail(std::string_view file, int line, const std::string& message) {
+  throw Error(std::string(file) + ":" + std::to_string(line) + ": " + message);
+}
+
+std::string leading_digits(std::string_view file_name) {
+  std::size_t n = 0;
+  while (n < file_name.size() && file_name[n] >= '0' && file_name[n] <= '9') ++n;
+  return std::string(file_name.substr(0, n));
+}
+
+void apply_header(Revision& r, std::string_view body, std::string_view file, int line) {
+  const std::size_t colon = body.find(':');
+  const std::string_view key = trim(body.substr(0, colon));
+  const std::string_view value =
+      colon == std::string_view::npos ? std::string_view{} : trim(body.substr(colon + 1));
+  if (key == "revision") {
+    if (value != r.id) {
+      fail(file, line, "revision id '" + std::string(value) + "' does not match the file name");
+    }
+  } else if (key == "parent") {
+    r.parent = value == "base" ? "" : std::string(value);
+  } else if (key == "message") {
+    r.message = value;
+  } else if (key == "draft") {
+    r.draft = true;
+  } else if (key == "foreign-keys") {
+    if (value != "off" && value != "on") fail(file, line, "foreign-keys must be 'off' or 'on'");
+    r.foreign_keys_off = value == "off";
+  } else if (key == "destructive") {
+    r.destructive.emplace_back(value);
+  } else {
+    fail(file, line, "unknown header '" + std::string(key) + "'");
+  }
+}
+
+}  // namespace
+
+std::string revision_checksum(std::string_view up_sql, std::string_view down_sql) {
+  std::uint64_t hash = 14695981039346656037ull;
+  const auto feed = [&hash](std::string_view s) {
+    for (unsigned char c : s) {
+      hash ^= c;
+      hash *= 1099511628211ull;
+    }
+  };
+  feed(normalize_sql(up_sql));
+  feed("\n-- +retort Down\n");
+  feed(normalize_sql(down_sql));
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+  return buf;
+}
+
+Revision parse_revision(std::string_view text, std::string_view file_name) {
+  Revision r;
+  r.file_name = file_name;
+  r.id = leading_digits(file_name);
+  if (r.id.empty()) fail(file_name, 1, "a revision file name must start with its id (0001_...)");
+  Section section = Section::kHeader;
+  bool seen_down = false;
+  std::string up, down, schema;
+  int line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos = end + 1;
+    ++line_no;
+    if (line.substr(0, kDirective.size()) == kDirective) {
+      const std::string_view body = trim(line.substr(kDirective.size()));
+      if (body == "Up" && section == Section::kHeader) {
+        section = Section::kUp;
+      } else if (body == "Down" && section == Section::kUp) {
+        section = Section::kDown;
+        seen_down = true;
+      } else if (body == "Schema" && section == Section::kDown) {
+        section = Section::kSchema;
+      } else if (section == Section::kHeader) {
+        apply_header(r, body, file_name, line_no);
+      } else {
+        fail(file_name, line_no, "unexpected '" + std::string(line) + "'");
+      }
+      continue;
+    }
+    switch (section) {
+      case Section::kHeader:
+        break;  // free comments before the Up section
+      case Section::kUp:
+        up.append(line).push_back('\n');
+        break;
+      case Section::kDown:
+        down.append(line).push_back('\n');
+        break;
+      case Section::kSchema: {
+        const std::string_view json = trim(line);
+        if (json.empty()) break;
+        if (json.substr(0, 2) != "--") fail(file_name, line_no, "schema lines must be comments");
+        schema.append(trim(json.substr(2))).push_back('\n');
+        break;
+      }
+    }
+  }
+  if (!seen_down) fail(file_name, line_no, "missing '-- +retort Up' and '-- +retort Down' sections");
+  r.up_sql = normalize_sql(up);
+  r.down_sql = normalize_sql(down);
+  r.schema_json = std::string(trim(schema));
+  r.checksum = revision_checksum(r.up_sql, r.down_sql);
+  return r;
+}
+
+std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources) {
+  std::vector<Revision> revisions;
+  revisions.reserve(sources.size());
+  for (const RevisionSource& s : sources) revisions.push_back(parse_revision(s.text, s.file_name));
+  std::sort(revisions.begin(), revisions.end(),
+            [](const Revision& a, const Revision& b) { return a.id < b.id; });
+  for (std::size_t i = 0; i < revisions.size(); ++i) {
+    Revision& r = revisions[i];
+    const std::string expected_parent = i == 0 ? "" : revisions[i - 1].id;
+    if (i > 0 && r.id == expected_parent) {
+      throw Error("revision '" + r.id + "' exists twice: '" + revisions[i - 1].file_name +
+                  "' and '" + r.file_name + "'");
+    }
+    if (r.parent != expected_parent) {
+      throw Error(r.file_name + ": parent '" + (r.parent.empty() ? "base" : r.parent) +
+                  "' is not the revision before it ('" +
+                  (expected_parent.empty() ? "base" : expected_parent) + "')");
+    }
+    if (r.draft && i + 1 != revisions.size()) {
+      throw Error(r.file_name + ": a draft must be the newest revision; seal it or remove it");
+    }
+  }
+  return revisions;
+}
+
+std::string render_revision(const Revision& r) {
+  std::string out;
+  out += "-- Retort revision " + r.id + (r.draft ? " (draft)" : "") + "\n";
+  if (r.draft) {
+    out += "-- Written by the build from the models; `retort migrate -m MSG` seals it.\n";
+  }
+  out += std::string(kDirective) + "revision: " + r.id + "\n";
+  out += std::string(kDirective) + "parent: " + (r.parent.empty() ? "base" : r.parent) + "\n";
+  if (!r.message.empty()) out += std::string(kDirective) + "message: " + r.message + "\n";
+  if (r.draft) out += std::string(kDirective) + "draft\n";
+  if (r.foreign_keys_off) out += std::string(kDirective) + "foreign-keys: off\n";
+  for (const std::string& d : r.destructive) {
+    out += std::string(kDirective) + "destructive: " + d + "\n";
+  }
+  out += "\n" + std::string(kDirective) + "Up\n";
+  if (!r.up_sql.empty()) out += normalize_sql(r.up_sql) + "\n";
+  out += "\n" + std::string(kDirective) + "Down\n";
+  if (!r.down_sql.empty()) out += normalize_sql(r.down_sql) + "\n";
+  if (!r.schema_json.empty()) {
+    out += "\n" + std::string(kDirective) + "Schema\n";
+    std::size_t pos = 0;
+    const std::string& s = r.schema_json;
+    while (pos < s.size()) {
+      std::size_t end = s.find('\n', pos);
+      if (end == std::string::npos) end = s.size();
+      out += "-- " + s.substr(pos, end - pos) + "\n";
+      pos = end + 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace retort

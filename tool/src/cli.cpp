@@ -1,0 +1,311 @@
+// The verbs of `retort`, each a short function over the pipeline and the runtime.
+#include "cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "emit.hpp"
+#include "pipeline.hpp"
+#include "retort/runtime.hpp"
+
+namespace retort {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+  std::string dir = "migrations";
+  std::string db;
+  std::string message;
+  std::string target;
+  std::string format = "sql";
+  std::vector<std::string> models;
+  std::vector<std::string> clang_args;
+  std::string embed, depfile, stamp;
+  bool allow_destructive = false;
+  bool sql = false;
+  bool check = false;
+};
+
+class Failure : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string escape_make(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ' || c == '#') out += '\\';
+    if (c == '$') out += '$';
+    out += c;
+  }
+  return out;
+}
+
+ScanRequest scan_request(const Options& o) {
+  ScanRequest request{o.models, o.clang_args};
+#ifdef RETORT_ANNOTATIONS_DIR
+  request.clang_args.push_back("-I" RETORT_ANNOTATIONS_DIR);
+#endif
+  return request;
+}
+
+// Scans the models; prints diagnostics; fails on errors.
+Models scan_models(const Options& o, std::ostream& err) {
+  Models models = read_models(scan_request(o));
+  print_diagnostics(err, models.diagnostics);
+  if (has_errors(models.diagnostics)) throw Failure("the models have errors; nothing was written");
+  return models;
+}
+
+std::vector<Revision> revisions_of(const Options& o) { return load_repository(o.dir).revisions; }
+
+void print_destructive(const Revision& r, std::ostream& err) {
+  for (const std::string& d : r.destructive) {
+    err << "retort: warning: revision " << r.id << " is destructive: " << d << "\n";
+  }
+}
+
+// Brings the draft in line with the models; returns what happened.
+DraftWrite update_draft(const Options& o, const Schema& models, std::ostream& out,
+                        std::ostream& err) {
+  const Repository repo = load_repository(o.dir);
+  Draft draft = plan_draft(repo, models, false);
+  print_diagnostics(err, draft.changes.diagnostics);
+  if (has_errors(draft.changes.diagnostics)) throw Failure("cannot generate a revision");
+  const bool same = draft.revision && repo.draft() &&
+                    render_revision(*draft.revision) == repo.texts.back();
+  if (o.check) {
+    if (draft.revision) throw Failure("the models differ from the last sealed revision");
+    if (repo.draft()) throw Failure("a draft revision exists: " + repo.draft()->file_name);
+    return DraftWrite::kNone;
+  }
+  if (draft.revision && !same) {
+    const VerifyReport report =
+        verify_revision(repo.sealed(), *draft.revision, repo.sealed_schema(), models);
+    for (const std::string& n : report.notes) err << "retort: note: " << n << "\n";
+    for (const std::string& p : report.problems) err << "retort: error: " << p << "\n";
+    if (!report.ok()) throw Failure("the generated revision failed verification; nothing written");
+  }
+  const DraftWrite result = write_draft(repo, draft.revision);
+  if (result == DraftWrite::kWritten) {
+    out << "retort: wrote draft revision " << draft.revision->id << " ("
+        << draft.changes.changes.size() << " changes) to "
+        << (repo.versions_dir() / draft.revision->file_name).string() << "\n";
+    print_destructive(*draft.revision, err);
+  } else if (result == DraftWrite::kRemoved) {
+    out << "retort: the models match the last sealed revision; removed the stale draft\n";
+  }
+  return result;
+}
+
+// The build step behind add_migrations(): scan, update the draft, embed, depfile, stamp.
+void cmd_generate(const Options& o, std::ostream& out, std::ostream& err) {
+  if (!o.check && init_repository(o.dir)) {
+    out << "retort: created migration repository " << o.dir << "\n";
+  }
+  const Models models = scan_models(o, err);
+  update_draft(o, models.schema, out, err);
+  const Repository repo = load_repository(o.dir);
+  if (!o.embed.empty()) write_file_if_changed(o.embed, render_embed_source(repo));
+  if (!o.depfile.empty()) {
+    std::string deps = escape_make(fs::absolute(o.stamp).string()) + ":";
+    std::vector<std::string> files = models.dependencies;
+    files.push_back(fs::absolute(repo.versions_dir()).string());
+    for (const Revision& r : repo.revisions) {
+      files.push_back(fs::absolute(repo.versions_dir() / r.file_name).string());
+    }
+    for (const std::string& f : files) deps += " \\\n  " + escape_make(f);
+    write_file_if_changed(o.depfile, deps + "\n");
+  }
+  if (!o.stamp.empty()) write_file_if_changed(o.stamp, "");  // exists; its time marks the run
+  if (!o.stamp.empty()) fs::last_write_time(o.stamp, fs::file_time_type::clock::now());
+}
+
+void cmd_init(const Options& o, std::ostream& out) {
+  out << (init_repository(o.dir) ? "created " : "already exists: ") << o.dir << "/versions\n";
+}
+
+void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
+  if (!o.models.empty()) update_draft(o, scan_models(o, err).schema, out, err);
+  const Repository repo = load_repository(o.dir);
+  const Revision* draft = repo.draft();
+  if (!draft) {
+    out << "retort: nothing to seal: no draft revision (the models match the last sealed "
+           "revision)\n";
+    return;
+  }
+  if (!draft->destructive.empty() && !o.allow_destructive) {
+    print_destructive(*draft, err);
+    throw Failure("draft " + draft->id +
+                  " has destructive steps; seal it with --allow-destructive if that is intended");
+  }
+  const fs::path sealed = seal_draft(repo, o.message);
+  out << "retort: sealed revision " << draft->id << " as " << sealed.string() << "\n";
+}
+
+void print_applied(const std::vector<std::string>& ids, const char* verb, std::ostream& out) {
+  if (ids.empty()) out << "retort: nothing to " << verb << "\n";
+  for (const std::string& id : ids) out << "retort: " << verb << "d " << id << "\n";
+}
+
+void cmd_upgrade(const Options& o, std::ostream& out) {
+  const std::vector<Revision> revisions = revisions_of(o);
+  if (o.sql) {
+    std::optional<std::string> at = fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
+    bool printing = !at;
+    for (const Revision& r : revisions) {
+      if (printing) out << "-- revision " << r.id << "\n" << r.up_sql << "\n\n";
+      if (at && r.id == *at) printing = true;
+      if (!o.target.empty() && o.target != "head" && r.id.rfind(o.target, 0) == 0) break;
+    }
+    return;
+  }
+  print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target),
+                "upgrade", out);
+}
+
+void cmd_downgrade(const Options& o, std::ostream& out) {
+  if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
+  print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target),
+                "downgrade", out);
+}
+
+void cmd_current(const Options& o, std::ostream& out) {
+  if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
+  const std::optional<std::string> rev = current(fs::path(o.db));
+  out << rev.value_or("base") << "\n";
+}
+
+void cmd_history(const Options& o, std::ostream& out) {
+  const std::optional<std::string> at =
+      !o.db.empty() && fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
+  const std::vector<Revision> revisions = revisions_of(o);
+  for (auto it = revisions.rbegin(); it != revisions.rend(); ++it) {
+    out << it->id << "  " << (it->parent.empty() ? "base" : it->parent) << " -> " << it->id
+        << "  " << (it->draft ? "(draft)" : it->message)
+        << (at && *at == it->id ? "  (current)" : "") << "\n";
+  }
+}
+
+void cmd_show(const Options& o, std::ostream& out) {
+  const Repository repo = load_repository(o.dir);
+  for (std::size_t i = 0; i < repo.revisions.size(); ++i) {
+    if (repo.revisions[i].id == o.target) {
+      out << repo.texts[i];
+      return;
+    }
+  }
+  throw Failure("unknown revision '" + o.target + "'");
+}
+
+void cmd_schema(const Options& o, std::ostream& out) {
+  const Schema schema = load_repository(o.dir).head_schema();
+  if (o.format == "json") {
+    out << schema_to_json(schema);
+  } else if (o.format == "dot") {
+    out << "digraph schema {\n  node [shape=record];\n";
+    for (const Table& t : schema.tables) {
+      out << "  \"" << t.name << "\" [label=\"{" << t.name << "|";
+      for (const Column& c : t.columns) out << c.name << " : " << c.type << "\\l";
+      out << "}\"];\n";
+      for (const ForeignKey& fk : t.foreign_keys) {
+        out << "  \"" << t.name << "\" -> \"" << fk.ref_table << "\" [label=\"" << fk.columns[0]
+            << "\"];\n";
+      }
+    }
+    out << "}\n";
+  } else {
+    out << render_schema(*make_sqlite_dialect(), schema);
+  }
+}
+
+void cmd_check(const Options& o, std::ostream& out, std::ostream& err) {
+  Options checking = o;
+  checking.check = true;
+  if (!o.models.empty()) update_draft(checking, scan_models(o, err).schema, out, err);
+  const Repository repo = load_repository(o.dir);
+  if (repo.draft()) throw Failure("a draft revision exists: " + repo.draft()->file_name);
+  out << "retort: the migration repository is up to date\n";
+}
+
+void add_dir(CLI::App* cmd, Options& o) {
+  cmd->add_option("--dir", o.dir, "the migration repository (default ./migrations)");
+}
+
+}  // namespace
+
+ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Options o;
+  std::vector<std::string> own = args;
+  if (auto dash = std::find(own.begin(), own.end(), "--"); dash != own.end()) {
+    o.clang_args.assign(dash + 1, own.end());
+    own.erase(dash, own.end());
+  }
+  CLI::App app{"retort: schema migrations generated from annotated C++ models\n"
+               "exit codes: 0 done, 1 failed, 2 usage"};
+  app.require_subcommand(1);
+  CLI::App* init = app.add_subcommand("init", "create the migration repository");
+  CLI::App* migrate = app.add_subcommand("migrate", "seal the draft revision under a message");
+  migrate->add_option("-m,--message", o.message, "the revision's message")->required();
+  migrate->add_flag("--allow-destructive", o.allow_destructive, "seal destructive steps too");
+  CLI::App* up = app.add_subcommand("upgrade", "apply revisions up to TARGET (default head)");
+  CLI::App* down = app.add_subcommand("downgrade", "revert revisions down to TARGET (default -1)");
+  CLI::App* cur = app.add_subcommand("current", "print the database's revision");
+  CLI::App* history = app.add_subcommand("history", "list the revisions, newest first");
+  CLI::App* heads = app.add_subcommand("heads", "print the newest revision");
+  CLI::App* show = app.add_subcommand("show", "print a revision file");
+  CLI::App* check = app.add_subcommand("check", "fail when a draft exists or would be written");
+  CLI::App* schema = app.add_subcommand("schema", "print the head schema");
+  schema->add_option("--format", o.format, "sql, json or dot")
+      ->check(CLI::IsMember({"sql", "json", "dot"}));
+  CLI::App* generate = app.add_subcommand("generate", "the build step of add_migrations()");
+  generate->add_option("--embed", o.embed, "the C++ source to write");
+  generate->add_option("--depfile", o.depfile, "the depfile to write");
+  generate->add_option("--stamp", o.stamp, "the stamp file to touch");
+  generate->add_flag("--check", o.check, "fail instead of writing a draft");
+  for (CLI::App* cmd : {init, migrate, up, down, cur, history, heads, show, check, schema, generate}) {
+    add_dir(cmd, o);
+  }
+  for (CLI::App* cmd : {migrate, check, generate}) {
+    cmd->add_option("--models", o.models, "model headers to scan (clang arguments follow --)");
+  }
+  for (CLI::App* cmd : {up, down}) {
+    cmd->add_option("target", o.target, "head, base, a revision id, -N or +N");
+    cmd->add_flag("--sql", o.sql, "print the SQL instead of running it");
+  }
+  show->add_option("revision", o.target, "the revision id")->required();
+  for (CLI::App* cmd : {up, down, cur}) cmd->add_option("--db", o.db, "the SQLite file")->required();
+  history->add_option("--db", o.db, "mark the revision this SQLite file is at");
+  check->add_option("--db", o.db, "the SQLite file (not yet compared)");
+  try {
+    std::vector<std::string> reversed(own.rbegin(), own.rend());
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    return code == 0 ? ExitCode::kDone : ExitCode::kUsage;
+  }
+  try {
+    if (*init) cmd_init(o, out);
+    if (*migrate) cmd_migrate(o, out, err);
+    if (*up) cmd_upgrade(o, out);
+    if (*down) cmd_downgrade(o, out);
+    if (*cur) cmd_current(o, out);
+    if (*history) cmd_history(o, out);
+    if (*heads) {
+      const std::vector<Revision> revisions = revisions_of(o);
+      out << (revisions.empty() ? std::string("base") : revisions.back().id) << "\n";
+    }
+    if (*show) cmd_show(o, out);
+    if (*check) cmd_check(o, out, err);
+    if (*schema) cmd_schema(o, out);
+    if (*generate) cmd_generate(o, out, err);
+  } catch (const std::exception& e) {
+    err << "retort: error: " << e.what() << "\n";
+    return ExitCode::kFailed;
+  }
+  return ExitCode::kDone;
+}
+
+}  // namespace retort

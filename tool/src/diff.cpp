@@ -1,0 +1,327 @@
+// Compares two schemas table by table and column by column; chooses ALTER or rebuild.
+#include "diff.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace retort {
+namespace {
+
+// One table present on both sides (possibly renamed), and what happens to it.
+struct TablePair {
+  const Table* old_table;
+  const Table* new_table;
+  std::map<std::string, std::string> old_name_of;  // new column → old column, matched ones
+  std::vector<std::pair<std::string, std::string>> renamed_columns;  // (old, new)
+  std::vector<Column> added;
+  std::vector<Column> dropped;
+  bool rebuild = false;
+};
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A default SQLite can fill into existing rows by ADD COLUMN: no CURRENT_* and no expression.
+bool constant_default(const std::string& sql) {
+  const std::string u = upper(sql);
+  return u.rfind("CURRENT_", 0) != 0 && sql.find('(') == std::string::npos;
+}
+
+bool references_column(const Table& t, const std::string& column) {
+  return std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
+                     [&](const ForeignKey& fk) { return contains(fk.columns, column); });
+}
+
+bool can_add_in_place(const Table& t, const Column& c) {
+  if (contains(t.primary_key, c.name)) return false;
+  if (c.default_sql && !constant_default(*c.default_sql)) return false;
+  if (c.not_null && !c.default_sql) return false;
+  const bool null_default = !c.default_sql || upper(*c.default_sql) == "NULL";
+  return !(references_column(t, c.name) && !null_default);
+}
+
+bool can_drop_in_place(const Table& t, const Column& c) {
+  return !contains(t.primary_key, c.name) && !references_column(t, c.name) && t.checks.empty();
+}
+
+// `names` rewritten from old column names to new ones along the pair's column renames.
+std::vector<std::string> to_new_names(const TablePair& p, std::vector<std::string> names) {
+  for (std::string& n : names) {
+    for (const auto& [new_name, old_name] : p.old_name_of) {
+      if (old_name == n) {
+        n = new_name;
+        break;
+      }
+    }
+  }
+  return names;
+}
+
+bool same_column_shape(const Column& a, const Column& b) {
+  return a.type == b.type && a.not_null == b.not_null && a.default_sql == b.default_sql &&
+         a.collate == b.collate && a.check == b.check;
+}
+
+// Everything but columns and indexes equal, once old column names are mapped to new ones.
+// Constraint names derived from table or column names are not compared.
+bool same_table_shape(const TablePair& p) {
+  const Table& o = *p.old_table;
+  const Table& n = *p.new_table;
+  if (to_new_names(p, o.primary_key) != n.primary_key || o.autoincrement != n.autoincrement ||
+      o.without_rowid != n.without_rowid || o.strict != n.strict ||
+      o.foreign_keys.size() != n.foreign_keys.size() || o.checks.size() != n.checks.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < o.foreign_keys.size(); ++i) {
+    const ForeignKey& a = o.foreign_keys[i];
+    const ForeignKey& b = n.foreign_keys[i];
+    if (to_new_names(p, a.columns) != b.columns || a.ref_table != b.ref_table ||
+        a.ref_columns != b.ref_columns || a.on_delete != b.on_delete || a.on_update != b.on_update) {
+      return false;
+    }
+  }
+  for (std::size_t i = 0; i < o.checks.size(); ++i) {
+    if (o.checks[i].expression != n.checks[i].expression) return false;
+  }
+  return true;
+}
+
+class Differ {
+ public:
+  Differ(const Schema& from, const Schema& to) : from_(from), to_(to) {}
+
+  ChangeSet run() {
+    match_tables();
+    for (TablePair& p : pairs_) plan_pair(p);
+    emit();
+    return std::move(out_);
+  }
+
+ private:
+  void error(const SourceLoc& loc, std::string message) {
+    out_.diagnostics.push_back({Severity::kError, loc, std::move(message)});
+  }
+
+  void match_tables() {
+    std::set<std::string> matched;
+    for (const Table& t : to_.tables) {
+      const Table* old = from_.find_table(t.name);
+      const std::string& was = t.origin.renamed_from;
+      if (!old && !was.empty()) {
+        old = to_.find_table(was) ? nullptr : from_.find_table(was);
+        if (!old) {
+          error(t.origin.loc, "RETORT_RENAMED_FROM names table '" + was +
+                                  "', which the last revision does not have (or still has)");
+          continue;
+        }
+      }
+      if (old) {
+        matched.insert(old->name);
+        pairs_.push_back({old, &t, {}, {}, {}, {}, false});
+      } else {
+        created_.push_back(&t);
+      }
+    }
+    for (const Table& t : from_.tables) {
+      if (!matched.count(t.name)) dropped_.push_back(&t);
+    }
+  }
+
+  void match_columns(TablePair& p) {
+    const Table& o = *p.old_table;
+    const Table& n = *p.new_table;
+    std::set<std::string> used;
+    for (const Column& c : n.columns) {
+      const std::string& was = c.origin.renamed_from;
+      if (o.find_column(c.name)) {
+        p.old_name_of[c.name] = c.name;
+      } else if (!was.empty() && o.find_column(was) && !n.find_column(was)) {
+        p.old_name_of[c.name] = was;
+        p.renamed_columns.emplace_back(was, c.name);
+      } else if (!was.empty()) {
+        error(c.origin.loc, "RETORT_RENAMED_FROM names column '" + was + "', which table '" +
+                                o.name + "' does not have (or still has)");
+        continue;
+      } else {
+        p.added.push_back(c);
+        continue;
+      }
+      used.insert(p.old_name_of[c.name]);
+    }
+    for (const Column& c : o.columns) {
+      if (!used.count(c.name)) p.dropped.push_back(c);
+    }
+  }
+
+  void plan_pair(TablePair& p) {
+    match_columns(p);
+    const Table& o = *p.old_table;
+    const Table& n = *p.new_table;
+    p.rebuild = !same_table_shape(p);
+    for (const auto& [new_name, old_name] : p.old_name_of) {
+      const Column& before = *o.find_column(old_name);
+      const Column& after = *n.find_column(new_name);
+      if (!same_column_shape(before, after)) p.rebuild = true;
+      if (after.not_null && !before.not_null && !after.default_sql) {
+        error(after.origin.loc, "column '" + after.name + "' becomes NOT NULL without a default; "
+                                "add RETORT_DEFAULT(...) so that rows holding NULL get a value");
+      }
+      if (type_affinity(before.type) != type_affinity(after.type)) {
+        out_.destructive.push_back("change type of \"" + n.name + "\".\"" + after.name +
+                                   "\" from " + before.type + " to " + after.type);
+      }
+    }
+    for (const Column& c : p.added) {
+      if (c.not_null && !c.default_sql) {
+        error(c.origin.loc, "column '" + c.name + "' is added NOT NULL without a default, but "
+                            "table '" + n.name + "' may hold rows; add RETORT_DEFAULT(...) or "
+                            "make it std::optional");
+      }
+      if (!can_add_in_place(n, c)) p.rebuild = true;
+    }
+    for (const Column& c : p.dropped) {
+      out_.destructive.push_back("drop column \"" + n.name + "\".\"" + c.name + "\"");
+      if (!can_drop_in_place(o, c)) p.rebuild = true;
+    }
+  }
+
+  bool index_kept(const TablePair& p, const Index& old_index) const {
+    if (p.rebuild) return false;
+    return std::any_of(p.new_table->indexes.begin(), p.new_table->indexes.end(),
+                       [&](const Index& i) {
+                         return i.name == old_index.name && i.unique == old_index.unique &&
+                                i.columns == to_new_names(p, old_index.columns);
+                       });
+  }
+
+  bool index_new(const TablePair& p, const Index& new_index) const {
+    if (p.rebuild) return true;
+    return std::none_of(p.old_table->indexes.begin(), p.old_table->indexes.end(),
+                        [&](const Index& i) { return index_kept(p, i) && i.name == new_index.name; });
+  }
+
+  void emit() {
+    auto& changes = out_.changes;
+    for (const TablePair& p : pairs_) {
+      for (const Index& i : p.old_table->indexes) {
+        if (!index_kept(p, i)) changes.push_back(DropIndex{p.old_table->name, i});
+      }
+    }
+    for (auto it = dropped_.rbegin(); it != dropped_.rend(); ++it) {
+      changes.push_back(DropTable{**it});
+      out_.destructive.push_back("drop table \"" + (*it)->name + "\"");
+    }
+    for (const TablePair& p : pairs_) {
+      if (p.old_table->name != p.new_table->name) {
+        changes.push_back(RenameTable{p.old_table->name, p.new_table->name});
+      }
+    }
+    for (const Table* t : created_) changes.push_back(CreateTable{*t});
+    for (const TablePair& p : pairs_) emit_alter(p);
+    for (const TablePair& p : pairs_) {
+      for (const Index& i : p.new_table->indexes) {
+        if (index_new(p, i)) changes.push_back(CreateIndex{p.new_table->name, i});
+      }
+    }
+    decide_foreign_keys();
+  }
+
+  void emit_alter(const TablePair& p) {
+    auto& changes = out_.changes;
+    const std::string& name = p.new_table->name;
+    if (p.rebuild) {
+      Table before = *p.old_table;
+      before.name = name;
+      before.indexes.clear();  // dropped before the rebuild, created after it
+      Table after = *p.new_table;
+      after.indexes.clear();
+      std::vector<std::pair<std::string, std::string>> copy;
+      for (const Column& c : after.columns) {
+        if (auto it = p.old_name_of.find(c.name); it != p.old_name_of.end()) {
+          copy.emplace_back(c.name, it->second);
+        }
+      }
+      changes.push_back(RebuildTable{std::move(before), std::move(after), std::move(copy)});
+      return;
+    }
+    for (const auto& [was, now] : p.renamed_columns) changes.push_back(RenameColumn{name, was, now});
+    for (const Column& c : p.dropped) changes.push_back(DropColumn{name, c});
+    for (const Column& c : p.added) changes.push_back(AddColumn{name, c});
+  }
+
+  // PRAGMA foreign_keys must be OFF when a table is rebuilt, or when a table that another one
+  // references is created or dropped (ON DELETE actions would fire, or the drop would fail).
+  void decide_foreign_keys() {
+    const auto referenced = [this](const std::string& table) {
+      for (const Schema* s : {&from_, &to_}) {
+        for (const Table& t : s->tables) {
+          for (const ForeignKey& fk : t.foreign_keys) {
+            if (fk.ref_table == table && t.name != table) return true;
+          }
+        }
+      }
+      return false;
+    };
+    for (const Change& c : out_.changes) {
+      if (std::holds_alternative<RebuildTable>(c)) out_.foreign_keys_off = true;
+      if (auto* d = std::get_if<DropTable>(&c); d && referenced(d->table.name)) {
+        out_.foreign_keys_off = true;
+      }
+      if (auto* a = std::get_if<CreateTable>(&c); a && referenced(a->table.name)) {
+        out_.foreign_keys_off = true;
+      }
+    }
+  }
+
+  const Schema& from_;
+  const Schema& to_;
+  std::vector<TablePair> pairs_;
+  std::vector<const Table*> created_;
+  std::vector<const Table*> dropped_;
+  ChangeSet out_;
+};
+
+struct Inverter {
+  Change operator()(const CreateTable& c) const { return DropTable{c.table}; }
+  Change operator()(const DropTable& c) const { return CreateTable{c.table}; }
+  Change operator()(const RenameTable& c) const { return RenameTable{c.to, c.from}; }
+  Change operator()(const AddColumn& c) const { return DropColumn{c.table, c.column}; }
+  Change operator()(const DropColumn& c) const { return AddColumn{c.table, c.column}; }
+  Change operator()(const RenameColumn& c) const { return RenameColumn{c.table, c.to, c.from}; }
+  Change operator()(const RebuildTable& c) const {
+    std::vector<std::pair<std::string, std::string>> copy;
+    for (const auto& [to_column, from_column] : c.copy) copy.emplace_back(from_column, to_column);
+    // Keep the old table's column order for the copy list.
+    std::stable_sort(copy.begin(), copy.end(), [&c](const auto& a, const auto& b) {
+      const auto position = [&c](const std::string& name) {
+        const auto& cols = c.from.columns;
+        return std::find_if(cols.begin(), cols.end(), [&](const Column& x) { return x.name == name; }) -
+               cols.begin();
+      };
+      return position(a.first) < position(b.first);
+    });
+    return RebuildTable{c.to, c.from, std::move(copy)};
+  }
+  Change operator()(const CreateIndex& c) const { return DropIndex{c.table, c.index}; }
+  Change operator()(const DropIndex& c) const { return CreateIndex{c.table, c.index}; }
+};
+
+}  // namespace
+
+ChangeSet diff_schemas(const Schema& from, const Schema& to) { return Differ(from, to).run(); }
+
+std::vector<Change> invert(const std::vector<Change>& changes) {
+  std::vector<Change> out;
+  for (auto it = changes.rbegin(); it != changes.rend(); ++it) out.push_back(std::visit(Inverter{}, *it));
+  return out;
+}
+
+}  // namespace retort

@@ -1,0 +1,81 @@
+// Stage 3: two schemas → the ordered changes that turn one into the other, and their inverse.
+#ifndef RETORT_TOOL_DIFF_HPP
+#define RETORT_TOOL_DIFF_HPP
+
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "diagnostic.hpp"
+#include "schema.hpp"
+
+namespace retort {
+
+struct CreateTable {  ///< the table with its indexes
+  Table table;
+  friend bool operator==(const CreateTable&, const CreateTable&) = default;
+};
+struct DropTable {  ///< the whole table as it was, so that the inverse can recreate it
+  Table table;
+  friend bool operator==(const DropTable&, const DropTable&) = default;
+};
+struct RenameTable {
+  std::string from, to;
+  friend bool operator==(const RenameTable&, const RenameTable&) = default;
+};
+struct AddColumn {
+  std::string table;
+  Column column;
+  friend bool operator==(const AddColumn&, const AddColumn&) = default;
+};
+struct DropColumn {
+  std::string table;
+  Column column;
+  friend bool operator==(const DropColumn&, const DropColumn&) = default;
+};
+struct RenameColumn {
+  std::string table, from, to;
+  friend bool operator==(const RenameColumn&, const RenameColumn&) = default;
+};
+/// SQLite's generalized ALTER (lang_altertable.html §7): new table, copy, drop, rename.
+/// `from` is the table as the database holds it at that point (already under `to.name`).
+struct RebuildTable {
+  Table from;
+  Table to;
+  std::vector<std::pair<std::string, std::string>> copy;  ///< (column of `to`, column of `from`)
+  friend bool operator==(const RebuildTable&, const RebuildTable&) = default;
+};
+struct CreateIndex {
+  std::string table;
+  Index index;
+  friend bool operator==(const CreateIndex&, const CreateIndex&) = default;
+};
+struct DropIndex {  ///< the index as it was, so that the inverse can recreate it
+  std::string table;
+  Index index;
+  friend bool operator==(const DropIndex&, const DropIndex&) = default;
+};
+
+using Change = std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
+                            RenameColumn, RebuildTable, CreateIndex, DropIndex>;
+
+struct ChangeSet {
+  std::vector<Change> changes;          ///< in the order they must run
+  std::vector<std::string> destructive; ///< one line per step that may lose data
+  bool foreign_keys_off = false;        ///< a table that others reference is rebuilt or dropped
+  std::vector<Diagnostic> diagnostics;  ///< impossible or ambiguous changes, at the model
+};
+
+/// The changes from `from` (the last revision's snapshot) to `to` (the models). Renames follow
+/// RETORT_RENAMED_FROM; ALTER TABLE is used where SQLite allows it with rows present, else a
+/// rebuild. Order: drop indexes, drop tables (children first), rename tables, create tables
+/// (parents first), alter tables, create indexes.
+ChangeSet diff_schemas(const Schema& from, const Schema& to);
+
+/// The changes that undo `changes`: each inverted, in reverse order.
+std::vector<Change> invert(const std::vector<Change>& changes);
+
+}  // namespace retort
+
+#endif  // RETORT_TOOL_DIFF_HPP

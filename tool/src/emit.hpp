@@ -1,0 +1,35 @@
+// Stage 4: changes → SQL text, through a dialect so that other databases can be added.
+#ifndef RETORT_TOOL_EMIT_HPP
+#define RETORT_TOOL_EMIT_HPP
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diff.hpp"
+#include "schema.hpp"
+
+namespace retort {
+
+/// How one database spells each change. Every statement ends with ";\n".
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string quote(const std::string& identifier) const = 0;
+  virtual std::string create_table(const Table& table) const = 0;  ///< with its indexes
+  virtual std::string create_index(const std::string& table, const Index& index) const = 0;
+  virtual std::string render(const Change& change) const = 0;
+};
+
+/// SQLite 3.35+ (RENAME/DROP COLUMN); rebuilds follow lang_altertable.html §7.
+std::unique_ptr<Dialect> make_sqlite_dialect();
+
+/// The SQL of `changes`, one statement or commented block per change, in order.
+std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes);
+
+/// CREATE statements for a whole schema (tables parents first, then their indexes).
+std::string render_schema(const Dialect& dialect, const Schema& schema);
+
+}  // namespace retort
+
+#endif  // RETORT_TOOL_EMIT_HPP

@@ -1,0 +1,26 @@
+// Reads a live SQLite schema through PRAGMAs into comparable facts; lists differences.
+#ifndef RETORT_TOOL_INTROSPECT_HPP
+#define RETORT_TOOL_INTROSPECT_HPP
+
+#include <map>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace retort {
+
+/// Per table, sorted fact lines from table_list, table_xinfo, index_list/index_xinfo and
+/// foreign_key_list. Column order is not a fact: ALTER TABLE ADD COLUMN appends.
+/// SQLite's own tables and retort_migrations are left out.
+using LiveSchema = std::map<std::string, std::vector<std::string>>;
+
+/// Reads the schema of the main database of `db`. Throws std::runtime_error on SQLite errors.
+LiveSchema introspect(sqlite3* db);
+
+/// Readable differences, "table 'x': missing column ..." / "... unexpected ...".
+std::vector<std::string> compare_schemas(const LiveSchema& expected, const LiveSchema& actual);
+
+}  // namespace retort
+
+#endif  // RETORT_TOOL_INTROSPECT_HPP

@@ -1,0 +1,294 @@
+// The only file that talks to libclang: cursors become ModelClass/SourceLoc at once.
+#include "scanner.hpp"
+
+#include <clang-c/Index.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace retort {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kPrefix = "retort:";
+constexpr char kSeparator = '\x1f';
+constexpr const char* kUmbrellaName = "__retort_scan__.cpp";
+
+std::string take(CXString s) {
+  const char* c = clang_getCString(s);
+  std::string out = c ? c : "";
+  clang_disposeString(s);
+  return out;
+}
+
+std::string canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
+  return ec ? path : p.string();
+}
+
+SourceLoc location_of(CXSourceLocation loc) {
+  CXFile file = nullptr;
+  unsigned line = 0, column = 0;
+  clang_getExpansionLocation(loc, &file, &line, &column, nullptr);
+  return {file ? take(clang_getFileName(file)) : "", line, column};
+}
+
+SourceLoc location_of(CXCursor c) { return location_of(clang_getCursorLocation(c)); }
+
+CXChildVisitResult collect_annotation(CXCursor c, CXCursor, CXClientData data) {
+  if (clang_getCursorKind(c) != CXCursor_AnnotateAttr) return CXChildVisit_Continue;
+  const std::string text = take(clang_getCursorSpelling(c));
+  if (text.rfind(kPrefix, 0) != 0) return CXChildVisit_Continue;  // someone else's annotation
+  Annotation a;
+  std::size_t pos = kPrefix.size();
+  for (bool first = true;; first = false) {
+    const std::size_t end = text.find(kSeparator, pos);
+    std::string part = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    (first ? a.key : a.args.emplace_back()) = std::move(part);
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  a.loc = location_of(c);
+  static_cast<std::vector<Annotation>*>(data)->push_back(std::move(a));
+  return CXChildVisit_Continue;
+}
+
+// libclang's child order of attributes differs between versions: order by source position.
+std::vector<Annotation> annotations_of(CXCursor c) {
+  std::vector<Annotation> out;
+  clang_visitChildren(c, collect_annotation, &out);
+  std::stable_sort(out.begin(), out.end(), [](const Annotation& a, const Annotation& b) {
+    return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
+  });
+  return out;
+}
+
+// True when `decl` is declared in namespace std (possibly inside an inline namespace such as
+// libstdc++'s std::__cxx11).
+bool in_std(CXCursor decl) {
+  CXCursor ns = clang_getCursorSemanticParent(decl);
+  while (clang_getCursorKind(ns) == CXCursor_Namespace) {
+    const CXCursor parent = clang_getCursorSemanticParent(ns);
+    if (clang_getCursorKind(parent) == CXCursor_TranslationUnit) {
+      return take(clang_getCursorSpelling(ns)) == "std";
+    }
+    if (!clang_Cursor_isInlineNamespace(ns)) return false;
+    ns = parent;
+  }
+  return false;
+}
+
+bool is_byte_type(CXType t) {
+  t = clang_getCanonicalType(t);
+  if (t.kind == CXType_UChar || t.kind == CXType_Char_U) return true;
+  if (t.kind != CXType_Enum) return false;
+  const CXCursor decl = clang_getTypeDeclaration(t);
+  return in_std(decl) && take(clang_getCursorSpelling(decl)) == "byte";
+}
+
+ValueKind classify(CXType type, bool& optional) {
+  const CXType t = clang_getCanonicalType(type);
+  switch (t.kind) {
+    case CXType_Bool:
+      return ValueKind::kBool;
+    case CXType_Char_U: case CXType_UChar: case CXType_Char16: case CXType_Char32:
+    case CXType_UShort: case CXType_UInt: case CXType_ULong: case CXType_ULongLong:
+    case CXType_Char_S: case CXType_SChar: case CXType_WChar: case CXType_Short:
+    case CXType_Int: case CXType_Long: case CXType_LongLong: case CXType_Enum:
+      return ValueKind::kInteger;
+    case CXType_Float: case CXType_Double:
+      return ValueKind::kReal;
+    case CXType_Record: break;
+    default:
+      return ValueKind::kUnsupported;
+  }
+  const CXCursor decl = clang_getTypeDeclaration(t);
+  if (!in_std(decl)) return ValueKind::kUnsupported;
+  const std::string name = take(clang_getCursorSpelling(decl));
+  const CXType arg = clang_Type_getTemplateArgumentAsType(t, 0);
+  if (name == "optional" && !optional) {
+    optional = true;
+    return classify(arg, optional);
+  }
+  const CXType canonical_arg = clang_getCanonicalType(arg);
+  if (name == "basic_string" &&
+      (canonical_arg.kind == CXType_Char_S || canonical_arg.kind == CXType_Char_U)) {
+    return ValueKind::kText;
+  }
+  if (name == "vector" && is_byte_type(arg)) return ValueKind::kBlob;
+  return ValueKind::kUnsupported;
+}
+
+class Scanner {
+ public:
+  Scanner(const std::vector<std::string>& model_files, ScanResult& result) : result_(result) {
+    for (const std::string& f : model_files) model_files_.insert(canonical(f));
+  }
+
+  void visit_children(CXCursor parent) {
+    clang_visitChildren(
+        parent,
+        [](CXCursor c, CXCursor, CXClientData self) {
+          static_cast<Scanner*>(self)->visit(c);
+          return CXChildVisit_Continue;
+        },
+        this);
+  }
+
+ private:
+  void visit(CXCursor c) {
+    const CXCursorKind kind = clang_getCursorKind(c);
+    if (kind == CXCursor_Namespace || kind == CXCursor_LinkageSpec) {
+      if (!clang_Location_isInSystemHeader(clang_getCursorLocation(c))) visit_children(c);
+      return;
+    }
+    if (kind == CXCursor_AnnotateAttr || kind == CXCursor_FieldDecl || !in_model_file(c)) return;
+    if ((kind == CXCursor_StructDecl || kind == CXCursor_ClassDecl) && clang_isCursorDefinition(c)) {
+      visit_class(c);
+      visit_children(c);  // nested classes; misplaced annotations on methods
+      return;
+    }
+    for (const Annotation& a : annotations_of(c)) {
+      result_.diagnostics.push_back(
+          {Severity::kError, a.loc,
+           "annotation 'retort:" + a.key + "' can only mark a class or a data member"});
+    }
+  }
+
+  void visit_class(CXCursor c) {
+    ModelClass model;
+    model.annotations = annotations_of(c);
+    if (model.annotations.empty()) return;  // a mixin or an ordinary class
+    model.name = take(clang_getCursorSpelling(c));
+    model.loc = location_of(c);
+    collect_fields(c, model.fields);
+    result_.models.push_back(std::move(model));
+  }
+
+  // Bases' data members first (in base order), then the class's own.
+  void collect_fields(CXCursor record, std::vector<ModelField>& fields) {
+    std::pair<Scanner*, std::vector<ModelField>*> state{this, &fields};
+    clang_visitChildren(
+        record,
+        [](CXCursor c, CXCursor, CXClientData data) {
+          auto& [self, out] = *static_cast<std::pair<Scanner*, std::vector<ModelField>*>*>(data);
+          if (clang_getCursorKind(c) == CXCursor_CXXBaseSpecifier) {
+            const CXType base = clang_getCanonicalType(clang_getCursorType(c));
+            const CXCursor def = clang_getCursorDefinition(clang_getTypeDeclaration(base));
+            if (!clang_Cursor_isNull(def)) self->collect_fields(def, *out);
+          } else if (clang_getCursorKind(c) == CXCursor_FieldDecl) {
+            out->push_back(field_of(c));
+          }
+          return CXChildVisit_Continue;
+        },
+        &state);
+  }
+
+  static ModelField field_of(CXCursor c) {
+    ModelField f;
+    f.name = take(clang_getCursorSpelling(c));
+    f.loc = location_of(c);
+    const CXType type = clang_getCursorType(c);
+    f.type_spelling = take(clang_getTypeSpelling(type));
+    f.kind = classify(type, f.optional);
+    f.annotations = annotations_of(c);
+    return f;
+  }
+
+  bool in_model_file(CXCursor c) {
+    CXFile file = nullptr;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &file, nullptr, nullptr, nullptr);
+    if (!file) return false;
+    auto [it, inserted] = file_is_model_.emplace(file, false);
+    if (inserted) it->second = model_files_.count(canonical(take(clang_getFileName(file)))) > 0;
+    return it->second;
+  }
+
+  ScanResult& result_;
+  std::set<std::string> model_files_;
+  std::map<CXFile, bool> file_is_model_;
+};
+
+struct IndexDeleter {
+  void operator()(void* index) const { clang_disposeIndex(index); }
+};
+struct UnitDeleter {
+  void operator()(CXTranslationUnit tu) const { clang_disposeTranslationUnit(tu); }
+};
+
+void collect_clang_errors(CXTranslationUnit tu, std::vector<Diagnostic>& out) {
+  const unsigned n = clang_getNumDiagnostics(tu);
+  for (unsigned i = 0; i < n; ++i) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+      out.push_back({Severity::kError, location_of(clang_getDiagnosticLocation(d)),
+                     take(clang_getDiagnosticSpelling(d))});
+    }
+    clang_disposeDiagnostic(d);
+  }
+}
+
+std::vector<std::string> included_files(CXTranslationUnit tu) {
+  std::set<std::string> files;
+  clang_getInclusions(
+      tu,
+      [](CXFile file, CXSourceLocation*, unsigned, CXClientData data) {
+        const std::string name = take(clang_getFileName(file));
+        if (fs::path(name).filename() != kUmbrellaName) {
+          static_cast<std::set<std::string>*>(data)->insert(canonical(name));
+        }
+      },
+      &files);
+  return {files.begin(), files.end()};
+}
+
+}  // namespace
+
+ScanResult scan(const ScanRequest& request) {
+  ScanResult result;
+  std::string umbrella;
+  for (const std::string& file : request.model_files) {
+    if (!fs::is_regular_file(file)) {
+      result.diagnostics.push_back(
+          {Severity::kError, {}, "model file '" + file + "' does not exist"});
+      continue;
+    }
+    umbrella += "#include \"" + canonical(file) + "\"\n";
+  }
+  if (has_errors(result.diagnostics)) return result;
+
+  std::vector<std::string> args = {"-x", "c++", "-DRETORT_SCANNER", "-w"};
+  const bool has_std = std::any_of(request.clang_args.begin(), request.clang_args.end(),
+                                   [](const std::string& a) { return a.rfind("-std=", 0) == 0; });
+  if (!has_std) args.push_back("-std=c++17");
+  args.insert(args.end(), request.clang_args.begin(), request.clang_args.end());
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+
+  const std::string umbrella_path = (fs::current_path() / kUmbrellaName).string();
+  CXUnsavedFile unsaved{umbrella_path.c_str(), umbrella.c_str(),
+                        static_cast<unsigned long>(umbrella.size())};
+  std::unique_ptr<void, IndexDeleter> index(clang_createIndex(0, 0));
+  CXTranslationUnit raw = nullptr;
+  const CXErrorCode rc = clang_parseTranslationUnit2(
+      index.get(), umbrella_path.c_str(), argv.data(), static_cast<int>(argv.size()), &unsaved, 1,
+      CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing, &raw);
+  std::unique_ptr<CXTranslationUnitImpl, UnitDeleter> tu(raw);
+  if (rc != CXError_Success || !tu) {
+    result.diagnostics.push_back(
+        {Severity::kError, {}, "libclang could not parse the model files (error " +
+                                   std::to_string(static_cast<int>(rc)) + ")"});
+    return result;
+  }
+  collect_clang_errors(tu.get(), result.diagnostics);
+  Scanner(request.model_files, result).visit_children(clang_getTranslationUnitCursor(tu.get()));
+  result.dependencies = included_files(tu.get());
+  return result;
+}
+
+}  // namespace retort

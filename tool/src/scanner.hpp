@@ -1,0 +1,31 @@
+// Stage 1: model headers → annotated classes, read with libclang in one translation unit.
+#ifndef RETORT_TOOL_SCANNER_HPP
+#define RETORT_TOOL_SCANNER_HPP
+
+#include <string>
+#include <vector>
+
+#include "diagnostic.hpp"
+#include "model.hpp"
+
+namespace retort {
+
+struct ScanRequest {
+  std::vector<std::string> model_files;  ///< only classes defined in these files are models
+  std::vector<std::string> clang_args;   ///< -I, -D, -std=...: the target's own flags
+};
+
+struct ScanResult {
+  std::vector<ModelClass> models;        ///< in source order, file by file
+  std::vector<Diagnostic> diagnostics;   ///< compiler errors and misplaced annotations
+  std::vector<std::string> dependencies; ///< every file the scan read (for the depfile)
+};
+
+/// Parses the model files in one translation unit (C++ with RETORT_SCANNER defined; -std=c++17
+/// unless `clang_args` names a standard) and returns the classes that carry class-position
+/// annotations. Never throws for problems in the input: they come back as diagnostics.
+ScanResult scan(const ScanRequest& request);
+
+}  // namespace retort
+
+#endif  // RETORT_TOOL_SCANNER_HPP

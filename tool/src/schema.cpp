@@ -1,0 +1,188 @@
+// Schema helpers: lookup, dependency order, naming rules, affinity and the JSON snapshot.
+#include "schema.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace retort {
+
+using nlohmann::json;
+
+const Column* Table::find_column(const std::string& column) const {
+  for (const Column& c : columns) {
+    if (c.name == column) return &c;
+  }
+  return nullptr;
+}
+
+const Table* Schema::find_table(const std::string& table) const {
+  for (const Table& t : tables) {
+    if (t.name == table) return &t;
+  }
+  return nullptr;
+}
+
+void sort_tables(Schema& schema) {
+  std::map<std::string, Table> pending;
+  for (Table& t : schema.tables) pending.emplace(t.name, std::move(t));
+  schema.tables.clear();
+  while (!pending.empty()) {
+    // The first table by name whose parents are all placed; on a cycle, the first by name.
+    auto next = std::find_if(pending.begin(), pending.end(), [&](const auto& entry) {
+      return std::all_of(entry.second.foreign_keys.begin(), entry.second.foreign_keys.end(),
+                         [&](const ForeignKey& fk) {
+                           return fk.ref_table == entry.first || !pending.count(fk.ref_table);
+                         });
+    });
+    if (next == pending.end()) next = pending.begin();
+    schema.tables.push_back(std::move(next->second));
+    pending.erase(next);
+  }
+}
+
+std::string index_name(const std::string& table, const std::string& column, bool unique_only) {
+  return (unique_only ? "uq_" : "ix_") + table + "_" + column;
+}
+
+std::string foreign_key_name(const std::string& table, const std::string& column,
+                             const std::string& ref_table) {
+  return "fk_" + table + "_" + column + "_" + ref_table;
+}
+
+std::string primary_key_name(const std::string& table) { return "pk_" + table; }
+
+std::string column_check_name(const std::string& table, const std::string& column) {
+  return "ck_" + table + "_" + column;
+}
+
+std::string table_check_name(const std::string& table, int ordinal) {
+  return "ck_" + table + "_" + std::to_string(ordinal);
+}
+
+std::string type_affinity(const std::string& declared_type) {
+  std::string t;
+  for (char c : declared_type) t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (t.find("INT") != std::string::npos) return "INTEGER";
+  if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
+      t.find("TEXT") != std::string::npos) {
+    return "TEXT";
+  }
+  if (t.empty() || t.find("BLOB") != std::string::npos) return "BLOB";
+  if (t.find("REAL") != std::string::npos || t.find("FLOA") != std::string::npos ||
+      t.find("DOUB") != std::string::npos) {
+    return "REAL";
+  }
+  return "NUMERIC";
+}
+
+namespace {
+
+json column_to_json(const Column& c) {
+  json j = {{"name", c.name}, {"type", c.type}};
+  if (c.not_null) j["not_null"] = true;
+  if (c.default_sql) j["default"] = *c.default_sql;
+  if (c.collate) j["collate"] = *c.collate;
+  if (c.check) j["check"] = *c.check;
+  return j;
+}
+
+json table_to_json(const Table& t) {
+  json j = {{"name", t.name}, {"columns", json::array()}};
+  for (const Column& c : t.columns) j["columns"].push_back(column_to_json(c));
+  if (!t.primary_key.empty()) j["primary_key"] = t.primary_key;
+  if (t.autoincrement) j["autoincrement"] = true;
+  if (t.without_rowid) j["without_rowid"] = true;
+  if (t.strict) j["strict"] = true;
+  for (const ForeignKey& fk : t.foreign_keys) {
+    json f = {{"name", fk.name},
+              {"columns", fk.columns},
+              {"ref_table", fk.ref_table},
+              {"ref_columns", fk.ref_columns}};
+    if (!fk.on_delete.empty()) f["on_delete"] = fk.on_delete;
+    if (!fk.on_update.empty()) f["on_update"] = fk.on_update;
+    j["foreign_keys"].push_back(f);
+  }
+  for (const Check& c : t.checks) {
+    j["checks"].push_back({{"name", c.name}, {"expression", c.expression}});
+  }
+  for (const Index& i : t.indexes) {
+    json x = {{"name", i.name}, {"columns", i.columns}};
+    if (i.unique) x["unique"] = true;
+    j["indexes"].push_back(x);
+  }
+  return j;
+}
+
+template <typename T>
+T value_or(const json& j, const char* key, T fallback) {
+  const auto it = j.find(key);
+  return it == j.end() ? fallback : it->get<T>();
+}
+
+std::optional<std::string> optional_string(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+Table table_from_json(const json& j) {
+  Table t;
+  t.name = j.at("name").get<std::string>();
+  for (const json& c : j.at("columns")) {
+    t.columns.push_back({c.at("name").get<std::string>(), c.at("type").get<std::string>(),
+                         value_or(c, "not_null", false), optional_string(c, "default"),
+                         optional_string(c, "collate"), optional_string(c, "check"), {}});
+  }
+  t.primary_key = value_or(j, "primary_key", std::vector<std::string>{});
+  t.autoincrement = value_or(j, "autoincrement", false);
+  t.without_rowid = value_or(j, "without_rowid", false);
+  t.strict = value_or(j, "strict", false);
+  for (const json& f : j.value("foreign_keys", json::array())) {
+    t.foreign_keys.push_back({f.at("name").get<std::string>(),
+                              f.at("columns").get<std::vector<std::string>>(),
+                              f.at("ref_table").get<std::string>(),
+                              f.at("ref_columns").get<std::vector<std::string>>(),
+                              value_or(f, "on_delete", std::string{}),
+                              value_or(f, "on_update", std::string{}),
+                              {}});
+  }
+  for (const json& c : j.value("checks", json::array())) {
+    t.checks.push_back({c.at("name").get<std::string>(), c.at("expression").get<std::string>()});
+  }
+  for (const json& i : j.value("indexes", json::array())) {
+    t.indexes.push_back({i.at("name").get<std::string>(),
+                         i.at("columns").get<std::vector<std::string>>(),
+                         value_or(i, "unique", false)});
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string schema_to_json(const Schema& schema) {
+  std::string out;
+  for (const Table& t : schema.tables) out += table_to_json(t).dump() + "\n";
+  return out;
+}
+
+Schema schema_from_json(const std::string& text) {
+  Schema schema;
+  std::istringstream lines(text);
+  std::string line;
+  try {
+    while (std::getline(lines, line)) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      schema.tables.push_back(table_from_json(json::parse(line)));
+    }
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("malformed schema snapshot: ") + e.what());
+  }
+  sort_tables(schema);
+  return schema;
+}
+
+}  // namespace retort

@@ -1,0 +1,110 @@
+// The database schema the models describe: tables, columns, keys, indexes; plain data.
+#ifndef RETORT_TOOL_SCHEMA_HPP
+#define RETORT_TOOL_SCHEMA_HPP
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diagnostic.hpp"
+
+namespace retort {
+
+/// Where a schema element came from and what it used to be called. Not part of the schema:
+/// it compares equal to every other Origin, so schemas compare by content alone.
+struct Origin {
+  SourceLoc loc;
+  std::string renamed_from;  ///< RETORT_RENAMED_FROM, "" when none
+
+  friend bool operator==(const Origin&, const Origin&) { return true; }
+};
+
+struct Column {
+  std::string name;
+  std::string type;  ///< the declared SQL type: INTEGER, TEXT, VARCHAR(64), ...
+  bool not_null = false;
+  std::optional<std::string> default_sql;  ///< an SQL expression as written
+  std::optional<std::string> collate;
+  std::optional<std::string> check;  ///< constraint `ck_<table>_<column>`
+  Origin origin;
+
+  friend bool operator==(const Column&, const Column&) = default;
+};
+
+struct ForeignKey {
+  std::string name;  ///< `fk_<table>_<column>_<ref_table>`
+  std::vector<std::string> columns;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+  std::string on_delete;  ///< "" for SQLite's default (NO ACTION)
+  std::string on_update;
+  SourceLoc loc;  ///< of the RETORT_REFERENCES annotation
+
+  friend bool operator==(const ForeignKey& a, const ForeignKey& b) {
+    return a.name == b.name && a.columns == b.columns && a.ref_table == b.ref_table &&
+           a.ref_columns == b.ref_columns && a.on_delete == b.on_delete && a.on_update == b.on_update;
+  }
+};
+
+struct Check {
+  std::string name;  ///< `ck_<table>_<n>`, n counting the class's RETORT_CHECKs in source order
+  std::string expression;
+
+  friend bool operator==(const Check&, const Check&) = default;
+};
+
+struct Index {
+  std::string name;
+  std::vector<std::string> columns;
+  bool unique = false;
+
+  friend bool operator==(const Index&, const Index&) = default;
+};
+
+struct Table {
+  std::string name;
+  std::vector<Column> columns;           ///< in declaration order, bases' members first
+  std::vector<std::string> primary_key;  ///< constraint `pk_<table>`
+  bool autoincrement = false;
+  bool without_rowid = false;
+  bool strict = false;
+  std::vector<ForeignKey> foreign_keys;
+  std::vector<Check> checks;
+  std::vector<Index> indexes;  ///< sorted by name
+  Origin origin;
+
+  const Column* find_column(const std::string& column) const;
+  friend bool operator==(const Table&, const Table&) = default;
+};
+
+/// Tables ordered parents before children (ties by name), so output is deterministic.
+struct Schema {
+  std::vector<Table> tables;
+
+  const Table* find_table(const std::string& table) const;
+  friend bool operator==(const Schema&, const Schema&) = default;
+};
+
+/// Orders tables parents first (foreign keys), ties and cycles broken by name.
+void sort_tables(Schema& schema);
+
+/// The deterministic constraint names (docs/naming.md).
+std::string index_name(const std::string& table, const std::string& column, bool unique_only);
+std::string foreign_key_name(const std::string& table, const std::string& column,
+                             const std::string& ref_table);
+std::string primary_key_name(const std::string& table);
+std::string column_check_name(const std::string& table, const std::string& column);
+std::string table_check_name(const std::string& table, int ordinal);
+
+/// The SQLite type affinity of a declared type (datatype3.html §3.1): INTEGER, TEXT, BLOB,
+/// REAL or NUMERIC.
+std::string type_affinity(const std::string& declared_type);
+
+/// The snapshot: one JSON object per table, one table a line (the revision's Schema section).
+std::string schema_to_json(const Schema& schema);
+/// Reads a snapshot; throws std::runtime_error on malformed JSON.
+Schema schema_from_json(const std::string& text);
+
+}  // namespace retort
+
+#endif  // RETORT_TOOL_SCHEMA_HPP

@@ -1,0 +1,321 @@
+// Turns ModelClass into Table: annotation checks, type mapping, naming, key and reference checks.
+#include "schema_builder.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace retort {
+namespace {
+
+enum class Place { kClass, kMember, kBoth };
+
+struct KeyRule {
+  Place place;
+  std::size_t args;
+};
+
+const std::map<std::string, KeyRule>& key_rules() {
+  static const std::map<std::string, KeyRule> rules = {
+      {"table", {Place::kClass, 1}},        {"index_on", {Place::kClass, 2}},
+      {"unique_on", {Place::kClass, 2}},    {"primary_key_on", {Place::kClass, 1}},
+      {"without_rowid", {Place::kClass, 0}}, {"strict", {Place::kClass, 0}},
+      {"renamed_from", {Place::kBoth, 1}},  {"check", {Place::kBoth, 1}},
+      {"column", {Place::kMember, 1}},      {"primary_key", {Place::kMember, 0}},
+      {"autoincrement", {Place::kMember, 0}}, {"unique", {Place::kMember, 0}},
+      {"index", {Place::kMember, 0}},       {"type", {Place::kMember, 1}},
+      {"default", {Place::kMember, 1}},     {"nullable", {Place::kMember, 0}},
+      {"not_null", {Place::kMember, 0}},    {"references", {Place::kMember, 2}},
+      {"on_delete", {Place::kMember, 1}},   {"on_update", {Place::kMember, 1}},
+      {"collate", {Place::kMember, 1}},     {"transient", {Place::kMember, 0}},
+  };
+  return rules;
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string macro_of(const std::string& key) { return "RETORT_" + upper(key); }
+
+std::vector<std::string> split_columns(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= list.size()) {
+    std::size_t end = list.find(',', pos);
+    if (end == std::string::npos) end = list.size();
+    out.push_back(trim(list.substr(pos, end - pos)));
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::string sql_type_of(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kBool: return "BOOLEAN";
+    case ValueKind::kInteger: return "INTEGER";
+    case ValueKind::kReal: return "REAL";
+    case ValueKind::kText: return "TEXT";
+    case ValueKind::kBlob: return "BLOB";
+    case ValueKind::kUnsupported: break;
+  }
+  return "";
+}
+
+// What one class's annotations say, with the annotation kept for its location.
+using Found = std::multimap<std::string, const Annotation*>;
+
+class Builder {
+ public:
+  SchemaBuild run(const std::vector<ModelClass>& models) {
+    std::map<std::string, SourceLoc> seen;
+    for (const ModelClass& m : models) {
+      Table t = build_table(m);
+      if (t.name.empty()) continue;
+      if (auto [it, fresh] = seen.emplace(t.name, t.origin.loc); !fresh) {
+        error(t.origin.loc, "table '" + t.name + "' is already declared by another model");
+        out_.diagnostics.push_back({Severity::kNote, it->second, "first declared here"});
+        continue;
+      }
+      out_.schema.tables.push_back(std::move(t));
+    }
+    check_index_names();
+    for (const Table& t : out_.schema.tables) check_references(t);
+    sort_tables(out_.schema);
+    return std::move(out_);
+  }
+
+ private:
+  void error(const SourceLoc& loc, std::string message) {
+    out_.diagnostics.push_back({Severity::kError, loc, std::move(message)});
+  }
+
+  // Checks key, place and arguments; returns the usable annotations by key.
+  Found check_annotations(const std::vector<Annotation>& annotations, Place place) {
+    Found found;
+    for (const Annotation& a : annotations) {
+      const auto rule = key_rules().find(a.key);
+      if (rule == key_rules().end()) {
+        error(a.loc, "unknown annotation 'retort:" + a.key + "'");
+        continue;
+      }
+      if (rule->second.place != Place::kBoth && rule->second.place != place) {
+        error(a.loc, macro_of(a.key) + (place == Place::kClass
+                                            ? " belongs before a data member, not on a class"
+                                            : " belongs between 'struct' and the class name"));
+        continue;
+      }
+      if (a.args.size() != rule->second.args) {
+        error(a.loc, macro_of(a.key) + " takes " + std::to_string(rule->second.args) +
+                         " argument(s)");
+        continue;
+      }
+      if (std::any_of(a.args.begin(), a.args.end(),
+                      [](const std::string& s) { return trim(s).empty(); })) {
+        error(a.loc, macro_of(a.key) + " needs a non-empty argument");
+        continue;
+      }
+      found.emplace(a.key, &a);
+    }
+    return found;
+  }
+
+  Table build_table(const ModelClass& m) {
+    Table t;
+    const Found found = check_annotations(m.annotations, Place::kClass);
+    if (found.count("table") == 0) {
+      if (!m.annotations.empty()) {
+        error(m.loc, "class '" + m.name + "' has Retort annotations but no RETORT_TABLE(name)");
+      }
+      return t;
+    }
+    if (found.count("table") > 1) error(m.loc, "class '" + m.name + "' has two RETORT_TABLEs");
+    t.name = trim(found.find("table")->second->args[0]);
+    t.origin.loc = m.loc;
+    if (t.name.rfind("sqlite_", 0) == 0 || t.name == "retort_migrations") {
+      error(found.find("table")->second->loc, "table name '" + t.name + "' is reserved");
+    }
+    if (auto it = found.find("renamed_from"); it != found.end()) {
+      t.origin.renamed_from = trim(it->second->args[0]);
+    }
+    t.without_rowid = found.count("without_rowid") > 0;
+    t.strict = found.count("strict") > 0;
+    for (const ModelField& f : m.fields) add_field(t, f);
+    add_class_constraints(t, found, m.loc);
+    std::sort(t.indexes.begin(), t.indexes.end(),
+              [](const Index& a, const Index& b) { return a.name < b.name; });
+    return t;
+  }
+
+  void add_field(Table& t, const ModelField& f) {
+    const Found found = check_annotations(f.annotations, Place::kMember);
+    if (found.count("transient")) return;
+    const auto arg = [&found](const char* key) -> std::optional<std::string> {
+      const auto it = found.find(key);
+      if (it == found.end()) return std::nullopt;
+      return trim(it->second->args[0]);
+    };
+    Column c;
+    c.name = arg("column").value_or(f.name);
+    c.origin = {f.loc, arg("renamed_from").value_or("")};
+    if (t.find_column(c.name)) error(f.loc, "column '" + c.name + "' is declared twice");
+    c.type = arg("type").value_or(sql_type_of(f.kind));
+    if (c.type.empty()) {
+      error(f.loc, "column '" + c.name + "' has unsupported type '" + f.type_spelling +
+                       "'; map it with RETORT_TYPE(\"TEXT\") or mark it RETORT_TRANSIENT");
+    }
+    if (t.strict && f.kind == ValueKind::kBool && !arg("type")) c.type = "INTEGER";
+    const bool primary = found.count("primary_key") > 0;
+    if (found.count("nullable") && found.count("not_null")) {
+      error(f.loc, "column '" + c.name + "' is both RETORT_NULLABLE and RETORT_NOT_NULL");
+    }
+    if (primary && found.count("nullable")) {
+      error(found.find("nullable")->second->loc, "primary key column '" + c.name +
+                                                     "' cannot be RETORT_NULLABLE");
+    }
+    c.not_null = primary || found.count("not_null") || !(f.optional || found.count("nullable"));
+    c.default_sql = arg("default");
+    c.collate = arg("collate");
+    c.check = arg("check");
+    if (primary) t.primary_key.push_back(c.name);
+    if (found.count("autoincrement")) {
+      t.autoincrement = true;
+      if (!primary || upper(c.type) != "INTEGER") {
+        error(found.find("autoincrement")->second->loc,
+              "RETORT_AUTOINCREMENT needs an INTEGER RETORT_PRIMARY_KEY column");
+      }
+    }
+    const bool unique = found.count("unique") > 0;
+    if (unique || found.count("index")) {
+      t.indexes.push_back({index_name(t.name, c.name, !found.count("index")), {c.name}, unique});
+    }
+    add_foreign_key(t, c, found);
+    t.columns.push_back(std::move(c));
+  }
+
+  void add_foreign_key(Table& t, const Column& c, const Found& found) {
+    const auto ref = found.find("references");
+    for (const char* action : {"on_delete", "on_update"}) {
+      const auto it = found.find(action);
+      if (it == found.end()) continue;
+      static const std::set<std::string> kActions = {"CASCADE", "SET NULL", "SET DEFAULT",
+                                                     "RESTRICT", "NO ACTION"};
+      if (ref == found.end()) {
+        error(it->second->loc, macro_of(action) + " needs RETORT_REFERENCES on the same member");
+      } else if (!kActions.count(upper(trim(it->second->args[0])))) {
+        error(it->second->loc, macro_of(action) + " takes CASCADE, SET NULL, SET DEFAULT, "
+                                                  "RESTRICT or NO ACTION, not '" +
+                                   it->second->args[0] + "'");
+      }
+    }
+    if (ref == found.end()) return;
+    ForeignKey fk;
+    fk.ref_table = trim(ref->second->args[0]);
+    fk.name = foreign_key_name(t.name, c.name, fk.ref_table);
+    fk.columns = {c.name};
+    fk.ref_columns = {trim(ref->second->args[1])};
+    if (auto it = found.find("on_delete"); it != found.end()) fk.on_delete = upper(trim(it->second->args[0]));
+    if (auto it = found.find("on_update"); it != found.end()) fk.on_update = upper(trim(it->second->args[0]));
+    fk.loc = ref->second->loc;
+    t.foreign_keys.push_back(std::move(fk));
+  }
+
+  // Columns named in a class annotation must exist; reports the first unknown one.
+  bool columns_exist(const Table& t, const std::vector<std::string>& columns, const SourceLoc& loc) {
+    for (const std::string& c : columns) {
+      if (c.empty() || !t.find_column(c)) {
+        error(loc, "table '" + t.name + "' has no column '" + c + "'");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void add_class_constraints(Table& t, const Found& found, const SourceLoc& class_loc) {
+    if (auto it = found.find("primary_key_on"); it != found.end()) {
+      if (!t.primary_key.empty()) {
+        error(it->second->loc, "RETORT_PRIMARY_KEY_ON and RETORT_PRIMARY_KEY on a member both "
+                               "name a primary key; keep one");
+      }
+      const std::vector<std::string> columns = split_columns(it->second->args[0]);
+      if (columns_exist(t, columns, it->second->loc)) {
+        t.primary_key = columns;
+        for (Column& c : t.columns) {
+          if (std::count(columns.begin(), columns.end(), c.name)) c.not_null = true;
+        }
+      }
+    }
+    if (t.autoincrement && t.primary_key.size() != 1) {
+      error(class_loc, "RETORT_AUTOINCREMENT needs a single-column primary key");
+    }
+    if (t.without_rowid && t.primary_key.empty()) {
+      error(class_loc, "a RETORT_WITHOUT_ROWID table needs a primary key");
+    }
+    if (t.without_rowid && t.autoincrement) {
+      error(class_loc, "a RETORT_WITHOUT_ROWID table cannot use RETORT_AUTOINCREMENT");
+    }
+    for (const char* key : {"index_on", "unique_on"}) {
+      const auto [first, last] = found.equal_range(key);
+      for (auto it = first; it != last; ++it) {
+        const std::vector<std::string> columns = split_columns(it->second->args[1]);
+        if (!columns_exist(t, columns, it->second->loc)) continue;
+        t.indexes.push_back({trim(it->second->args[0]), columns, std::string(key) == "unique_on"});
+      }
+    }
+    int ordinal = 0;
+    const auto [first, last] = found.equal_range("check");
+    for (auto it = first; it != last; ++it) {
+      t.checks.push_back({table_check_name(t.name, ++ordinal), trim(it->second->args[0])});
+    }
+  }
+
+  void check_index_names() {
+    std::set<std::string> names;
+    for (const Table& t : out_.schema.tables) {
+      for (const Index& i : t.indexes) {
+        if (!names.insert(i.name).second) {
+          error(t.origin.loc, "index name '" + i.name + "' is used twice");
+        }
+      }
+    }
+  }
+
+  void check_references(const Table& t) {
+    for (const ForeignKey& fk : t.foreign_keys) {
+      const Table* parent = out_.schema.find_table(fk.ref_table);
+      if (!parent) {
+        error(fk.loc, "RETORT_REFERENCES names unknown table '" + fk.ref_table + "'");
+        continue;
+      }
+      const std::string& column = fk.ref_columns[0];
+      if (!parent->find_column(column)) {
+        error(fk.loc, "RETORT_REFERENCES names unknown column '" + column + "' of table '" +
+                          fk.ref_table + "'");
+        continue;
+      }
+      const bool keyed = parent->primary_key == fk.ref_columns ||
+                         std::any_of(parent->indexes.begin(), parent->indexes.end(),
+                                     [&](const Index& i) { return i.unique && i.columns == fk.ref_columns; });
+      if (!keyed) {
+        error(fk.loc, "column '" + column + "' of table '" + fk.ref_table +
+                          "' is neither its primary key nor unique; a foreign key must reference one");
+      }
+    }
+  }
+
+  SchemaBuild out_;
+};
+
+}  // namespace
+
+SchemaBuild build_schema(const std::vector<ModelClass>& models) { return Builder().run(models); }
+
+}  // namespace retort

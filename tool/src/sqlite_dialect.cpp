@@ -1,0 +1,176 @@
+// The SQLite dialect: quoting, CREATE TABLE with named constraints, ALTER and rebuilds.
+#include <cctype>
+
+#include "emit.hpp"
+
+namespace retort {
+namespace {
+
+constexpr const char* kIndent = "    ";
+constexpr const char* kRebuildPrefix = "_retort_new_";
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// DEFAULT takes a literal, a signed number or CURRENT_*; anything else needs parentheses.
+std::string default_clause(const std::string& sql) {
+  const std::string u = upper(sql);
+  const bool literal = sql.empty() ? false
+                       : sql.front() == '\'' || sql.front() == '(' ||
+                             std::isdigit(static_cast<unsigned char>(sql.front())) ||
+                             ((sql.front() == '-' || sql.front() == '+') && sql.size() > 1) ||
+                             u == "NULL" || u == "TRUE" || u == "FALSE" ||
+                             u == "CURRENT_TIMESTAMP" || u == "CURRENT_DATE" ||
+                             u == "CURRENT_TIME" || sql.rfind("X'", 0) == 0 ||
+                             sql.rfind("x'", 0) == 0;
+  return literal ? " DEFAULT " + sql : " DEFAULT (" + sql + ")";
+}
+
+class SqliteDialect final : public Dialect {
+ public:
+  std::string quote(const std::string& identifier) const override {
+    std::string out = "\"";
+    for (char c : identifier) {
+      out += c;
+      if (c == '"') out += '"';
+    }
+    return out + "\"";
+  }
+
+  std::string create_table(const Table& t) const override {
+    std::string out = create_table_as(t, t.name);
+    for (const Index& i : t.indexes) out += create_index(t.name, i);
+    return out;
+  }
+
+  std::string create_index(const std::string& table, const Index& i) const override {
+    return std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + quote(i.name) +
+           " ON " + quote(table) + " (" + column_list(i.columns) + ");\n";
+  }
+
+  std::string render(const Change& change) const override {
+    return std::visit([this](const auto& c) { return render_one(c); }, change);
+  }
+
+ private:
+  std::string column_list(const std::vector<std::string>& columns) const {
+    std::string out;
+    for (const std::string& c : columns) out += (out.empty() ? "" : ", ") + quote(c);
+    return out;
+  }
+
+  std::string column_definition(const Table& t, const Column& c) const {
+    std::string out = quote(c.name) + " " + c.type;
+    if (c.not_null) out += " NOT NULL";
+    if (c.default_sql) out += default_clause(*c.default_sql);
+    if (c.collate) out += " COLLATE " + *c.collate;
+    if (c.check) {
+      out += " CONSTRAINT " + quote(column_check_name(t.name, c.name)) + " CHECK (" + *c.check + ")";
+    }
+    if (t.primary_key.size() == 1 && t.primary_key[0] == c.name) {
+      out += " CONSTRAINT " + quote(primary_key_name(t.name)) + " PRIMARY KEY";
+      if (t.autoincrement) out += " AUTOINCREMENT";
+    }
+    return out;
+  }
+
+  // CREATE TABLE `name` with `t`'s definition; constraint names always follow `t.name`.
+  std::string create_table_as(const Table& t, const std::string& name) const {
+    std::vector<std::string> parts;
+    for (const Column& c : t.columns) parts.push_back(column_definition(t, c));
+    if (t.primary_key.size() > 1) {
+      parts.push_back("CONSTRAINT " + quote(primary_key_name(t.name)) + " PRIMARY KEY (" +
+                      column_list(t.primary_key) + ")");
+    }
+    for (const ForeignKey& fk : t.foreign_keys) {
+      std::string f = "CONSTRAINT " + quote(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) +
+                      ") REFERENCES " + quote(fk.ref_table) + " (" + column_list(fk.ref_columns) + ")";
+      if (!fk.on_delete.empty()) f += " ON DELETE " + fk.on_delete;
+      if (!fk.on_update.empty()) f += " ON UPDATE " + fk.on_update;
+      parts.push_back(std::move(f));
+    }
+    for (const Check& c : t.checks) {
+      parts.push_back("CONSTRAINT " + quote(c.name) + " CHECK (" + c.expression + ")");
+    }
+    std::string out = "CREATE TABLE " + quote(name) + " (\n";
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      out += kIndent + parts[i] + (i + 1 < parts.size() ? ",\n" : "\n");
+    }
+    out += ")";
+    if (t.without_rowid) out += " WITHOUT ROWID";
+    if (t.strict) out += t.without_rowid ? ", STRICT" : " STRICT";
+    return out + ";\n";
+  }
+
+  std::string render_one(const CreateTable& c) const { return create_table(c.table); }
+  std::string render_one(const DropTable& c) const {
+    return "DROP TABLE " + quote(c.table.name) + ";\n";
+  }
+  std::string render_one(const RenameTable& c) const {
+    return "ALTER TABLE " + quote(c.from) + " RENAME TO " + quote(c.to) + ";\n";
+  }
+  std::string render_one(const AddColumn& c) const {
+    Table t;
+    t.name = c.table;
+    return "ALTER TABLE " + quote(c.table) + " ADD COLUMN " + column_definition(t, c.column) + ";\n";
+  }
+  std::string render_one(const DropColumn& c) const {
+    return "ALTER TABLE " + quote(c.table) + " DROP COLUMN " + quote(c.column.name) + ";\n";
+  }
+  std::string render_one(const RenameColumn& c) const {
+    return "ALTER TABLE " + quote(c.table) + " RENAME COLUMN " + quote(c.from) + " TO " +
+           quote(c.to) + ";\n";
+  }
+  std::string render_one(const CreateIndex& c) const { return create_index(c.table, c.index); }
+  std::string render_one(const DropIndex& c) const {
+    return "DROP INDEX " + quote(c.index.name) + ";\n";
+  }
+
+  // The copy fills NOT NULL columns that were nullable with their default (COALESCE).
+  std::string render_one(const RebuildTable& c) const {
+    const std::string temp = kRebuildPrefix + c.to.name;
+    std::string targets, sources;
+    for (const auto& [to_column, from_column] : c.copy) {
+      const Column* to = c.to.find_column(to_column);
+      const Column* from = c.from.find_column(from_column);
+      std::string source = quote(from_column);
+      if (to && from && to->not_null && !from->not_null && to->default_sql) {
+        source = "COALESCE(" + source + ", " + *to->default_sql + ")";
+      }
+      targets += (targets.empty() ? "" : ", ") + quote(to_column);
+      sources += (sources.empty() ? "" : ", ") + source;
+    }
+    std::string out = "-- rebuild " + quote(c.to.name) + " (SQLite's generalized ALTER TABLE)\n";
+    out += create_table_as(c.to, temp);
+    if (!targets.empty()) {
+      out += "INSERT INTO " + quote(temp) + " (" + targets + ")\n" + kIndent + "SELECT " + sources +
+             " FROM " + quote(c.from.name) + ";\n";
+    }
+    out += "DROP TABLE " + quote(c.from.name) + ";\n";
+    out += "ALTER TABLE " + quote(temp) + " RENAME TO " + quote(c.to.name) + ";\n";
+    return out;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Dialect> make_sqlite_dialect() { return std::make_unique<SqliteDialect>(); }
+
+std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes) {
+  std::string out;
+  for (const Change& c : changes) {
+    if (!out.empty() && std::holds_alternative<CreateTable>(c)) out += "\n";
+    out += dialect.render(c);
+  }
+  return out;
+}
+
+std::string render_schema(const Dialect& dialect, const Schema& schema) {
+  std::string out;
+  for (const Table& t : schema.tables) out += (out.empty() ? "" : "\n") + dialect.create_table(t);
+  return out;
+}
+
+}  // namespace retort

@@ -1,0 +1,29 @@
+// Proves a generated revision before it is written: up, down, up on a database holding rows.
+#ifndef RETORT_TOOL_VERIFY_HPP
+#define RETORT_TOOL_VERIFY_HPP
+
+#include <string>
+#include <vector>
+
+#include "retort/revision.hpp"
+#include "schema.hpp"
+
+namespace retort {
+
+struct VerifyReport {
+  std::vector<std::string> problems;  ///< empty when the revision is proven
+  std::vector<std::string> notes;     ///< e.g. a sample row a CHECK rejected
+  bool ok() const { return problems.empty(); }
+};
+
+/// On an in-memory database: applies `history` (the sealed revisions), checks it gives `before`,
+/// inserts two rows into every table (one with NULLs where allowed, foreign keys pointing at real
+/// parents), then applies `candidate` and checks the schema equals `after` and no row was lost,
+/// reverts it and checks `before` and the rows again, and applies it once more.
+/// Schemas are compared through PRAGMAs against databases created fresh from each schema.
+VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
+                             const Schema& before, const Schema& after);
+
+}  // namespace retort
+
+#endif  // RETORT_TOOL_VERIFY_HPP
