@@ -1,1 +1,77 @@
+# add_migrations(<target> MODELS <header>... [DIRECTORY <dir>] [CHECK])
+#
+# Scans the target's model headers with libclang at build time (with the target's own include
+# directories, compile definitions and C++ standard), keeps one draft revision in the migration
+# repository up to date with the models, and compiles every revision into the target, which
+# links Retort::runtime. The scan re-runs only when a model, a header it includes or a revision
+# file changes (depfile); files are written only when their content changes.
+#   DIRECTORY  the migration repository (default: ${CMAKE_CURRENT_SOURCE_DIR}/migrations)
+#   CHECK      never write: fail the build when a draft exists or would be written (CI, release)
+include_guard(GLOBAL)
 
+cmake_policy(PUSH)
+cmake_policy(SET CMP0116 NEW)  # depfile paths are relative to the binary dir, as Ninja needs
+
+function(add_migrations target)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECK" "DIRECTORY" "MODELS")
+  if(NOT TARGET ${target})
+    message(SEND_ERROR "add_migrations: '${target}' is not a target")
+    return()
+  endif()
+  if(arg_UNPARSED_ARGUMENTS)
+    message(SEND_ERROR "add_migrations: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+    return()
+  endif()
+  if(NOT arg_MODELS)
+    message(SEND_ERROR "add_migrations: MODELS needs at least one model header")
+    return()
+  endif()
+  if(NOT TARGET Retort::retort)
+    message(SEND_ERROR "add_migrations: the retort tool is not available (RETORT_BUILD_TOOL=OFF?)")
+    return()
+  endif()
+  if(NOT arg_DIRECTORY)
+    set(arg_DIRECTORY migrations)
+  endif()
+  get_filename_component(directory "${arg_DIRECTORY}" ABSOLUTE
+    BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  set(models "")
+  foreach(model IN LISTS arg_MODELS)
+    get_filename_component(model "${model}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND models "${model}")
+  endforeach()
+
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/retort/${target}")
+  set(embed "${out}/revisions.cpp")
+  set(stamp "${out}/scan.stamp")
+  set(depfile "${out}/scan.d")
+  set(includes "$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>")
+  set(definitions "$<TARGET_PROPERTY:${target},COMPILE_DEFINITIONS>")
+  set(standard "$<TARGET_PROPERTY:${target},CXX_STANDARD>")
+  set(check_flag "")
+  if(arg_CHECK)
+    set(check_flag "--check")
+  endif()
+  file(MAKE_DIRECTORY "${out}")
+
+  # The stamp is the OUTPUT (always touched, so Make needs no restat); the embedded source is a
+  # BYPRODUCT written only when it changes, so nothing recompiles for an unchanged scan.
+  add_custom_command(
+    OUTPUT "${stamp}"
+    BYPRODUCTS "${embed}"
+    COMMAND Retort::retort generate --dir "${directory}" --embed "${embed}"
+            --depfile "${depfile}" --stamp "${stamp}" ${check_flag} --models ${models}
+            -- "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
+               "$<$<BOOL:${definitions}>:-D$<JOIN:${definitions},;-D>>"
+               "$<$<BOOL:${standard}>:-std=c++${standard}>"
+    DEPENDS ${models} Retort::retort
+    DEPFILE "${depfile}"
+    COMMENT "Retort: scanning the models of ${target}"
+    VERBATIM COMMAND_EXPAND_LISTS)
+  add_custom_target(${target}_retort_scan DEPENDS "${stamp}")
+  add_dependencies(${target} ${target}_retort_scan)
+  target_sources(${target} PRIVATE "${embed}")
+  target_link_libraries(${target} PRIVATE Retort::runtime)
+endfunction()
+
+cmake_policy(POP)

@@ -102,10 +102,10 @@ DraftWrite update_draft(const Options& o, const Schema& models, std::ostream& ou
 
 // The build step behind add_migrations(): scan, update the draft, embed, depfile, stamp.
 void cmd_generate(const Options& o, std::ostream& out, std::ostream& err) {
+  const Models models = scan_models(o, err);
   if (!o.check && init_repository(o.dir)) {
     out << "retort: created migration repository " << o.dir << "\n";
   }
-  const Models models = scan_models(o, err);
   update_draft(o, models.schema, out, err);
   const Repository repo = load_repository(o.dir);
   if (!o.embed.empty()) write_file_if_changed(o.embed, render_embed_source(repo));

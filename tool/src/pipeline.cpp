@@ -13,7 +13,6 @@ Models read_models(const ScanRequest& request) {
   ScanResult scanned = scan(request);
   out.diagnostics = std::move(scanned.diagnostics);
   out.dependencies = std::move(scanned.dependencies);
-  if (has_errors(out.diagnostics)) return out;  // libclang's guesses would only add noise
   SchemaBuild built = build_schema(scanned.models);
   out.schema = std::move(built.schema);
   out.diagnostics.insert(out.diagnostics.end(), built.diagnostics.begin(), built.diagnostics.end());

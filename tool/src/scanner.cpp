@@ -68,12 +68,27 @@ std::vector<Annotation> annotations_of(CXCursor c) {
   return out;
 }
 
+// libclang 14 shows `extern "C++" { ... }` as an unexposed declaration, later ones as LinkageSpec.
+bool is_linkage_block(CXCursor c) {
+  const CXCursorKind kind = clang_getCursorKind(c);
+  return kind == CXCursor_LinkageSpec || kind == CXCursor_UnexposedDecl;
+}
+
+// The semantic parent, looking through `extern "C++" { ... }` blocks.
+CXCursor enclosing(CXCursor c) {
+  CXCursor parent = clang_getCursorSemanticParent(c);
+  while (is_linkage_block(parent)) {
+    parent = clang_getCursorSemanticParent(parent);
+  }
+  return parent;
+}
+
 // True when `decl` is declared in namespace std (possibly inside an inline namespace such as
-// libstdc++'s std::__cxx11).
+// libstdc++'s std::__cxx11, or an extern "C++" block as around std::byte).
 bool in_std(CXCursor decl) {
-  CXCursor ns = clang_getCursorSemanticParent(decl);
+  CXCursor ns = enclosing(decl);
   while (clang_getCursorKind(ns) == CXCursor_Namespace) {
-    const CXCursor parent = clang_getCursorSemanticParent(ns);
+    const CXCursor parent = enclosing(ns);
     if (clang_getCursorKind(parent) == CXCursor_TranslationUnit) {
       return take(clang_getCursorSpelling(ns)) == "std";
     }
@@ -143,7 +158,7 @@ class Scanner {
  private:
   void visit(CXCursor c) {
     const CXCursorKind kind = clang_getCursorKind(c);
-    if (kind == CXCursor_Namespace || kind == CXCursor_LinkageSpec) {
+    if (kind == CXCursor_Namespace || is_linkage_block(c)) {
       if (!clang_Location_isInSystemHeader(clang_getCursorLocation(c))) visit_children(c);
       return;
     }

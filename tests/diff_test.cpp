@@ -1,0 +1,167 @@
+// Diff and SQLite emitter on hand-built schemas, checked against golden SQL files.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "diff.hpp"
+#include "emit.hpp"
+#include "test_support.hpp"
+
+namespace retort {
+namespace {
+
+Column col(std::string name, std::string type, bool not_null = true) {
+  Column c;
+  c.name = std::move(name);
+  c.type = std::move(type);
+  c.not_null = not_null;
+  return c;
+}
+
+Table users() {
+  Table t;
+  t.name = "users";
+  t.columns = {col("id", "INTEGER"), col("username", "VARCHAR(64)"), col("email", "TEXT", false)};
+  t.primary_key = {"id"};
+  t.autoincrement = true;
+  t.indexes = {{"ix_users_username", {"username"}, true}};
+  return t;
+}
+
+Table posts() {
+  Table t;
+  t.name = "posts";
+  Column created = col("created_at", "TEXT");
+  created.default_sql = "CURRENT_TIMESTAMP";
+  Column title = col("title", "TEXT");
+  title.check = "length(title) > 0";
+  t.columns = {col("id", "INTEGER"), col("author_id", "INTEGER"), title, created};
+  t.primary_key = {"id"};
+  t.foreign_keys = {{"fk_posts_author_id_users", {"author_id"}, "users", {"id"}, "CASCADE", "", {}}};
+  t.indexes = {{"ix_posts_author_time", {"author_id", "created_at"}, false}};
+  return t;
+}
+
+Schema schema(std::vector<Table> tables) {
+  Schema s{std::move(tables)};
+  sort_tables(s);
+  return s;
+}
+
+// Renders up, down and the bookkeeping of a diff, as the golden files hold them.
+std::string describe(const Schema& from, const Schema& to) {
+  const ChangeSet cs = diff_schemas(from, to);
+  const auto dialect = make_sqlite_dialect();
+  std::string out = "-- up\n" + render_changes(*dialect, cs.changes) + "-- down\n" +
+                    render_changes(*dialect, invert(cs.changes));
+  out += std::string("-- foreign keys off: ") + (cs.foreign_keys_off ? "yes" : "no") + "\n";
+  for (const std::string& d : cs.destructive) out += "-- destructive: " + d + "\n";
+  for (const Diagnostic& d : cs.diagnostics) out += "-- " + format_diagnostic(d) + "\n";
+  return out;
+}
+
+void expect_golden(const std::string& name, const std::string& actual) {
+  const std::filesystem::path path = std::string(RETORT_TEST_DIR "/golden/") + name + ".sql";
+  if (std::getenv("RETORT_UPDATE_GOLDEN")) testing::write_text(path, actual);
+  const std::string expected = testing::read_text(path);
+  if (expected != actual) testing::write_text(path.string() + ".actual", actual);
+  EXPECT_EQ(expected, actual) << "golden " << path << " differs; see .actual beside it";
+}
+
+TEST(DiffTest, CreateTablesParentsFirstWithNamedConstraints) {
+  expect_golden("create_tables", describe({}, schema({posts(), users()})));
+}
+
+TEST(DiffTest, NoChangeGivesNoChanges) {
+  EXPECT_TRUE(diff_schemas(schema({users(), posts()}), schema({posts(), users()})).changes.empty());
+}
+
+TEST(DiffTest, AddedNullableColumnUsesAlterTable) {
+  Table after = users();
+  after.columns.push_back(col("bio", "TEXT", false));
+  expect_golden("add_nullable_column", describe(schema({users()}), schema({after})));
+}
+
+TEST(DiffTest, AddedNotNullColumnWithDefaultUsesAlterTable) {
+  Table after = users();
+  Column c = col("karma", "INTEGER");
+  c.default_sql = "0";
+  after.columns.push_back(c);
+  expect_golden("add_not_null_column", describe(schema({users()}), schema({after})));
+}
+
+TEST(DiffTest, AddedColumnWithTimestampDefaultRebuilds) {
+  Table after = users();
+  Column c = col("joined_at", "TEXT");
+  c.default_sql = "CURRENT_TIMESTAMP";
+  after.columns.push_back(c);
+  expect_golden("add_timestamp_column", describe(schema({users()}), schema({after})));
+}
+
+TEST(DiffTest, AddedNotNullColumnWithoutDefaultIsAnError) {
+  Table after = users();
+  Column c = col("karma", "INTEGER");
+  c.origin.loc = {"user.hpp", 7, 3};
+  after.columns.push_back(c);
+  const ChangeSet cs = diff_schemas(schema({users()}), schema({after}));
+  ASSERT_EQ(cs.diagnostics.size(), 1u);
+  EXPECT_EQ(format_diagnostic(cs.diagnostics[0]),
+            "user.hpp:7:3: error: column 'karma' is added NOT NULL without a default, but table "
+            "'users' may hold rows; add RETORT_DEFAULT(...) or make it std::optional");
+}
+
+TEST(DiffTest, DroppedColumnAndTableAreDestructive) {
+  Table before = users();
+  before.columns.push_back(col("bio", "TEXT", false));
+  expect_golden("drop_column_and_table", describe(schema({before, posts()}), schema({users()})));
+}
+
+TEST(DiffTest, RenamesAreNotDropPlusAdd) {
+  Table after = posts();
+  after.name = "articles";
+  after.origin.renamed_from = "posts";
+  after.foreign_keys[0].name = "fk_articles_author_id_users";
+  after.columns[2].name = "headline";
+  after.columns[2].origin.renamed_from = "title";
+  after.indexes = {{"ix_articles_author_time", {"author_id", "created_at"}, false}};
+  expect_golden("renames", describe(schema({users(), posts()}), schema({users(), after})));
+}
+
+TEST(DiffTest, TypeChangeRebuildsAndKeepsRows) {
+  Table after = users();
+  after.columns[1].type = "INTEGER";
+  expect_golden("change_type", describe(schema({users(), posts()}), schema({after, posts()})));
+}
+
+TEST(DiffTest, IndexesAddedAndDropped) {
+  Table after = users();
+  after.indexes = {{"ix_users_email", {"email"}, false}};
+  expect_golden("indexes", describe(schema({users()}), schema({after})));
+}
+
+TEST(DiffTest, InvertIsItsOwnInverse) {
+  Table after = users();
+  after.columns[1].type = "TEXT";
+  after.columns.push_back(col("bio", "TEXT", false));
+  const ChangeSet cs = diff_schemas(schema({users(), posts()}), schema({after}));
+  EXPECT_EQ(invert(invert(cs.changes)), cs.changes);
+}
+
+TEST(EmitTest, QuotesReservedAndOddNames) {
+  Table t;
+  t.name = "select";
+  t.columns = {col("order", "INTEGER"), col("we\"ird name", "TEXT")};
+  t.primary_key = {"order"};
+  const std::string sql = make_sqlite_dialect()->create_table(t);
+  EXPECT_EQ(sql,
+            "CREATE TABLE \"select\" (\n"
+            "    \"order\" INTEGER NOT NULL CONSTRAINT \"pk_select\" PRIMARY KEY,\n"
+            "    \"we\"\"ird name\" TEXT NOT NULL\n"
+            ");\n");
+  testing::Database db;
+  db.exec(sql);
+  EXPECT_EQ(db.tables(), std::vector<std::string>{"select"});
+}
+
+}  // namespace
+}  // namespace retort

@@ -1,0 +1,204 @@
+// The runtime on real SQLite files: upgrade, downgrade, failures, tampering, drafts.
+#include <gtest/gtest.h>
+
+#include "retort/runtime.hpp"
+#include "test_support.hpp"
+
+namespace retort {
+namespace {
+
+using testing::Database;
+
+Revision revision(const std::string& id, const std::string& parent, const std::string& up,
+                  const std::string& down, bool draft = false) {
+  Revision r;
+  r.id = id;
+  r.parent = parent;
+  r.file_name = id + (draft ? "_draft.sql" : "_rev.sql");
+  r.draft = draft;
+  r.message = draft ? "" : "rev " + id;
+  r.up_sql = up;
+  r.down_sql = down;
+  return parse_revision(render_revision(r), r.file_name);
+}
+
+std::vector<Revision> two_revisions() {
+  return {revision("0001", "", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
+                   "DROP TABLE users;"),
+          revision("0002", "0001",
+                   "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));",
+                   "DROP TABLE posts;")};
+}
+
+TEST(RuntimeTest, UpgradeAppliesEachRevisionOnceAndRecordsIt) {
+  Database db;
+  EXPECT_EQ(current(db.get()), std::nullopt);
+  EXPECT_EQ(upgrade(db.get(), two_revisions()), (std::vector<std::string>{"0001", "0002"}));
+  EXPECT_EQ(current(db.get()), "0002");
+  EXPECT_EQ(db.tables(), (std::vector<std::string>{"posts", "retort_migrations", "users"}));
+  EXPECT_EQ(db.rows("SELECT revision, parent, draft, down_sql FROM retort_migrations"),
+            (std::vector<std::string>{"0001||0|DROP TABLE users;", "0002|0001|0|DROP TABLE posts;"}));
+  EXPECT_TRUE(upgrade(db.get(), two_revisions()).empty());
+}
+
+TEST(RuntimeTest, UpgradeToATargetAndRelative) {
+  Database db;
+  EXPECT_EQ(upgrade(db.get(), two_revisions(), "0001"), std::vector<std::string>{"0001"});
+  EXPECT_EQ(upgrade(db.get(), two_revisions(), "+1"), std::vector<std::string>{"0002"});
+  EXPECT_THROW(upgrade(db.get(), two_revisions(), "+1"), Error);
+  EXPECT_THROW(upgrade(db.get(), two_revisions(), "0009"), Error);
+}
+
+TEST(RuntimeTest, DowngradeStepsBackToBase) {
+  Database db;
+  upgrade(db.get(), two_revisions());
+  EXPECT_EQ(downgrade(db.get(), two_revisions(), "-1"), std::vector<std::string>{"0002"});
+  EXPECT_EQ(current(db.get()), "0001");
+  EXPECT_EQ(downgrade(db.get(), two_revisions(), "base"), std::vector<std::string>{"0001"});
+  EXPECT_EQ(db.tables(), std::vector<std::string>{"retort_migrations"});
+  EXPECT_EQ(current(db.get()), std::nullopt);
+}
+
+TEST(RuntimeTest, FailingRevisionRollsBackAndNamesRevisionStatementAndMessage) {
+  Database db;
+  std::vector<Revision> revisions = two_revisions();
+  revisions.push_back(revision("0003", "0002",
+                               "CREATE TABLE a (x INTEGER);\nCREATE TABLE b (y INTEGER);\n"
+                               "INSERT INTO nowhere VALUES (1);",
+                               "DROP TABLE b;\nDROP TABLE a;"));
+  try {
+    upgrade(db.get(), revisions);
+    FAIL() << "expected MigrationError";
+  } catch (const MigrationError& e) {
+    EXPECT_EQ(e.revision(), "0003");
+    EXPECT_EQ(e.statement(), "INSERT INTO nowhere VALUES (1);");
+    EXPECT_EQ(e.sqlite_message(), "no such table: nowhere");
+    EXPECT_EQ(e.applied(), (std::vector<std::string>{"0001", "0002"}));
+    EXPECT_NE(std::string(e.what()).find("0003"), std::string::npos);
+  }
+  EXPECT_EQ(current(db.get()), "0002");
+  EXPECT_EQ(db.tables(), (std::vector<std::string>{"posts", "retort_migrations", "users"}));
+}
+
+TEST(RuntimeTest, UnknownRevisionInTheDatabaseIsRefusedAndNothingChanges) {
+  Database db;
+  upgrade(db.get(), two_revisions());
+  std::vector<Revision> older = two_revisions();
+  older.pop_back();
+  older.push_back(revision("0003", "0001", "CREATE TABLE z (x);", "DROP TABLE z;"));
+  EXPECT_THROW(upgrade(db.get(), older), Error);
+  EXPECT_EQ(db.tables(), (std::vector<std::string>{"posts", "retort_migrations", "users"}));
+}
+
+TEST(RuntimeTest, EditedSealedRevisionIsRefusedByName) {
+  Database db;
+  upgrade(db.get(), two_revisions());
+  std::vector<Revision> edited = two_revisions();
+  edited[0] = revision("0001", "", "CREATE TABLE users (id INTEGER PRIMARY KEY, other TEXT);",
+                       "DROP TABLE users;");
+  try {
+    upgrade(db.get(), edited);
+    FAIL() << "expected Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'0001' was changed after it was applied"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(RuntimeTest, ChangedDraftIsRevertedWithItsStoredDownScriptAndReapplied) {
+  Database db;
+  std::vector<Revision> revisions = two_revisions();
+  revisions.push_back(revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;", true));
+  upgrade(db.get(), revisions);
+  db.exec("INSERT INTO users (name) VALUES ('kept')");
+  revisions.back() = revision("0003", "0002", "CREATE TABLE labels (id INTEGER);",
+                              "DROP TABLE labels;", true);
+  EXPECT_EQ(upgrade(db.get(), revisions), (std::vector<std::string>{"0003", "0003"}));
+  EXPECT_EQ(db.tables(), (std::vector<std::string>{"labels", "posts", "retort_migrations", "users"}));
+  EXPECT_EQ(db.rows("SELECT name FROM users"), std::vector<std::string>{"kept"});
+}
+
+TEST(RuntimeTest, SealingAnAppliedDraftKeepsItApplied) {
+  Database db;
+  std::vector<Revision> revisions = two_revisions();
+  revisions.push_back(revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;", true));
+  upgrade(db.get(), revisions);
+  revisions.back() = revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;");
+  EXPECT_TRUE(upgrade(db.get(), revisions).empty());
+  EXPECT_EQ(db.rows("SELECT draft FROM retort_migrations WHERE revision = '0003'"),
+            std::vector<std::string>{"0"});
+}
+
+TEST(RuntimeTest, ForeignKeysOffRevisionKeepsChildRowsOnRebuild) {
+  Database db;
+  db.exec("PRAGMA foreign_keys = ON");
+  std::vector<Revision> revisions = {
+      revision("0001", "",
+               "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT);\n"
+               "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id) ON DELETE CASCADE);",
+               "DROP TABLE c;\nDROP TABLE p;")};
+  upgrade(db.get(), revisions);
+  db.exec("INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1, 1);");
+  Revision rebuild = revision("0002", "0001",
+                              "CREATE TABLE new_p (id INTEGER PRIMARY KEY, v INTEGER);\n"
+                              "INSERT INTO new_p SELECT id, v FROM p;\nDROP TABLE p;\n"
+                              "ALTER TABLE new_p RENAME TO p;",
+                              "SELECT 1;");
+  rebuild.foreign_keys_off = true;
+  revisions.push_back(parse_revision(render_revision(rebuild), rebuild.file_name));
+  upgrade(db.get(), revisions);
+  EXPECT_EQ(db.rows("SELECT count(*) FROM c"), std::vector<std::string>{"1"});
+  EXPECT_EQ(db.rows("PRAGMA foreign_keys"), std::vector<std::string>{"1"});
+}
+
+TEST(RuntimeTest, PathOverloadsCreateAndReadTheFile) {
+  testing::TempDir dir;
+  const std::filesystem::path file = dir.path() / "app.db";
+  EXPECT_THROW(current(file), Error);
+  upgrade(file, two_revisions());
+  EXPECT_EQ(current(file), "0002");
+  downgrade(file, two_revisions(), "base");
+  EXPECT_EQ(current(file), std::nullopt);
+}
+
+TEST(RevisionTest, RenderAndParseRoundTrip) {
+  Revision r = revision("0007", "0006", "CREATE TABLE t (x);", "DROP TABLE t;");
+  r.destructive = {"drop table \"x\""};
+  r.foreign_keys_off = true;
+  r.schema_json = "{\"name\":\"t\"}";
+  const Revision back = parse_revision(render_revision(r), r.file_name);
+  EXPECT_EQ(back.id, "0007");
+  EXPECT_EQ(back.parent, "0006");
+  EXPECT_EQ(back.message, "rev 0007");
+  EXPECT_EQ(back.destructive, r.destructive);
+  EXPECT_TRUE(back.foreign_keys_off);
+  EXPECT_EQ(back.up_sql, "CREATE TABLE t (x);");
+  EXPECT_EQ(back.down_sql, "DROP TABLE t;");
+  EXPECT_EQ(back.schema_json, r.schema_json);
+  EXPECT_EQ(back.checksum, r.checksum);
+}
+
+TEST(RevisionTest, MalformedFilesNameFileAndLine) {
+  EXPECT_THROW(parse_revision("-- +retort Up\nSELECT 1;\n", "0001_x.sql"), Error);
+  try {
+    parse_revision("-- +retort bogus: 1\n-- +retort Up\n-- +retort Down\n", "0001_x.sql");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "0001_x.sql:1: unknown header 'bogus'");
+  }
+}
+
+TEST(RevisionTest, ChecksumIgnoresLineEndingsAndMessage) {
+  EXPECT_EQ(revision_checksum("A;\r\nB;  \n", "C;"), revision_checksum("A;\nB;", "C;\n\n"));
+  EXPECT_NE(revision_checksum("A;", "C;"), revision_checksum("A;", "D;"));
+}
+
+TEST(RevisionTest, LoadRevisionsChecksTheChain) {
+  const std::string a = render_revision(two_revisions()[0]);
+  const std::string b = render_revision(two_revisions()[1]);
+  EXPECT_EQ(load_revisions({{"0002_rev.sql", b.c_str()}, {"0001_rev.sql", a.c_str()}}).size(), 2u);
+  EXPECT_THROW(load_revisions({{"0002_rev.sql", b.c_str()}}), Error);
+}
+
+}  // namespace
+}  // namespace retort
