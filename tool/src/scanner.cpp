@@ -295,9 +295,9 @@ ScanResult scan(const ScanRequest& request) {
       CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing, &raw);
   std::unique_ptr<CXTranslationUnitImpl, UnitDeleter> tu(raw);
   if (rc != CXError_Success || !tu) {
-    result.diagnostics.push_back(
-        {Severity::kError, {}, "libclang could not parse the model files (error " +
-                                   std::to_string(static_cast<int>(rc)) + ")"});
+    std::string message = "libclang could not parse the model files, error code ";
+    message += std::to_string(static_cast<int>(rc));
+    result.diagnostics.push_back({Severity::kError, {}, std::move(message)});
     return result;
   }
   collect_clang_errors(tu.get(), result.diagnostics);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian/Ubuntu, as root), configures and builds Retort, then either
+# runs the users example (`example`, the default) or the whole test suite through CTest (`test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-example}
+case "$mode" in example | test) ;; *) echo "usage: $0 [example|test]" >&2; exit 2 ;; esac
+
+packages=(cmake ninja-build g++ pkg-config libclang-dev libsqlite3-dev sqlite3 libgtest-dev
+          nlohmann-json3-dev libcli11-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "quickstart: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build=${RETORT_BUILD_DIR:-build}
+cmake -S . -B "$build" -G Ninja -DRETORT_BUILD_TESTS=ON -DRETORT_BUILD_EXAMPLES=ON
+cmake --build "$build" -j 2
+
+if [ "$mode" = example ]; then
+  # The build generated examples/users/migrations; the app applies it to an embedded SQLite file.
+  "$build/examples/users/users_example" "$build/examples/users/app.db"
+else
+  ctest --test-dir "$build" --output-on-failure -j 2
+fi

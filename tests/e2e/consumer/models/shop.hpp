@@ -1,0 +1,12 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <retort/annotations.hpp>
+
+struct RETORT_TABLE("users") User {
+  RETORT_PRIMARY_KEY RETORT_AUTOINCREMENT std::int64_t id;
+  RETORT_UNIQUE RETORT_INDEX RETORT_TYPE("VARCHAR(64)") std::string username;
+  RETORT_UNIQUE RETORT_INDEX std::optional<std::string> email;
+  std::optional<std::string> password_hash;
+};
