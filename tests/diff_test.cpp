@@ -1,9 +1,10 @@
 // Diff and SQLite emitter on hand-built schemas, checked against golden SQL files.
+#include "diff.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 
-#include "diff.hpp"
 #include "emit.hpp"
 #include "test_support.hpp"
 
@@ -37,7 +38,8 @@ Table posts() {
   title.check = "length(title) > 0";
   t.columns = {col("id", "INTEGER"), col("author_id", "INTEGER"), title, created};
   t.primary_key = {"id"};
-  t.foreign_keys = {{"fk_posts_author_id_users", {"author_id"}, "users", {"id"}, "CASCADE", "", {}}};
+  t.foreign_keys = {
+      {"fk_posts_author_id_users", {"author_id"}, "users", {"id"}, "CASCADE", "", {}}};
   t.indexes = {{"ix_posts_author_time", {"author_id", "created_at"}, false}};
   return t;
 }

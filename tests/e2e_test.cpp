@@ -14,9 +14,9 @@ class ConsumerProject {
  public:
   ConsumerProject() {
     fs::copy(RETORT_TEST_DIR "/e2e/consumer", app(), fs::copy_options::recursive);
-    const auto configure = run(cmake() + " -S " + app().string() + " -B " + build().string() +
-                               " -G Ninja -DCMAKE_BUILD_TYPE=Release -DRETORT_SOURCE_DIR=" +
-                               RETORT_SOURCE_DIR);
+    const auto configure =
+        run(cmake() + " -S " + app().string() + " -B " + build().string() +
+            " -G Ninja -DCMAKE_BUILD_TYPE=Release -DRETORT_SOURCE_DIR=" + RETORT_SOURCE_DIR);
     EXPECT_EQ(configure.exit_code, 0) << configure.output;
   }
   fs::path app() const { return tmp_.path() / "app"; }
@@ -31,7 +31,9 @@ class ConsumerProject {
     return run((build() / "retort" / "tool" / "retort").string() + " " + args + " --dir " +
                (app() / "migrations").string());
   }
-  testing::CommandResult run_app() const { return run((build() / "app").string() + " " + db().string()); }
+  testing::CommandResult run_app() const {
+    return run((build() / "app").string() + " " + db().string());
+  }
 
  private:
   static std::string cmake() { return RETORT_CMAKE_COMMAND; }
@@ -84,7 +86,8 @@ TEST(EndToEndTest, BuildSealUpgradeChangeAndDowngrade) {
   std::ofstream(p.app() / "models" / "shop.hpp", std::ios::app)
       << "struct RETORT_TABLE(\"orders\") Order {\n"
          "  RETORT_PRIMARY_KEY std::int64_t id;\n"
-         "  RETORT_REFERENCES(\"users\", \"id\") RETORT_ON_DELETE(\"CASCADE\") std::int64_t user_id;\n"
+         "  RETORT_REFERENCES(\"users\", \"id\") RETORT_ON_DELETE(\"CASCADE\") std::int64_t "
+         "user_id;\n"
          "  RETORT_DEFAULT(\"0\") double total;\n"
          "};\n";
   built = p.build_app();
@@ -99,8 +102,10 @@ TEST(EndToEndTest, BuildSealUpgradeChangeAndDowngrade) {
   EXPECT_EQ(ran.output, "applied 0002\ncurrent 0002\n");
   {
     Database db(p.db().string());
-    EXPECT_EQ(db.rows("SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('orders')"),
-              std::vector<std::string>{"users|user_id|id|CASCADE"});
+    EXPECT_EQ(
+        db.rows(
+            "SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('orders')"),
+        std::vector<std::string>{"users|user_id|id|CASCADE"});
     EXPECT_EQ(db.rows("SELECT revision, draft FROM retort_migrations ORDER BY revision"),
               (std::vector<std::string>{"0001|0", "0002|1"}));
   }
@@ -118,8 +123,10 @@ TEST(EndToEndTest, BadModelFailsTheBuildAtItsLineAndWritesNothing) {
       << "struct RETORT_TABLE(\"bad\") Bad { RETORT_PRIMARY_KEY long id; void* pointer; };\n";
   const auto built = p.build_app();
   EXPECT_NE(built.exit_code, 0);
-  EXPECT_NE(built.output.find("shop.hpp:13:68: error: column 'pointer' has unsupported type 'void *'"),
-            std::string::npos) << built.output;
+  EXPECT_NE(
+      built.output.find("shop.hpp:13:68: error: column 'pointer' has unsupported type 'void *'"),
+      std::string::npos)
+      << built.output;
   EXPECT_FALSE(fs::exists(p.app() / "migrations"));
 }
 

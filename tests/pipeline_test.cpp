@@ -1,10 +1,11 @@
 // Draft planning, verification, the repository on disk and the CLI verbs around them.
+#include "pipeline.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "cli.hpp"
-#include "pipeline.hpp"
 #include "test_support.hpp"
 
 namespace retort {
@@ -30,14 +31,16 @@ Schema parent_child() {
   child.name = "child";
   child.columns = {col("id", "INTEGER"), col("parent_id", "INTEGER")};
   child.primary_key = {"id"};
-  child.foreign_keys = {{"fk_child_parent_id_parent", {"parent_id"}, "parent", {"id"}, "CASCADE", "", {}}};
+  child.foreign_keys = {
+      {"fk_child_parent_id_parent", {"parent_id"}, "parent", {"id"}, "CASCADE", "", {}}};
   Schema s{{parent, child}};
   sort_tables(s);
   return s;
 }
 
 // Plans, verifies, writes and seals one revision; returns its id.
-std::string seal(const std::filesystem::path& dir, const Schema& models, const std::string& message) {
+std::string seal(const std::filesystem::path& dir, const Schema& models,
+                 const std::string& message) {
   const Repository repo = load_repository(dir);
   const Draft draft = plan_draft(repo, models, true);
   EXPECT_TRUE(draft.report.ok()) << (draft.report.problems.empty() ? "" : draft.report.problems[0]);
@@ -111,7 +114,8 @@ TEST(PipelineTest, VerificationCatchesAWrongDownScript) {
   bad.down_sql = "SELECT 1;";
   const VerifyReport report = verify_revision(repo.sealed(), bad, repo.sealed_schema(), next);
   ASSERT_FALSE(report.ok());
-  EXPECT_NE(report.problems[0].find("down: table 'parent': unexpected column extra"), std::string::npos)
+  EXPECT_NE(report.problems[0].find("down: table 'parent': unexpected column extra"),
+            std::string::npos)
       << report.problems[0];
 }
 
@@ -139,11 +143,12 @@ Cli cli(const std::vector<std::string>& args) {
 TEST(CliTest, BadModelsWriteNothingAndExitOne) {
   TempDir tmp;
   const std::string dir = (tmp.path() / "migrations").string();
-  const Cli r = cli({"generate", "--dir", dir, "--models",
-                     RETORT_TEST_DIR "/fixtures/scanner/unknown_type.hpp"});
+  const Cli r = cli(
+      {"generate", "--dir", dir, "--models", RETORT_TEST_DIR "/fixtures/scanner/unknown_type.hpp"});
   EXPECT_EQ(r.code, ExitCode::kFailed);
   EXPECT_NE(r.err.find("unknown_type.hpp:7:22: error: column 'lookup' has unsupported type"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
@@ -159,7 +164,8 @@ TEST(CliTest, MigrateRefusesDestructiveDraftWithoutFlag) {
   seal(tmp.path(), parent_child(), "first");
   Schema next = parent_child();
   std::erase_if(next.tables, [](const Table& t) { return t.name == "child"; });
-  write_draft(load_repository(tmp.path()), plan_draft(load_repository(tmp.path()), next, false).revision);
+  write_draft(load_repository(tmp.path()),
+              plan_draft(load_repository(tmp.path()), next, false).revision);
   const std::string dir = tmp.path().string();
   const Cli refused = cli({"migrate", "-m", "drop child", "--dir", dir});
   EXPECT_EQ(refused.code, ExitCode::kFailed);
@@ -178,11 +184,28 @@ TEST(CliTest, UpgradeCurrentHistoryDowngradeOnAFile) {
   const std::string db = (tmp.path() / "app.db").string();
   EXPECT_EQ(cli({"upgrade", "--dir", dir, "--db", db}).out, "retort: upgraded 0001\n");
   EXPECT_EQ(cli({"current", "--dir", dir, "--db", db}).out, "0001\n");
-  EXPECT_NE(cli({"history", "--dir", dir, "--db", db}).out.find("0001  base -> 0001  first  (current)"),
-            std::string::npos);
+  EXPECT_NE(
+      cli({"history", "--dir", dir, "--db", db}).out.find("0001  base -> 0001  first  (current)"),
+      std::string::npos);
   EXPECT_EQ(cli({"downgrade", "base", "--dir", dir, "--db", db}).out, "retort: downgraded 0001\n");
   EXPECT_EQ(cli({"current", "--dir", dir, "--db", db}).out, "base\n");
   EXPECT_EQ(cli({"upgrade", "0009", "--dir", dir, "--db", db}).code, ExitCode::kFailed);
+}
+
+TEST(CliTest, SqlFlagPrintsScriptsAndChangesNothing) {
+  TempDir tmp;
+  init_repository(tmp.path() / "m");
+  seal(tmp.path() / "m", parent_child(), "first");
+  const std::string dir = (tmp.path() / "m").string();
+  const std::string db = (tmp.path() / "app.db").string();
+  const Cli up = cli({"upgrade", "--sql", "--dir", dir, "--db", db});
+  EXPECT_EQ(up.code, ExitCode::kDone);
+  EXPECT_NE(up.out.find("CREATE TABLE \"parent\""), std::string::npos) << up.out;
+  EXPECT_FALSE(std::filesystem::exists(db));
+  cli({"upgrade", "--dir", dir, "--db", db});
+  const Cli down = cli({"downgrade", "--sql", "--dir", dir, "--db", db});
+  EXPECT_NE(down.out.find("DROP TABLE \"child\""), std::string::npos) << down.out;
+  EXPECT_EQ(cli({"current", "--dir", dir, "--db", db}).out, "0001\n");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The runtime on real SQLite files: upgrade, downgrade, failures, tampering, drafts.
+#include "retort/runtime.hpp"
+
 #include <gtest/gtest.h>
 
-#include "retort/runtime.hpp"
 #include "test_support.hpp"
 
 namespace retort {
@@ -23,11 +24,12 @@ Revision revision(const std::string& id, const std::string& parent, const std::s
 }
 
 std::vector<Revision> two_revisions() {
-  return {revision("0001", "", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
-                   "DROP TABLE users;"),
-          revision("0002", "0001",
-                   "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));",
-                   "DROP TABLE posts;")};
+  return {
+      revision("0001", "", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
+               "DROP TABLE users;"),
+      revision("0002", "0001",
+               "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));",
+               "DROP TABLE posts;")};
 }
 
 TEST(RuntimeTest, UpgradeAppliesEachRevisionOnceAndRecordsIt) {
@@ -36,8 +38,9 @@ TEST(RuntimeTest, UpgradeAppliesEachRevisionOnceAndRecordsIt) {
   EXPECT_EQ(upgrade(db.get(), two_revisions()), (std::vector<std::string>{"0001", "0002"}));
   EXPECT_EQ(current(db.get()), "0002");
   EXPECT_EQ(db.tables(), (std::vector<std::string>{"posts", "retort_migrations", "users"}));
-  EXPECT_EQ(db.rows("SELECT revision, parent, draft, down_sql FROM retort_migrations"),
-            (std::vector<std::string>{"0001||0|DROP TABLE users;", "0002|0001|0|DROP TABLE posts;"}));
+  EXPECT_EQ(
+      db.rows("SELECT revision, parent, draft, down_sql FROM retort_migrations"),
+      (std::vector<std::string>{"0001||0|DROP TABLE users;", "0002|0001|0|DROP TABLE posts;"}));
   EXPECT_TRUE(upgrade(db.get(), two_revisions()).empty());
 }
 
@@ -100,7 +103,8 @@ TEST(RuntimeTest, EditedSealedRevisionIsRefusedByName) {
     upgrade(db.get(), edited);
     FAIL() << "expected Error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("'0001' was changed after it was applied"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("'0001' was changed after it was applied"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -108,22 +112,26 @@ TEST(RuntimeTest, EditedSealedRevisionIsRefusedByName) {
 TEST(RuntimeTest, ChangedDraftIsRevertedWithItsStoredDownScriptAndReapplied) {
   Database db;
   std::vector<Revision> revisions = two_revisions();
-  revisions.push_back(revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;", true));
+  revisions.push_back(
+      revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;", true));
   upgrade(db.get(), revisions);
   db.exec("INSERT INTO users (name) VALUES ('kept')");
-  revisions.back() = revision("0003", "0002", "CREATE TABLE labels (id INTEGER);",
-                              "DROP TABLE labels;", true);
+  revisions.back() =
+      revision("0003", "0002", "CREATE TABLE labels (id INTEGER);", "DROP TABLE labels;", true);
   EXPECT_EQ(upgrade(db.get(), revisions), (std::vector<std::string>{"0003", "0003"}));
-  EXPECT_EQ(db.tables(), (std::vector<std::string>{"labels", "posts", "retort_migrations", "users"}));
+  EXPECT_EQ(db.tables(),
+            (std::vector<std::string>{"labels", "posts", "retort_migrations", "users"}));
   EXPECT_EQ(db.rows("SELECT name FROM users"), std::vector<std::string>{"kept"});
 }
 
 TEST(RuntimeTest, SealingAnAppliedDraftKeepsItApplied) {
   Database db;
   std::vector<Revision> revisions = two_revisions();
-  revisions.push_back(revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;", true));
+  revisions.push_back(
+      revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;", true));
   upgrade(db.get(), revisions);
-  revisions.back() = revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;");
+  revisions.back() =
+      revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;");
   EXPECT_TRUE(upgrade(db.get(), revisions).empty());
   EXPECT_EQ(db.rows("SELECT draft FROM retort_migrations WHERE revision = '0003'"),
             std::vector<std::string>{"0"});
@@ -132,11 +140,11 @@ TEST(RuntimeTest, SealingAnAppliedDraftKeepsItApplied) {
 TEST(RuntimeTest, ForeignKeysOffRevisionKeepsChildRowsOnRebuild) {
   Database db;
   db.exec("PRAGMA foreign_keys = ON");
-  std::vector<Revision> revisions = {
-      revision("0001", "",
-               "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT);\n"
-               "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id) ON DELETE CASCADE);",
-               "DROP TABLE c;\nDROP TABLE p;")};
+  std::vector<Revision> revisions = {revision(
+      "0001", "",
+      "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT);\n"
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id) ON DELETE CASCADE);",
+      "DROP TABLE c;\nDROP TABLE p;")};
   upgrade(db.get(), revisions);
   db.exec("INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1, 1);");
   Revision rebuild = revision("0002", "0001",

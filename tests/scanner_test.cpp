@@ -26,14 +26,32 @@ TEST(ScannerTest, MapsEveryTypeOfTheSpec) {
   const Models m = read("all_types.hpp");
   ASSERT_FALSE(has_errors(m.diagnostics)) << format_diagnostic(m.diagnostics.at(0));
   const Table& t = *m.schema.find_table("kinds");
-  const std::map<std::string, std::string> types = {
-      {"flag", "BOOLEAN"}, {"c", "INTEGER"},  {"sc", "INTEGER"},  {"uc", "INTEGER"},
-      {"s", "INTEGER"},    {"us", "INTEGER"}, {"i", "INTEGER"},   {"u", "INTEGER"},
-      {"l", "INTEGER"},    {"ul", "INTEGER"}, {"ll", "INTEGER"},  {"ull", "INTEGER"},
-      {"i8", "INTEGER"},   {"u32", "INTEGER"}, {"color", "INTEGER"}, {"f", "REAL"},
-      {"d", "REAL"},       {"text", "TEXT"},  {"b1", "BLOB"},     {"b2", "BLOB"},
-      {"b3", "BLOB"},      {"maybe_int", "INTEGER"}, {"maybe_real", "REAL"},
-      {"maybe_blob", "BLOB"}, {"maybe_flag", "BOOLEAN"}, {"code", "VARCHAR(10)"}};
+  const std::map<std::string, std::string> types = {{"flag", "BOOLEAN"},
+                                                    {"c", "INTEGER"},
+                                                    {"sc", "INTEGER"},
+                                                    {"uc", "INTEGER"},
+                                                    {"s", "INTEGER"},
+                                                    {"us", "INTEGER"},
+                                                    {"i", "INTEGER"},
+                                                    {"u", "INTEGER"},
+                                                    {"l", "INTEGER"},
+                                                    {"ul", "INTEGER"},
+                                                    {"ll", "INTEGER"},
+                                                    {"ull", "INTEGER"},
+                                                    {"i8", "INTEGER"},
+                                                    {"u32", "INTEGER"},
+                                                    {"color", "INTEGER"},
+                                                    {"f", "REAL"},
+                                                    {"d", "REAL"},
+                                                    {"text", "TEXT"},
+                                                    {"b1", "BLOB"},
+                                                    {"b2", "BLOB"},
+                                                    {"b3", "BLOB"},
+                                                    {"maybe_int", "INTEGER"},
+                                                    {"maybe_real", "REAL"},
+                                                    {"maybe_blob", "BLOB"},
+                                                    {"maybe_flag", "BOOLEAN"},
+                                                    {"code", "VARCHAR(10)"}};
   for (const auto& [name, type] : types) {
     EXPECT_EQ(column(t, name).type, type) << name;
   }
@@ -107,7 +125,8 @@ TEST(ScannerTest, DependenciesListTheModelAndItsHeaders) {
   const Models m = read("all_types.hpp");
   const auto has = [&](const std::string& suffix) {
     return std::any_of(m.dependencies.begin(), m.dependencies.end(), [&](const std::string& d) {
-      return d.size() >= suffix.size() && d.compare(d.size() - suffix.size(), suffix.size(), suffix) == 0;
+      return d.size() >= suffix.size() &&
+             d.compare(d.size() - suffix.size(), suffix.size(), suffix) == 0;
     });
   };
   EXPECT_TRUE(has("all_types.hpp"));

@@ -65,7 +65,8 @@ inline CommandResult run(const std::string& command) {
 class Database {
  public:
   explicit Database(const std::string& path = ":memory:") {
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("cannot open " + path);
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK)
+      throw std::runtime_error("cannot open " + path);
   }
   ~Database() { sqlite3_close(db_); }
   Database(const Database&) = delete;
@@ -102,8 +103,9 @@ class Database {
 
   /// The user tables' names, sorted.
   std::vector<std::string> tables() const {
-    return rows("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
-                "ORDER BY name");
+    return rows(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+        "ORDER BY name");
   }
 
  private:

@@ -14,11 +14,12 @@ void print_tables(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(path.string().c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db,
-                     "SELECT m.name, group_concat(c.name || ' ' || c.type, ', ') FROM sqlite_schema m "
-                     "JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND m.name NOT LIKE "
-                     "'sqlite%' GROUP BY m.name ORDER BY m.name",
-                     -1, &stmt, nullptr);
+  sqlite3_prepare_v2(
+      db,
+      "SELECT m.name, group_concat(c.name || ' ' || c.type, ', ') FROM sqlite_schema m "
+      "JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND m.name NOT LIKE "
+      "'sqlite%' GROUP BY m.name ORDER BY m.name",
+      -1, &stmt, nullptr);
   while (sqlite3_step(stmt) == SQLITE_ROW) {
     std::cout << "  table " << sqlite3_column_text(stmt, 0) << " (" << sqlite3_column_text(stmt, 1)
               << ")\n";
@@ -34,7 +35,8 @@ int main(int argc, char** argv) {
   try {
     const std::vector<std::string> applied = retort::upgrade(db);
     if (applied.empty()) std::cout << "users-example: " << db << " is up to date\n";
-    for (const std::string& id : applied) std::cout << "users-example: applied revision " << id << "\n";
+    for (const std::string& id : applied)
+      std::cout << "users-example: applied revision " << id << "\n";
     std::cout << "users-example: " << db << " is at revision "
               << retort::current(db).value_or("base") << "\n";
     print_tables(db);

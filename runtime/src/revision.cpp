@@ -142,7 +142,8 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
       }
     }
   }
-  if (!seen_down) fail(file_name, line_no, "missing '-- +retort Up' and '-- +retort Down' sections");
+  if (!seen_down)
+    fail(file_name, line_no, "missing '-- +retort Up' and '-- +retort Down' sections");
   r.up_sql = normalize_sql(up);
   r.down_sql = normalize_sql(down);
   r.schema_json = std::string(trim(schema));

@@ -88,7 +88,8 @@ std::vector<AppliedRow> read_applied(sqlite3* db) {
     rows.push_back({column_text(raw, 0), column_text(raw, 1), sqlite3_column_int(raw, 2) != 0,
                     sqlite3_column_int(raw, 3) != 0, column_text(raw, 4)});
   }
-  if (rc != SQLITE_DONE) throw Error(std::string("cannot read retort_migrations: ") + sqlite3_errmsg(db));
+  if (rc != SQLITE_DONE)
+    throw Error(std::string("cannot read retort_migrations: ") + sqlite3_errmsg(db));
   return rows;
 }
 
@@ -141,9 +142,8 @@ std::vector<Step> plan_upgrade(const std::vector<AppliedRow>& applied,
   std::vector<Step> steps;
   std::size_t kept = 0;  // applied rows that match the embedded revisions
   for (const AppliedRow& row : applied) {
-    const Revision* known = kept < revisions.size() && revisions[kept].id == row.revision
-                                ? &revisions[kept]
-                                : nullptr;
+    const Revision* known =
+        kept < revisions.size() && revisions[kept].id == row.revision ? &revisions[kept] : nullptr;
     if (known && known->checksum == row.checksum) {
       if (row.draft && !known->draft) {
         steps.push_back({Step::kMarkSealed, row.revision, false, nullptr, {}});
@@ -219,7 +219,8 @@ void run_script(sqlite3* db, const std::string& sql, const std::string& revision
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db, start, -1, &raw, &tail) != SQLITE_OK) {
       const char* semi = std::strchr(start, ';');
-      throw MigrationError(revision, statement_text(start, semi ? semi + 1 : start + std::strlen(start)),
+      throw MigrationError(revision,
+                           statement_text(start, semi ? semi + 1 : start + std::strlen(start)),
                            sqlite3_errmsg(db), done);
     }
     if (!raw) continue;  // only blanks or comments were left
@@ -377,8 +378,8 @@ Db open_db(const std::filesystem::path& path, int flags) {
   const int rc = sqlite3_open_v2(path.string().c_str(), &raw, flags, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK) {
-    throw Error("cannot open database '" + path.string() + "': " +
-                (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    throw Error("cannot open database '" + path.string() +
+                "': " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   return db;
 }

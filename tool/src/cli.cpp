@@ -74,8 +74,8 @@ DraftWrite update_draft(const Options& o, const Schema& models, std::ostream& ou
   Draft draft = plan_draft(repo, models, false);
   print_diagnostics(err, draft.changes.diagnostics);
   if (has_errors(draft.changes.diagnostics)) throw Failure("cannot generate a revision");
-  const bool same = draft.revision && repo.draft() &&
-                    render_revision(*draft.revision) == repo.texts.back();
+  const bool same =
+      draft.revision && repo.draft() && render_revision(*draft.revision) == repo.texts.back();
   if (o.check) {
     if (draft.revision) throw Failure("the models differ from the last sealed revision");
     if (repo.draft()) throw Failure("a draft revision exists: " + repo.draft()->file_name);
@@ -162,12 +162,29 @@ void cmd_upgrade(const Options& o, std::ostream& out) {
     }
     return;
   }
-  print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target),
-                "upgrade", out);
+  print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target), "upgrade",
+                out);
+}
+
+// Prints the Down sections from the database's revision back to `target`, newest first.
+void print_downgrade_sql(const Options& o, std::ostream& out) {
+  const std::vector<Revision> revisions = revisions_of(o);
+  const std::optional<std::string> at = current(fs::path(o.db));
+  const std::string target = o.target.empty() ? "-1" : o.target;
+  long steps = target[0] == '-' ? std::stol(target.substr(1)) : -1;
+  bool printing = false;
+  for (auto it = revisions.rbegin(); it != revisions.rend() && steps != 0; ++it) {
+    printing = printing || (at && it->id == *at);
+    if (!printing) continue;
+    if (target != "base" && target[0] != '-' && it->id.rfind(target, 0) == 0) break;
+    out << "-- revert " << it->id << "\n" << it->down_sql << "\n\n";
+    if (steps > 0) --steps;
+  }
 }
 
 void cmd_downgrade(const Options& o, std::ostream& out) {
   if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
+  if (o.sql) return print_downgrade_sql(o, out);
   print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target),
                 "downgrade", out);
 }
@@ -183,9 +200,9 @@ void cmd_history(const Options& o, std::ostream& out) {
       !o.db.empty() && fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
   const std::vector<Revision> revisions = revisions_of(o);
   for (auto it = revisions.rbegin(); it != revisions.rend(); ++it) {
-    out << it->id << "  " << (it->parent.empty() ? "base" : it->parent) << " -> " << it->id
-        << "  " << (it->draft ? "(draft)" : it->message)
-        << (at && *at == it->id ? "  (current)" : "") << "\n";
+    out << it->id << "  " << (it->parent.empty() ? "base" : it->parent) << " -> " << it->id << "  "
+        << (it->draft ? "(draft)" : it->message) << (at && *at == it->id ? "  (current)" : "")
+        << "\n";
   }
 }
 
@@ -243,8 +260,9 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     o.clang_args.assign(dash + 1, own.end());
     own.erase(dash, own.end());
   }
-  CLI::App app{"retort: schema migrations generated from annotated C++ models\n"
-               "exit codes: 0 done, 1 failed, 2 usage"};
+  CLI::App app{
+      "retort: schema migrations generated from annotated C++ models\n"
+      "exit codes: 0 done, 1 failed, 2 usage"};
   app.require_subcommand(1);
   CLI::App* init = app.add_subcommand("init", "create the migration repository");
   CLI::App* migrate = app.add_subcommand("migrate", "seal the draft revision under a message");
@@ -265,7 +283,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   generate->add_option("--depfile", o.depfile, "the depfile to write");
   generate->add_option("--stamp", o.stamp, "the stamp file to touch");
   generate->add_flag("--check", o.check, "fail instead of writing a draft");
-  for (CLI::App* cmd : {init, migrate, up, down, cur, history, heads, show, check, schema, generate}) {
+  for (CLI::App* cmd :
+       {init, migrate, up, down, cur, history, heads, show, check, schema, generate}) {
     add_dir(cmd, o);
   }
   for (CLI::App* cmd : {migrate, check, generate}) {
@@ -276,7 +295,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     cmd->add_flag("--sql", o.sql, "print the SQL instead of running it");
   }
   show->add_option("revision", o.target, "the revision id")->required();
-  for (CLI::App* cmd : {up, down, cur}) cmd->add_option("--db", o.db, "the SQLite file")->required();
+  for (CLI::App* cmd : {up, down, cur})
+    cmd->add_option("--db", o.db, "the SQLite file")->required();
   history->add_option("--db", o.db, "mark the revision this SQLite file is at");
   check->add_option("--db", o.db, "the SQLite file (not yet compared)");
   try {

@@ -84,7 +84,8 @@ bool same_table_shape(const TablePair& p) {
     const ForeignKey& a = o.foreign_keys[i];
     const ForeignKey& b = n.foreign_keys[i];
     if (to_new_names(p, a.columns) != b.columns || a.ref_table != b.ref_table ||
-        a.ref_columns != b.ref_columns || a.on_delete != b.on_delete || a.on_update != b.on_update) {
+        a.ref_columns != b.ref_columns || a.on_delete != b.on_delete ||
+        a.on_update != b.on_update) {
       return false;
     }
   }
@@ -171,8 +172,10 @@ class Differ {
       const Column& after = *n.find_column(new_name);
       if (!same_column_shape(before, after)) p.rebuild = true;
       if (after.not_null && !before.not_null && !after.default_sql) {
-        error(after.origin.loc, "column '" + after.name + "' becomes NOT NULL without a default; "
-                                "add RETORT_DEFAULT(...) so that rows holding NULL get a value");
+        error(after.origin.loc,
+              "column '" + after.name +
+                  "' becomes NOT NULL without a default; "
+                  "add RETORT_DEFAULT(...) so that rows holding NULL get a value");
       }
       if (type_affinity(before.type) != type_affinity(after.type)) {
         out_.destructive.push_back("change type of \"" + n.name + "\".\"" + after.name +
@@ -181,9 +184,12 @@ class Differ {
     }
     for (const Column& c : p.added) {
       if (c.not_null && !c.default_sql) {
-        error(c.origin.loc, "column '" + c.name + "' is added NOT NULL without a default, but "
-                            "table '" + n.name + "' may hold rows; add RETORT_DEFAULT(...) or "
-                            "make it std::optional");
+        error(c.origin.loc, "column '" + c.name +
+                                "' is added NOT NULL without a default, but "
+                                "table '" +
+                                n.name +
+                                "' may hold rows; add RETORT_DEFAULT(...) or "
+                                "make it std::optional");
       }
       if (!can_add_in_place(n, c)) p.rebuild = true;
     }
@@ -204,8 +210,9 @@ class Differ {
 
   bool index_new(const TablePair& p, const Index& new_index) const {
     if (p.rebuild) return true;
-    return std::none_of(p.old_table->indexes.begin(), p.old_table->indexes.end(),
-                        [&](const Index& i) { return index_kept(p, i) && i.name == new_index.name; });
+    return std::none_of(
+        p.old_table->indexes.begin(), p.old_table->indexes.end(),
+        [&](const Index& i) { return index_kept(p, i) && i.name == new_index.name; });
   }
 
   void emit() {
@@ -252,7 +259,8 @@ class Differ {
       changes.push_back(RebuildTable{std::move(before), std::move(after), std::move(copy)});
       return;
     }
-    for (const auto& [was, now] : p.renamed_columns) changes.push_back(RenameColumn{name, was, now});
+    for (const auto& [was, now] : p.renamed_columns)
+      changes.push_back(RenameColumn{name, was, now});
     for (const Column& c : p.dropped) changes.push_back(DropColumn{name, c});
     for (const Column& c : p.added) changes.push_back(AddColumn{name, c});
   }
@@ -303,7 +311,8 @@ struct Inverter {
     std::stable_sort(copy.begin(), copy.end(), [&c](const auto& a, const auto& b) {
       const auto position = [&c](const std::string& name) {
         const auto& cols = c.from.columns;
-        return std::find_if(cols.begin(), cols.end(), [&](const Column& x) { return x.name == name; }) -
+        return std::find_if(cols.begin(), cols.end(),
+                            [&](const Column& x) { return x.name == name; }) -
                cols.begin();
       };
       return position(a.first) < position(b.first);
@@ -320,7 +329,8 @@ ChangeSet diff_schemas(const Schema& from, const Schema& to) { return Differ(fro
 
 std::vector<Change> invert(const std::vector<Change>& changes) {
   std::vector<Change> out;
-  for (auto it = changes.rbegin(); it != changes.rend(); ++it) out.push_back(std::visit(Inverter{}, *it));
+  for (auto it = changes.rbegin(); it != changes.rend(); ++it)
+    out.push_back(std::visit(Inverter{}, *it));
   return out;
 }
 

@@ -61,10 +61,10 @@ using Change = std::variant<CreateTable, DropTable, RenameTable, AddColumn, Drop
                             RenameColumn, RebuildTable, CreateIndex, DropIndex>;
 
 struct ChangeSet {
-  std::vector<Change> changes;          ///< in the order they must run
-  std::vector<std::string> destructive; ///< one line per step that may lose data
-  bool foreign_keys_off = false;        ///< a table that others reference is rebuilt or dropped
-  std::vector<Diagnostic> diagnostics;  ///< impossible or ambiguous changes, at the model
+  std::vector<Change> changes;           ///< in the order they must run
+  std::vector<std::string> destructive;  ///< one line per step that may lose data
+  bool foreign_keys_off = false;         ///< a table that others reference is rebuilt or dropped
+  std::vector<Diagnostic> diagnostics;   ///< impossible or ambiguous changes, at the model
 };
 
 /// The changes from `from` (the last revision's snapshot) to `to` (the models). Renames follow

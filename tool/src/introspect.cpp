@@ -27,7 +27,8 @@ void query(sqlite3* db, const std::string& sql,
     row(values);
   }
   sqlite3_finalize(stmt);
-  if (rc != SQLITE_DONE) throw std::runtime_error(std::string("introspection failed: ") + sqlite3_errmsg(db));
+  if (rc != SQLITE_DONE)
+    throw std::runtime_error(std::string("introspection failed: ") + sqlite3_errmsg(db));
 }
 
 std::string literal(const std::string& s) {
@@ -37,11 +38,13 @@ std::string literal(const std::string& s) {
 }
 
 void describe_indexes(sqlite3* db, const std::string& table, std::vector<std::string>& facts) {
-  query(db, "SELECT name, \"unique\", origin, partial FROM pragma_index_list(" + literal(table) + ")",
+  query(db,
+        "SELECT name, \"unique\", origin, partial FROM pragma_index_list(" + literal(table) + ")",
         [&](const std::vector<std::string>& idx) {
           std::string columns;
-          query(db, "SELECT name, desc, coll FROM pragma_index_xinfo(" + literal(idx[0]) +
-                        ") WHERE key = 1 ORDER BY seqno",
+          query(db,
+                "SELECT name, desc, coll FROM pragma_index_xinfo(" + literal(idx[0]) +
+                    ") WHERE key = 1 ORDER BY seqno",
                 [&](const std::vector<std::string>& c) {
                   columns += (columns.empty() ? "" : ", ") + c[0] + (c[1] == "1" ? " DESC" : "") +
                              (c[2] == "BINARY" ? "" : " COLLATE " + c[2]);
@@ -64,8 +67,9 @@ LiveSchema introspect(sqlite3* db) {
           std::vector<std::string>& facts = schema[t[0]];
           facts.push_back(std::string("table") + (t[1] == "1" ? " WITHOUT ROWID" : "") +
                           (t[2] == "1" ? " STRICT" : ""));
-          query(db, "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
-                        literal(t[0]) + ")",
+          query(db,
+                "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
+                    literal(t[0]) + ")",
                 [&](const std::vector<std::string>& c) {
                   facts.push_back("column " + c[0] + " " + c[1] + (c[2] == "1" ? " NOT NULL" : "") +
                                   (c[3] == "NULL" ? "" : " DEFAULT " + c[3]) +
@@ -73,8 +77,10 @@ LiveSchema introspect(sqlite3* db) {
                                   (c[5] == "0" ? "" : " hidden " + c[5]));
                 });
           describe_indexes(db, t[0], facts);
-          query(db, "SELECT \"table\", \"from\", \"to\", on_update, on_delete, seq FROM "
-                    "pragma_foreign_key_list(" + literal(t[0]) + ")",
+          query(db,
+                "SELECT \"table\", \"from\", \"to\", on_update, on_delete, seq FROM "
+                "pragma_foreign_key_list(" +
+                    literal(t[0]) + ")",
                 [&](const std::vector<std::string>& f) {
                   facts.push_back("foreign key (" + f[1] + ") references " + f[0] + " (" + f[2] +
                                   ") on update " + f[3] + " on delete " + f[4]);

@@ -26,8 +26,8 @@ struct ModelField {
   std::string name;
   SourceLoc loc;
   ValueKind kind = ValueKind::kUnsupported;
-  bool optional = false;      ///< the member is a std::optional<T>
-  std::string type_spelling;  ///< the type as the author wrote it, for messages
+  bool optional = false;                ///< the member is a std::optional<T>
+  std::string type_spelling;            ///< the type as the author wrote it, for messages
   std::vector<Annotation> annotations;  ///< in source order
 
   friend bool operator==(const ModelField&, const ModelField&) = default;

@@ -53,7 +53,8 @@ DraftWrite write_draft(const Repository& repository, const std::optional<Revisio
   if (existing && existing->file_name != draft->file_name) {
     fs::remove(repository.versions_dir() / existing->file_name);
   }
-  return write_file_if_changed(repository.versions_dir() / draft->file_name, render_revision(*draft))
+  return write_file_if_changed(repository.versions_dir() / draft->file_name,
+                               render_revision(*draft))
              ? DraftWrite::kWritten
              : DraftWrite::kUnchanged;
 }

@@ -25,7 +25,7 @@ Models read_models(const ScanRequest& request);
 struct Draft {
   std::optional<Revision> revision;  ///< std::nullopt: the models equal the last sealed revision
   ChangeSet changes;
-  VerifyReport report;               ///< filled when `verify` was asked and there is a revision
+  VerifyReport report;  ///< filled when `verify` was asked and there is a revision
 };
 
 /// The draft revision that takes the last sealed revision's schema to `models`: id, parent,

@@ -111,14 +111,28 @@ ValueKind classify(CXType type, bool& optional) {
   switch (t.kind) {
     case CXType_Bool:
       return ValueKind::kBool;
-    case CXType_Char_U: case CXType_UChar: case CXType_Char16: case CXType_Char32:
-    case CXType_UShort: case CXType_UInt: case CXType_ULong: case CXType_ULongLong:
-    case CXType_Char_S: case CXType_SChar: case CXType_WChar: case CXType_Short:
-    case CXType_Int: case CXType_Long: case CXType_LongLong: case CXType_Enum:
+    case CXType_Char_U:
+    case CXType_UChar:
+    case CXType_Char16:
+    case CXType_Char32:
+    case CXType_UShort:
+    case CXType_UInt:
+    case CXType_ULong:
+    case CXType_ULongLong:
+    case CXType_Char_S:
+    case CXType_SChar:
+    case CXType_WChar:
+    case CXType_Short:
+    case CXType_Int:
+    case CXType_Long:
+    case CXType_LongLong:
+    case CXType_Enum:
       return ValueKind::kInteger;
-    case CXType_Float: case CXType_Double:
+    case CXType_Float:
+    case CXType_Double:
       return ValueKind::kReal;
-    case CXType_Record: break;
+    case CXType_Record:
+      break;
     default:
       return ValueKind::kUnsupported;
   }
@@ -163,7 +177,8 @@ class Scanner {
       return;
     }
     if (kind == CXCursor_AnnotateAttr || kind == CXCursor_FieldDecl || !in_model_file(c)) return;
-    if ((kind == CXCursor_StructDecl || kind == CXCursor_ClassDecl) && clang_isCursorDefinition(c)) {
+    if ((kind == CXCursor_StructDecl || kind == CXCursor_ClassDecl) &&
+        clang_isCursorDefinition(c)) {
       visit_class(c);
       visit_children(c);  // nested classes; misplaced annotations on methods
       return;

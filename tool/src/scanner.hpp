@@ -16,9 +16,9 @@ struct ScanRequest {
 };
 
 struct ScanResult {
-  std::vector<ModelClass> models;        ///< in source order, file by file
-  std::vector<Diagnostic> diagnostics;   ///< compiler errors and misplaced annotations
-  std::vector<std::string> dependencies; ///< every file the scan read (for the depfile)
+  std::vector<ModelClass> models;         ///< in source order, file by file
+  std::vector<Diagnostic> diagnostics;    ///< compiler errors and misplaced annotations
+  std::vector<std::string> dependencies;  ///< every file the scan read (for the depfile)
 };
 
 /// Parses the model files in one translation unit (C++ with RETORT_SCANNER defined; -std=c++17

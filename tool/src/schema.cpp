@@ -133,9 +133,13 @@ Table table_from_json(const json& j) {
   Table t;
   t.name = j.at("name").get<std::string>();
   for (const json& c : j.at("columns")) {
-    t.columns.push_back({c.at("name").get<std::string>(), c.at("type").get<std::string>(),
-                         value_or(c, "not_null", false), optional_string(c, "default"),
-                         optional_string(c, "collate"), optional_string(c, "check"), {}});
+    t.columns.push_back({c.at("name").get<std::string>(),
+                         c.at("type").get<std::string>(),
+                         value_or(c, "not_null", false),
+                         optional_string(c, "default"),
+                         optional_string(c, "collate"),
+                         optional_string(c, "check"),
+                         {}});
   }
   t.primary_key = value_or(j, "primary_key", std::vector<std::string>{});
   t.autoincrement = value_or(j, "autoincrement", false);

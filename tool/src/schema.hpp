@@ -42,7 +42,8 @@ struct ForeignKey {
 
   friend bool operator==(const ForeignKey& a, const ForeignKey& b) {
     return a.name == b.name && a.columns == b.columns && a.ref_table == b.ref_table &&
-           a.ref_columns == b.ref_columns && a.on_delete == b.on_delete && a.on_update == b.on_update;
+           a.ref_columns == b.ref_columns && a.on_delete == b.on_delete &&
+           a.on_update == b.on_update;
   }
 };
 

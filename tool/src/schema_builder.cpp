@@ -18,17 +18,17 @@ struct KeyRule {
 
 const std::map<std::string, KeyRule>& key_rules() {
   static const std::map<std::string, KeyRule> rules = {
-      {"table", {Place::kClass, 1}},        {"index_on", {Place::kClass, 2}},
-      {"unique_on", {Place::kClass, 2}},    {"primary_key_on", {Place::kClass, 1}},
-      {"without_rowid", {Place::kClass, 0}}, {"strict", {Place::kClass, 0}},
-      {"renamed_from", {Place::kBoth, 1}},  {"check", {Place::kBoth, 1}},
-      {"column", {Place::kMember, 1}},      {"primary_key", {Place::kMember, 0}},
+      {"table", {Place::kClass, 1}},          {"index_on", {Place::kClass, 2}},
+      {"unique_on", {Place::kClass, 2}},      {"primary_key_on", {Place::kClass, 1}},
+      {"without_rowid", {Place::kClass, 0}},  {"strict", {Place::kClass, 0}},
+      {"renamed_from", {Place::kBoth, 1}},    {"check", {Place::kBoth, 1}},
+      {"column", {Place::kMember, 1}},        {"primary_key", {Place::kMember, 0}},
       {"autoincrement", {Place::kMember, 0}}, {"unique", {Place::kMember, 0}},
-      {"index", {Place::kMember, 0}},       {"type", {Place::kMember, 1}},
-      {"default", {Place::kMember, 1}},     {"nullable", {Place::kMember, 0}},
-      {"not_null", {Place::kMember, 0}},    {"references", {Place::kMember, 2}},
-      {"on_delete", {Place::kMember, 1}},   {"on_update", {Place::kMember, 1}},
-      {"collate", {Place::kMember, 1}},     {"transient", {Place::kMember, 0}},
+      {"index", {Place::kMember, 0}},         {"type", {Place::kMember, 1}},
+      {"default", {Place::kMember, 1}},       {"nullable", {Place::kMember, 0}},
+      {"not_null", {Place::kMember, 0}},      {"references", {Place::kMember, 2}},
+      {"on_delete", {Place::kMember, 1}},     {"on_update", {Place::kMember, 1}},
+      {"collate", {Place::kMember, 1}},       {"transient", {Place::kMember, 0}},
   };
   return rules;
 }
@@ -60,12 +60,18 @@ std::vector<std::string> split_columns(const std::string& list) {
 
 std::string sql_type_of(ValueKind kind) {
   switch (kind) {
-    case ValueKind::kBool: return "BOOLEAN";
-    case ValueKind::kInteger: return "INTEGER";
-    case ValueKind::kReal: return "REAL";
-    case ValueKind::kText: return "TEXT";
-    case ValueKind::kBlob: return "BLOB";
-    case ValueKind::kUnsupported: break;
+    case ValueKind::kBool:
+      return "BOOLEAN";
+    case ValueKind::kInteger:
+      return "INTEGER";
+    case ValueKind::kReal:
+      return "REAL";
+    case ValueKind::kText:
+      return "TEXT";
+    case ValueKind::kBlob:
+      return "BLOB";
+    case ValueKind::kUnsupported:
+      break;
   }
   return "";
 }
@@ -114,8 +120,8 @@ class Builder {
         continue;
       }
       if (a.args.size() != rule->second.args) {
-        error(a.loc, macro_of(a.key) + " takes " + std::to_string(rule->second.args) +
-                         " argument(s)");
+        error(a.loc,
+              macro_of(a.key) + " takes " + std::to_string(rule->second.args) + " argument(s)");
         continue;
       }
       if (std::any_of(a.args.begin(), a.args.end(),
@@ -178,8 +184,8 @@ class Builder {
       error(f.loc, "column '" + c.name + "' is both RETORT_NULLABLE and RETORT_NOT_NULL");
     }
     if (primary && found.count("nullable")) {
-      error(found.find("nullable")->second->loc, "primary key column '" + c.name +
-                                                     "' cannot be RETORT_NULLABLE");
+      error(found.find("nullable")->second->loc,
+            "primary key column '" + c.name + "' cannot be RETORT_NULLABLE");
     }
     c.not_null = primary || found.count("not_null") || !(f.optional || found.count("nullable"));
     c.default_sql = arg("default");
@@ -211,8 +217,9 @@ class Builder {
       if (ref == found.end()) {
         error(it->second->loc, macro_of(action) + " needs RETORT_REFERENCES on the same member");
       } else if (!kActions.count(upper(trim(it->second->args[0])))) {
-        error(it->second->loc, macro_of(action) + " takes CASCADE, SET NULL, SET DEFAULT, "
-                                                  "RESTRICT or NO ACTION, not '" +
+        error(it->second->loc, macro_of(action) +
+                                   " takes CASCADE, SET NULL, SET DEFAULT, "
+                                   "RESTRICT or NO ACTION, not '" +
                                    it->second->args[0] + "'");
       }
     }
@@ -222,14 +229,17 @@ class Builder {
     fk.name = foreign_key_name(t.name, c.name, fk.ref_table);
     fk.columns = {c.name};
     fk.ref_columns = {trim(ref->second->args[1])};
-    if (auto it = found.find("on_delete"); it != found.end()) fk.on_delete = upper(trim(it->second->args[0]));
-    if (auto it = found.find("on_update"); it != found.end()) fk.on_update = upper(trim(it->second->args[0]));
+    if (auto it = found.find("on_delete"); it != found.end())
+      fk.on_delete = upper(trim(it->second->args[0]));
+    if (auto it = found.find("on_update"); it != found.end())
+      fk.on_update = upper(trim(it->second->args[0]));
     fk.loc = ref->second->loc;
     t.foreign_keys.push_back(std::move(fk));
   }
 
   // Columns named in a class annotation must exist; reports the first unknown one.
-  bool columns_exist(const Table& t, const std::vector<std::string>& columns, const SourceLoc& loc) {
+  bool columns_exist(const Table& t, const std::vector<std::string>& columns,
+                     const SourceLoc& loc) {
     for (const std::string& c : columns) {
       if (c.empty() || !t.find_column(c)) {
         error(loc, "table '" + t.name + "' has no column '" + c + "'");
@@ -242,8 +252,9 @@ class Builder {
   void add_class_constraints(Table& t, const Found& found, const SourceLoc& class_loc) {
     if (auto it = found.find("primary_key_on"); it != found.end()) {
       if (!t.primary_key.empty()) {
-        error(it->second->loc, "RETORT_PRIMARY_KEY_ON and RETORT_PRIMARY_KEY on a member both "
-                               "name a primary key; keep one");
+        error(it->second->loc,
+              "RETORT_PRIMARY_KEY_ON and RETORT_PRIMARY_KEY on a member both "
+              "name a primary key; keep one");
       }
       const std::vector<std::string> columns = split_columns(it->second->args[0]);
       if (columns_exist(t, columns, it->second->loc)) {
@@ -301,12 +312,14 @@ class Builder {
                           fk.ref_table + "'");
         continue;
       }
-      const bool keyed = parent->primary_key == fk.ref_columns ||
-                         std::any_of(parent->indexes.begin(), parent->indexes.end(),
-                                     [&](const Index& i) { return i.unique && i.columns == fk.ref_columns; });
+      const bool keyed =
+          parent->primary_key == fk.ref_columns ||
+          std::any_of(parent->indexes.begin(), parent->indexes.end(),
+                      [&](const Index& i) { return i.unique && i.columns == fk.ref_columns; });
       if (!keyed) {
-        error(fk.loc, "column '" + column + "' of table '" + fk.ref_table +
-                          "' is neither its primary key nor unique; a foreign key must reference one");
+        error(fk.loc,
+              "column '" + column + "' of table '" + fk.ref_table +
+                  "' is neither its primary key nor unique; a foreign key must reference one");
       }
     }
   }

@@ -17,14 +17,14 @@ std::string upper(std::string s) {
 // DEFAULT takes a literal, a signed number or CURRENT_*; anything else needs parentheses.
 std::string default_clause(const std::string& sql) {
   const std::string u = upper(sql);
-  const bool literal = sql.empty() ? false
-                       : sql.front() == '\'' || sql.front() == '(' ||
-                             std::isdigit(static_cast<unsigned char>(sql.front())) ||
-                             ((sql.front() == '-' || sql.front() == '+') && sql.size() > 1) ||
-                             u == "NULL" || u == "TRUE" || u == "FALSE" ||
-                             u == "CURRENT_TIMESTAMP" || u == "CURRENT_DATE" ||
-                             u == "CURRENT_TIME" || sql.rfind("X'", 0) == 0 ||
-                             sql.rfind("x'", 0) == 0;
+  const bool literal =
+      sql.empty()
+          ? false
+          : sql.front() == '\'' || sql.front() == '(' ||
+                std::isdigit(static_cast<unsigned char>(sql.front())) ||
+                ((sql.front() == '-' || sql.front() == '+') && sql.size() > 1) || u == "NULL" ||
+                u == "TRUE" || u == "FALSE" || u == "CURRENT_TIMESTAMP" || u == "CURRENT_DATE" ||
+                u == "CURRENT_TIME" || sql.rfind("X'", 0) == 0 || sql.rfind("x'", 0) == 0;
   return literal ? " DEFAULT " + sql : " DEFAULT (" + sql + ")";
 }
 
@@ -67,7 +67,8 @@ class SqliteDialect final : public Dialect {
     if (c.default_sql) out += default_clause(*c.default_sql);
     if (c.collate) out += " COLLATE " + *c.collate;
     if (c.check) {
-      out += " CONSTRAINT " + quote(column_check_name(t.name, c.name)) + " CHECK (" + *c.check + ")";
+      out +=
+          " CONSTRAINT " + quote(column_check_name(t.name, c.name)) + " CHECK (" + *c.check + ")";
     }
     if (t.primary_key.size() == 1 && t.primary_key[0] == c.name) {
       out += " CONSTRAINT " + quote(primary_key_name(t.name)) + " PRIMARY KEY";
@@ -86,7 +87,8 @@ class SqliteDialect final : public Dialect {
     }
     for (const ForeignKey& fk : t.foreign_keys) {
       std::string f = "CONSTRAINT " + quote(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) +
-                      ") REFERENCES " + quote(fk.ref_table) + " (" + column_list(fk.ref_columns) + ")";
+                      ") REFERENCES " + quote(fk.ref_table) + " (" + column_list(fk.ref_columns) +
+                      ")";
       if (!fk.on_delete.empty()) f += " ON DELETE " + fk.on_delete;
       if (!fk.on_update.empty()) f += " ON UPDATE " + fk.on_update;
       parts.push_back(std::move(f));
@@ -114,7 +116,8 @@ class SqliteDialect final : public Dialect {
   std::string render_one(const AddColumn& c) const {
     Table t;
     t.name = c.table;
-    return "ALTER TABLE " + quote(c.table) + " ADD COLUMN " + column_definition(t, c.column) + ";\n";
+    return "ALTER TABLE " + quote(c.table) + " ADD COLUMN " + column_definition(t, c.column) +
+           ";\n";
   }
   std::string render_one(const DropColumn& c) const {
     return "ALTER TABLE " + quote(c.table) + " DROP COLUMN " + quote(c.column.name) + ";\n";

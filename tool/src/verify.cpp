@@ -108,7 +108,8 @@ void check_rows_kept(const std::map<std::string, long>& before_counts, const Sch
     const auto found = now.find(t.name);
     if (found == now.end() || found->second != it->second) {
       problems.push_back(step + ": table '" + t.name + "' had " + std::to_string(it->second) +
-                         " rows, now " + (found == now.end() ? "none" : std::to_string(found->second)));
+                         " rows, now " +
+                         (found == now.end() ? "none" : std::to_string(found->second)));
     }
   }
 }
@@ -145,8 +146,9 @@ VerifyReport verify_revision(const std::vector<Revision>& history, const Revisio
     expect_schema(db.get(), expected_before, "down", problems);
     Schema kept_tables = before;  // after down, tables that up kept must have their rows again
     std::erase_if(kept_tables.tables, [&](const Table& t) {
-      return !after.find_table(t.name) && std::none_of(after.tables.begin(), after.tables.end(),
-                                                       [&](const Table& a) { return a.origin.renamed_from == t.name; });
+      return !after.find_table(t.name) &&
+             std::none_of(after.tables.begin(), after.tables.end(),
+                          [&](const Table& a) { return a.origin.renamed_from == t.name; });
     });
     check_rows_kept(counts, kept_tables, db.get(), "down", problems);
     upgrade(db.get(), all, "head");

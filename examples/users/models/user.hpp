@@ -3,9 +3,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
-
 #include <retort/annotations.hpp>
+#include <string>
 
 struct RETORT_TABLE("users") User {
   RETORT_PRIMARY_KEY RETORT_AUTOINCREMENT std::int64_t id;

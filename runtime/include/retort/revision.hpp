@@ -1,4 +1,5 @@
-// A revision as read from its `NNNN_<slug>.sql` file; the format is documented in docs/revision-format.md.
+// A revision as read from its `NNNN_<slug>.sql` file; the format is documented in
+// docs/revision-format.md.
 #ifndef RETORT_REVISION_HPP
 #define RETORT_REVISION_HPP
 
