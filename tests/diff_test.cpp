@@ -6,18 +6,13 @@
 #include <cstdlib>
 
 #include "emit.hpp"
+#include "schema_support.hpp"
 #include "test_support.hpp"
 
 namespace retort {
 namespace {
 
-Column col(std::string name, std::string type, bool not_null = true) {
-  Column c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.not_null = not_null;
-  return c;
-}
+using testing::col;
 
 Table users() {
   Table t;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "schema_support.hpp"
 #include "test_support.hpp"
 
 namespace retort {
@@ -13,13 +14,7 @@ namespace {
 
 using testing::TempDir;
 
-Column col(std::string name, std::string type, bool not_null = true) {
-  Column c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.not_null = not_null;
-  return c;
-}
+using testing::col;
 
 Schema parent_child() {
   Table parent;

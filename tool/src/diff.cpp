@@ -24,14 +24,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // A default SQLite can fill into existing rows by ADD COLUMN: no CURRENT_* and no expression.
 bool constant_default(const std::string& sql) {
-  const std::string u = upper(sql);
+  const std::string u = to_upper(sql);
   return u.rfind("CURRENT_", 0) != 0 && sql.find('(') == std::string::npos;
 }
 
@@ -44,7 +39,7 @@ bool can_add_in_place(const Table& t, const Column& c) {
   if (contains(t.primary_key, c.name)) return false;
   if (c.default_sql && !constant_default(*c.default_sql)) return false;
   if (c.not_null && !c.default_sql) return false;
-  const bool null_default = !c.default_sql || upper(*c.default_sql) == "NULL";
+  const bool null_default = !c.default_sql || to_upper(*c.default_sql) == "NULL";
   return !(references_column(t, c.name) && !null_default);
 }
 

@@ -63,9 +63,13 @@ std::string table_check_name(const std::string& table, int ordinal) {
   return "ck_" + table + "_" + std::to_string(ordinal);
 }
 
+std::string to_upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::string type_affinity(const std::string& declared_type) {
-  std::string t;
-  for (char c : declared_type) t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string t = to_upper(declared_type);
   if (t.find("INT") != std::string::npos) return "INTEGER";
   if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
       t.find("TEXT") != std::string::npos) {

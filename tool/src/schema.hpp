@@ -97,6 +97,9 @@ std::string primary_key_name(const std::string& table);
 std::string column_check_name(const std::string& table, const std::string& column);
 std::string table_check_name(const std::string& table, int ordinal);
 
+/// `s` in ASCII upper case (SQL keywords, types and actions compare case-insensitively).
+std::string to_upper(std::string s);
+
 /// The SQLite type affinity of a declared type (datatype3.html §3.1): INTEGER, TEXT, BLOB,
 /// REAL or NUMERIC.
 std::string type_affinity(const std::string& declared_type);

@@ -33,18 +33,13 @@ const std::map<std::string, KeyRule>& key_rules() {
   return rules;
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string trim(const std::string& s) {
   const auto first = s.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return "";
   return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-std::string macro_of(const std::string& key) { return "RETORT_" + upper(key); }
+std::string macro_of(const std::string& key) { return "RETORT_" + to_upper(key); }
 
 std::vector<std::string> split_columns(const std::string& list) {
   std::vector<std::string> out;
@@ -194,7 +189,7 @@ class Builder {
     if (primary) t.primary_key.push_back(c.name);
     if (found.count("autoincrement")) {
       t.autoincrement = true;
-      if (!primary || upper(c.type) != "INTEGER") {
+      if (!primary || to_upper(c.type) != "INTEGER") {
         error(found.find("autoincrement")->second->loc,
               "RETORT_AUTOINCREMENT needs an INTEGER RETORT_PRIMARY_KEY column");
       }
@@ -216,7 +211,7 @@ class Builder {
                                                      "RESTRICT", "NO ACTION"};
       if (ref == found.end()) {
         error(it->second->loc, macro_of(action) + " needs RETORT_REFERENCES on the same member");
-      } else if (!kActions.count(upper(trim(it->second->args[0])))) {
+      } else if (!kActions.count(to_upper(trim(it->second->args[0])))) {
         error(it->second->loc, macro_of(action) +
                                    " takes CASCADE, SET NULL, SET DEFAULT, "
                                    "RESTRICT or NO ACTION, not '" +
@@ -230,9 +225,9 @@ class Builder {
     fk.columns = {c.name};
     fk.ref_columns = {trim(ref->second->args[1])};
     if (auto it = found.find("on_delete"); it != found.end())
-      fk.on_delete = upper(trim(it->second->args[0]));
+      fk.on_delete = to_upper(trim(it->second->args[0]));
     if (auto it = found.find("on_update"); it != found.end())
-      fk.on_update = upper(trim(it->second->args[0]));
+      fk.on_update = to_upper(trim(it->second->args[0]));
     fk.loc = ref->second->loc;
     t.foreign_keys.push_back(std::move(fk));
   }

@@ -9,14 +9,9 @@ namespace {
 constexpr const char* kIndent = "    ";
 constexpr const char* kRebuildPrefix = "_retort_new_";
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // DEFAULT takes a literal, a signed number or CURRENT_*; anything else needs parentheses.
 std::string default_clause(const std::string& sql) {
-  const std::string u = upper(sql);
+  const std::string u = to_upper(sql);
   const bool literal =
       sql.empty()
           ? false
