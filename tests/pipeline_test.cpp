@@ -205,3 +205,28 @@ TEST(CliTest, SqlFlagPrintsScriptsAndChangesNothing) {
 
 }  // namespace
 }  // namespace retort
+
+namespace retort {
+namespace {
+
+TEST(CliTest, CheckWithDbListsDriftFromTheHeadSchema) {
+  TempDir tmp;
+  init_repository(tmp.path() / "m");
+  seal(tmp.path() / "m", parent_child(), "first");
+  const std::string dir = (tmp.path() / "m").string();
+  const std::string db = (tmp.path() / "app.db").string();
+  cli({"upgrade", "--dir", dir, "--db", db});
+  EXPECT_EQ(cli({"check", "--dir", dir, "--db", db}).code, ExitCode::kDone);
+  {
+    testing::Database live(db);
+    live.exec("ALTER TABLE parent ADD COLUMN sneaky TEXT");
+  }
+  const Cli drift = cli({"check", "--dir", dir, "--db", db});
+  EXPECT_EQ(drift.code, ExitCode::kFailed);
+  EXPECT_NE(drift.out.find("drift: table 'parent': unexpected column sneaky TEXT"),
+            std::string::npos)
+      << drift.out;
+}
+
+}  // namespace
+}  // namespace retort

@@ -1,8 +1,11 @@
 // The verbs of `retort`, each a short function over the pipeline and the runtime.
 #include "cli.hpp"
 
+#include <sqlite3.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -238,12 +241,29 @@ void cmd_schema(const Options& o, std::ostream& out) {
   }
 }
 
+// Drift detection: the live database's schema against the head schema, through PRAGMAs.
+void check_database(const Options& o, const Repository& repo, std::ostream& out) {
+  if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(o.db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+  if (rc != SQLITE_OK) throw Failure("cannot open database '" + o.db + "'");
+  const std::vector<std::string> differences =
+      compare_schemas(live_schema_of(repo.head_schema()), introspect(db.get()));
+  for (const std::string& d : differences) out << "retort: drift: " << d << "\n";
+  if (!differences.empty()) {
+    throw Failure("the database '" + o.db + "' differs from the head schema (" +
+                  std::to_string(differences.size()) + " differences)");
+  }
+}
+
 void cmd_check(const Options& o, std::ostream& out, std::ostream& err) {
   Options checking = o;
   checking.check = true;
   if (!o.models.empty()) update_draft(checking, scan_models(o, err).schema, out, err);
   const Repository repo = load_repository(o.dir);
   if (repo.draft()) throw Failure("a draft revision exists: " + repo.draft()->file_name);
+  if (!o.db.empty()) check_database(o, repo, out);
   out << "retort: the migration repository is up to date\n";
 }
 
@@ -298,7 +318,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   for (CLI::App* cmd : {up, down, cur})
     cmd->add_option("--db", o.db, "the SQLite file")->required();
   history->add_option("--db", o.db, "mark the revision this SQLite file is at");
-  check->add_option("--db", o.db, "the SQLite file (not yet compared)");
+  check->add_option("--db", o.db, "also compare this SQLite file with the head schema");
   try {
     std::vector<std::string> reversed(own.rbegin(), own.rend());
     app.parse(reversed);

@@ -36,13 +36,6 @@ std::string try_exec(sqlite3* db, const std::string& sql) {
   return text;
 }
 
-LiveSchema fresh(const Schema& schema) {
-  Db db = open_memory();
-  const std::string error = try_exec(db.get(), render_schema(*make_sqlite_dialect(), schema));
-  if (!error.empty()) throw std::runtime_error("the schema itself does not create: " + error);
-  return introspect(db.get());
-}
-
 // The value sample row `row` holds in `column` of `table`, as an SQL literal.
 std::string sample_value(const Schema& schema, const Table& table, const Column& column, int row) {
   for (const ForeignKey& fk : table.foreign_keys) {
@@ -123,13 +116,20 @@ void expect_schema(sqlite3* db, const LiveSchema& expected, const std::string& s
 
 }  // namespace
 
+LiveSchema live_schema_of(const Schema& schema) {
+  Db db = open_memory();
+  const std::string error = try_exec(db.get(), render_schema(*make_sqlite_dialect(), schema));
+  if (!error.empty()) throw std::runtime_error("the schema itself does not create: " + error);
+  return introspect(db.get());
+}
+
 VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
                              const Schema& before, const Schema& after) {
   VerifyReport report;
   auto& problems = report.problems;
   try {
-    const LiveSchema expected_before = fresh(before);
-    const LiveSchema expected_after = fresh(after);
+    const LiveSchema expected_before = live_schema_of(before);
+    const LiveSchema expected_after = live_schema_of(after);
     std::vector<Revision> all = history;
     all.push_back(candidate);
     Db db = open_memory();

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "introspect.hpp"
 #include "retort/revision.hpp"
 #include "schema.hpp"
 
@@ -15,6 +16,10 @@ struct VerifyReport {
   std::vector<std::string> notes;     ///< e.g. a sample row a CHECK rejected
   bool ok() const { return problems.empty(); }
 };
+
+/// The facts SQLite reports for `schema` created fresh on an in-memory database.
+/// Throws std::runtime_error when the schema's SQL does not run.
+LiveSchema live_schema_of(const Schema& schema);
 
 /// On an in-memory database: applies `history` (the sealed revisions), checks it gives `before`,
 /// inserts two rows into every table (one with NULLs where allowed, foreign keys pointing at real
