@@ -159,6 +159,17 @@ TEST(RuntimeTest, ForeignKeysOffRevisionKeepsChildRowsOnRebuild) {
   EXPECT_EQ(db.rows("PRAGMA foreign_keys"), std::vector<std::string>{"1"});
 }
 
+TEST(RuntimeTest, StampRecordsWithoutRunningSql) {
+  Database db;
+  stamp(db.get(), two_revisions(), "0001");
+  EXPECT_EQ(current(db.get()), "0001");
+  EXPECT_EQ(db.tables(), std::vector<std::string>{"retort_migrations"});
+  EXPECT_EQ(upgrade(db.get(), two_revisions()), std::vector<std::string>{"0002"});
+  stamp(db.get(), two_revisions(), "base");
+  EXPECT_EQ(current(db.get()), std::nullopt);
+  EXPECT_THROW(stamp(db.get(), two_revisions(), "0042"), Error);
+}
+
 TEST(RuntimeTest, PathOverloadsCreateAndReadTheFile) {
   testing::TempDir dir;
   const std::filesystem::path file = dir.path() / "app.db";

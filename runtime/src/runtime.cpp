@@ -396,6 +396,19 @@ std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& rev
   return migrate(db, revisions, target, plan_downgrade);
 }
 
+void stamp(sqlite3* db, const std::vector<Revision>& revisions, std::string_view target) {
+  const std::size_t count = target_count(revisions, target, 0);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  Transaction tx(db);
+  exec(db, kVersionTableDdl);
+  exec(db, "DELETE FROM retort_migrations");
+  for (std::size_t i = 0; i < count; ++i) {
+    const Revision& r = revisions[i];
+    record(db, {Step::kApply, r.id, r.foreign_keys_off, &r, {}}, {});
+  }
+  tx.commit();
+}
+
 std::optional<std::string> current(sqlite3* db) {
   const std::vector<AppliedRow> rows = read_applied(db);
   if (rows.empty()) return std::nullopt;

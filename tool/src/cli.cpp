@@ -220,6 +220,16 @@ void cmd_show(const Options& o, std::ostream& out) {
   throw Failure("unknown revision '" + o.target + "'");
 }
 
+void cmd_stamp(const Options& o, std::ostream& out) {
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(o.db.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+  if (rc != SQLITE_OK) throw Failure("cannot open database '" + o.db + "'");
+  stamp(db.get(), revisions_of(o), o.target);
+  out << "retort: stamped " << o.db << " at " << current(db.get()).value_or("base") << "\n";
+}
+
 void cmd_schema(const Options& o, std::ostream& out) {
   const Schema schema = load_repository(o.dir).head_schema();
   if (o.format == "json") {
@@ -294,6 +304,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   CLI::App* history = app.add_subcommand("history", "list the revisions, newest first");
   CLI::App* heads = app.add_subcommand("heads", "print the newest revision");
   CLI::App* show = app.add_subcommand("show", "print a revision file");
+  CLI::App* stamp_cmd =
+      app.add_subcommand("stamp", "record a revision as applied, running nothing");
   CLI::App* check = app.add_subcommand("check", "fail when a draft exists or would be written");
   CLI::App* schema = app.add_subcommand("schema", "print the head schema");
   schema->add_option("--format", o.format, "sql, json or dot")
@@ -315,6 +327,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     cmd->add_flag("--sql", o.sql, "print the SQL instead of running it");
   }
   show->add_option("revision", o.target, "the revision id")->required();
+  stamp_cmd->add_option("revision", o.target, "a revision id, head or base")->required();
   for (CLI::App* cmd : {up, down, cur})
     cmd->add_option("--db", o.db, "the SQLite file")->required();
   history->add_option("--db", o.db, "mark the revision this SQLite file is at");
@@ -338,6 +351,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
       out << (revisions.empty() ? std::string("base") : revisions.back().id) << "\n";
     }
     if (*show) cmd_show(o, out);
+    if (*stamp_cmd) cmd_stamp(o, out);
     if (*check) cmd_check(o, out, err);
     if (*schema) cmd_schema(o, out);
     if (*generate) cmd_generate(o, out, err);

@@ -57,6 +57,11 @@ std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revis
 std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& revisions,
                                    std::string_view target = "-1");
 
+/// Records `db` as being at `target` (a revision id or "base", "head") without running any
+/// revision's SQL, as Alembic's `stamp`: for a database whose schema was made another way.
+/// Throws Error on an unknown target.
+void stamp(sqlite3* db, const std::vector<Revision>& revisions, std::string_view target);
+
 /// The id of the newest applied revision; std::nullopt for a database at base.
 std::optional<std::string> current(sqlite3* db);
 
