@@ -209,6 +209,19 @@ TEST(CliTest, SqlFlagPrintsScriptsAndChangesNothing) {
 namespace retort {
 namespace {
 
+TEST(CliTest, StampRecordsARevisionWithoutRunningIt) {
+  TempDir tmp;
+  init_repository(tmp.path() / "m");
+  seal(tmp.path() / "m", parent_child(), "first");
+  const std::string dir = (tmp.path() / "m").string();
+  const std::string db = (tmp.path() / "app.db").string();
+  const Cli stamped = cli({"stamp", "0001", "--dir", dir, "--db", db});
+  EXPECT_EQ(stamped.code, ExitCode::kDone) << stamped.err;
+  EXPECT_EQ(cli({"current", "--dir", dir, "--db", db}).out, "0001\n");
+  EXPECT_EQ(testing::Database(db).tables(), std::vector<std::string>{"retort_migrations"});
+  EXPECT_EQ(cli({"stamp", "--dir", dir, "--db", db}).code, ExitCode::kUsage);
+}
+
 TEST(CliTest, CheckWithDbListsDriftFromTheHeadSchema) {
   TempDir tmp;
   init_repository(tmp.path() / "m");

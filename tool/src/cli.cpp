@@ -316,7 +316,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   generate->add_option("--stamp", o.stamp, "the stamp file to touch");
   generate->add_flag("--check", o.check, "fail instead of writing a draft");
   for (CLI::App* cmd :
-       {init, migrate, up, down, cur, history, heads, show, check, schema, generate}) {
+       {init, migrate, up, down, cur, history, heads, show, stamp_cmd, check, schema, generate}) {
     add_dir(cmd, o);
   }
   for (CLI::App* cmd : {migrate, check, generate}) {
@@ -328,7 +328,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   show->add_option("revision", o.target, "the revision id")->required();
   stamp_cmd->add_option("revision", o.target, "a revision id, head or base")->required();
-  for (CLI::App* cmd : {up, down, cur})
+  for (CLI::App* cmd : {up, down, cur, stamp_cmd})
     cmd->add_option("--db", o.db, "the SQLite file")->required();
   history->add_option("--db", o.db, "mark the revision this SQLite file is at");
   check->add_option("--db", o.db, "also compare this SQLite file with the head schema");
