@@ -124,6 +124,17 @@ TEST(PipelineTest, EmbedSourceCarriesEveryRevisionVerbatim) {
   EXPECT_NE(source.find("\\\"quoted\\\" \\?\\? message"), std::string::npos);
 }
 
+// A repository at `<tmp>/m` with parent_child() sealed as 0001, and a database path beside it.
+struct SealedRepository {
+  SealedRepository() {
+    init_repository(tmp.path() / "m");
+    seal(tmp.path() / "m", parent_child(), "first");
+  }
+  TempDir tmp;
+  std::string dir = (tmp.path() / "m").string();
+  std::string db = (tmp.path() / "app.db").string();
+};
+
 struct Cli {
   ExitCode code;
   std::string out, err;
@@ -172,11 +183,9 @@ TEST(CliTest, MigrateRefusesDestructiveDraftWithoutFlag) {
 }
 
 TEST(CliTest, UpgradeCurrentHistoryDowngradeOnAFile) {
-  TempDir tmp;
-  init_repository(tmp.path() / "m");
-  seal(tmp.path() / "m", parent_child(), "first");
-  const std::string dir = (tmp.path() / "m").string();
-  const std::string db = (tmp.path() / "app.db").string();
+  const SealedRepository repo;
+  const std::string& dir = repo.dir;
+  const std::string& db = repo.db;
   EXPECT_EQ(cli({"upgrade", "--dir", dir, "--db", db}).out, "retort: upgraded 0001\n");
   EXPECT_EQ(cli({"current", "--dir", dir, "--db", db}).out, "0001\n");
   EXPECT_NE(
@@ -188,11 +197,9 @@ TEST(CliTest, UpgradeCurrentHistoryDowngradeOnAFile) {
 }
 
 TEST(CliTest, SqlFlagPrintsScriptsAndChangesNothing) {
-  TempDir tmp;
-  init_repository(tmp.path() / "m");
-  seal(tmp.path() / "m", parent_child(), "first");
-  const std::string dir = (tmp.path() / "m").string();
-  const std::string db = (tmp.path() / "app.db").string();
+  const SealedRepository repo;
+  const std::string& dir = repo.dir;
+  const std::string& db = repo.db;
   const Cli up = cli({"upgrade", "--sql", "--dir", dir, "--db", db});
   EXPECT_EQ(up.code, ExitCode::kDone);
   EXPECT_NE(up.out.find("CREATE TABLE \"parent\""), std::string::npos) << up.out;
@@ -210,11 +217,9 @@ namespace retort {
 namespace {
 
 TEST(CliTest, StampRecordsARevisionWithoutRunningIt) {
-  TempDir tmp;
-  init_repository(tmp.path() / "m");
-  seal(tmp.path() / "m", parent_child(), "first");
-  const std::string dir = (tmp.path() / "m").string();
-  const std::string db = (tmp.path() / "app.db").string();
+  const SealedRepository repo;
+  const std::string& dir = repo.dir;
+  const std::string& db = repo.db;
   const Cli stamped = cli({"stamp", "0001", "--dir", dir, "--db", db});
   EXPECT_EQ(stamped.code, ExitCode::kDone) << stamped.err;
   EXPECT_EQ(cli({"current", "--dir", dir, "--db", db}).out, "0001\n");
@@ -223,11 +228,9 @@ TEST(CliTest, StampRecordsARevisionWithoutRunningIt) {
 }
 
 TEST(CliTest, CheckWithDbListsDriftFromTheHeadSchema) {
-  TempDir tmp;
-  init_repository(tmp.path() / "m");
-  seal(tmp.path() / "m", parent_child(), "first");
-  const std::string dir = (tmp.path() / "m").string();
-  const std::string db = (tmp.path() / "app.db").string();
+  const SealedRepository repo;
+  const std::string& dir = repo.dir;
+  const std::string& db = repo.db;
   cli({"upgrade", "--dir", dir, "--db", db});
   EXPECT_EQ(cli({"check", "--dir", dir, "--db", db}).code, ExitCode::kDone);
   {

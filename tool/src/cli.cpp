@@ -36,6 +36,16 @@ class Failure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+using Database = std::unique_ptr<sqlite3, int (*)(sqlite3*)>;
+
+Database open_database(const std::string& path, int flags) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Database db(raw, sqlite3_close);
+  if (rc != SQLITE_OK) throw Failure("cannot open database '" + path + "'");
+  return db;
+}
+
 std::string escape_make(const std::string& path) {
   std::string out;
   for (char c : path) {
@@ -221,11 +231,7 @@ void cmd_show(const Options& o, std::ostream& out) {
 }
 
 void cmd_stamp(const Options& o, std::ostream& out) {
-  sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(o.db.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
-  if (rc != SQLITE_OK) throw Failure("cannot open database '" + o.db + "'");
+  const Database db = open_database(o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   stamp(db.get(), revisions_of(o), o.target);
   out << "retort: stamped " << o.db << " at " << current(db.get()).value_or("base") << "\n";
 }
@@ -254,10 +260,7 @@ void cmd_schema(const Options& o, std::ostream& out) {
 // Drift detection: the live database's schema against the head schema, through PRAGMAs.
 void check_database(const Options& o, const Repository& repo, std::ostream& out) {
   if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(o.db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
-  if (rc != SQLITE_OK) throw Failure("cannot open database '" + o.db + "'");
+  const Database db = open_database(o.db, SQLITE_OPEN_READONLY);
   const std::vector<std::string> differences =
       compare_schemas(live_schema_of(repo.head_schema()), introspect(db.get()));
   for (const std::string& d : differences) out << "retort: drift: " << d << "\n";
