@@ -114,6 +114,45 @@ TEST(PipelineTest, VerificationCatchesAWrongDownScript) {
       << report.problems[0];
 }
 
+TEST(PipelineTest, VerificationCatchesAChangedValue) {
+  TempDir tmp;
+  init_repository(tmp.path());
+  seal(tmp.path(), parent_child(), "first");
+  Schema next = parent_child();
+  const_cast<Table&>(*next.find_table("parent")).columns.push_back(col("extra", "TEXT", false));
+  const Repository repo = load_repository(tmp.path());
+  Revision bad = *plan_draft(repo, next, false).revision;
+  bad.up_sql += "UPDATE \"parent\" SET \"note\" = 'lost';\n";
+  const VerifyReport report = verify_revision(repo.sealed(), bad, repo.sealed_schema(), next);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.problems[0].find("up: table 'parent': row "), std::string::npos)
+      << report.problems[0];
+}
+
+TEST(PipelineTest, VerificationSeesCollationAndChecks) {
+  Schema plain = parent_child();
+  Schema nocase = plain;
+  const_cast<Column&>(*nocase.find_table("parent")->find_column("name")).collate = "NOCASE";
+  Schema checked = plain;
+  const_cast<Column&>(*checked.find_table("parent")->find_column("name")).check = "name <> ''";
+  EXPECT_EQ(
+      compare_schemas(live_schema_of(plain), live_schema_of(nocase)),
+      (std::vector<std::string>{
+          "table 'parent': missing column name TEXT NOT NULL",
+          "table 'parent': missing index uq_parent_name unique on (name)",
+          "table 'parent': unexpected column name TEXT NOT NULL COLLATE NOCASE",
+          "table 'parent': unexpected index uq_parent_name unique on (name COLLATE NOCASE)"}));
+  EXPECT_EQ(compare_schemas(live_schema_of(plain), live_schema_of(checked)),
+            std::vector<std::string>{"table 'parent': unexpected check (name <> '')"});
+}
+
+TEST(IntrospectTest, CheckExpressionsSkipQuotesAndNestedParentheses) {
+  EXPECT_EQ(
+      check_expressions("CREATE TABLE \"t\" (\"check\" TEXT CHECK ( length(\"check\")\n  > 0 ),"
+                        " b TEXT DEFAULT 'CHECK (x)', CONSTRAINT \"c\" check((b) IN ('a)', 'b')))"),
+      (std::vector<std::string>{"length(\"check\") > 0", "(b) IN ('a)', 'b')"}));
+}
+
 TEST(PipelineTest, EmbedSourceCarriesEveryRevisionVerbatim) {
   TempDir tmp;
   init_repository(tmp.path());

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <stdexcept>
 
@@ -56,12 +57,98 @@ void describe_indexes(sqlite3* db, const std::string& table, std::vector<std::st
         });
 }
 
+// A column's collation and AUTOINCREMENT, which no PRAGMA reports.
+std::string column_metadata(sqlite3* db, const std::string& table, const std::string& column) {
+  const char* collation = nullptr;
+  int autoincrement = 0;
+  if (sqlite3_table_column_metadata(db, "main", table.c_str(), column.c_str(), nullptr, &collation,
+                                    nullptr, nullptr, &autoincrement) != SQLITE_OK) {
+    return "";  // a hidden column of a virtual table has none
+  }
+  std::string out;
+  if (collation && std::string(collation) != "BINARY") out += std::string(" COLLATE ") + collation;
+  if (autoincrement) out += " AUTOINCREMENT";
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> check_expressions(const std::string& sql) {
+  std::vector<std::string> out;
+  const auto upper = [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  };
+  const auto word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  // Skips a quoted token starting at i; returns the index just past it.
+  const auto skip_quoted = [&sql](std::size_t i) {
+    const char close = sql[i] == '[' ? ']' : sql[i];
+    for (++i; i < sql.size(); ++i) {
+      if (sql[i] != close) continue;
+      if (close != ']' && i + 1 < sql.size() && sql[i + 1] == close) {
+        ++i;  // a doubled quote inside the token
+        continue;
+      }
+      return i + 1;
+    }
+    return i;
+  };
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      i = skip_quoted(i);
+      continue;
+    }
+    if (!word_char(c)) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < sql.size() && word_char(sql[end])) ++end;
+    std::string word;
+    for (std::size_t k = i; k < end; ++k) word += upper(sql[k]);
+    i = end;
+    if (word != "CHECK") continue;
+    while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    if (i >= sql.size() || sql[i] != '(') continue;
+    // The expression up to the matching parenthesis, whitespace runs collapsed to one space.
+    int depth = 0;
+    std::string expression;
+    const std::size_t start = i;
+    while (i < sql.size()) {
+      const char d = sql[i];
+      if (d == '\'' || d == '"' || d == '`' || d == '[') {
+        const std::size_t next = skip_quoted(i);
+        expression.append(sql, i, next - i);
+        i = next;
+        continue;
+      }
+      if (d == '(') ++depth;
+      if (d == ')' && --depth == 0) break;
+      if (i > start) {
+        if (!std::isspace(static_cast<unsigned char>(d))) {
+          expression += d;
+        } else if (!expression.empty() && expression.back() != ' ') {
+          expression += ' ';
+        }
+      }
+      ++i;
+    }
+    while (!expression.empty() && expression.back() == ' ') expression.pop_back();
+    out.push_back(expression);
+    ++i;
+  }
+  return out;
+}
 
 LiveSchema introspect(sqlite3* db) {
   LiveSchema schema;
   query(db,
-        "SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
+        "SELECT name, wr, strict, (SELECT sql FROM sqlite_schema s WHERE s.name = t.name) "
+        "FROM pragma_table_list t WHERE schema = 'main' AND type = 'table' "
         "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'retort_migrations'",
         [&](const std::vector<std::string>& t) {
           std::vector<std::string>& facts = schema[t[0]];
@@ -74,8 +161,12 @@ LiveSchema introspect(sqlite3* db) {
                   facts.push_back("column " + c[0] + " " + c[1] + (c[2] == "1" ? " NOT NULL" : "") +
                                   (c[3] == "NULL" ? "" : " DEFAULT " + c[3]) +
                                   (c[4] == "0" ? "" : " PRIMARY KEY #" + c[4]) +
-                                  (c[5] == "0" ? "" : " hidden " + c[5]));
+                                  (c[5] == "0" ? "" : " hidden " + c[5]) +
+                                  column_metadata(db, t[0], c[0]));
                 });
+          for (const std::string& check : check_expressions(t[3])) {
+            facts.push_back("check (" + check + ")");
+          }
           describe_indexes(db, t[0], facts);
           query(db,
                 "SELECT \"table\", \"from\", \"to\", on_update, on_delete, seq FROM "

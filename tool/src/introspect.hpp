@@ -10,10 +10,15 @@ struct sqlite3;
 
 namespace retort {
 
-/// Per table, sorted fact lines from table_list, table_xinfo, index_list/index_xinfo and
-/// foreign_key_list. Column order is not a fact: ALTER TABLE ADD COLUMN appends.
-/// SQLite's own tables and retort_migrations are left out.
+/// Per table, sorted fact lines from table_list, table_xinfo (with each column's collation and
+/// AUTOINCREMENT), index_list/index_xinfo, foreign_key_list and the CHECK clauses of its SQL.
+/// Column order is not a fact: ALTER TABLE ADD COLUMN appends. SQLite's own tables and
+/// retort_migrations are left out.
 using LiveSchema = std::map<std::string, std::vector<std::string>>;
+
+/// The expressions of the CHECK constraints in a CREATE TABLE statement, in order, with runs of
+/// whitespace collapsed (SQLite reports CHECKs through no PRAGMA; it keeps the statement's text).
+std::vector<std::string> check_expressions(const std::string& create_table_sql);
 
 /// Reads the schema of the main database of `db`. Throws std::runtime_error on SQLite errors.
 LiveSchema introspect(sqlite3* db);

@@ -83,6 +83,16 @@ std::string type_affinity(const std::string& declared_type) {
   return "NUMERIC";
 }
 
+bool narrows_type(const std::string& from, const std::string& to) {
+  const std::string a = type_affinity(from);
+  const std::string b = type_affinity(to);
+  // BOOLEAN (NUMERIC affinity) and INTEGER both hold a C++ bool as 0 or 1: a RETORT_STRICT
+  // switch maps bool between them without touching a value.
+  const auto boolean = [](const std::string& t) { return to_upper(t) == "BOOLEAN"; };
+  if ((boolean(from) && b == "INTEGER") || (a == "INTEGER" && boolean(to))) return false;
+  return a != b;
+}
+
 namespace {
 
 json column_to_json(const Column& c) {

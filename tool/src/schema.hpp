@@ -104,6 +104,10 @@ std::string to_upper(std::string s);
 /// REAL or NUMERIC.
 std::string type_affinity(const std::string& declared_type);
 
+/// A type change that may alter or lose stored values: another affinity (BOOLEAN ↔ INTEGER, the
+/// bool mapping in and out of STRICT tables, excepted).
+bool narrows_type(const std::string& from, const std::string& to);
+
 /// The snapshot: one JSON object per table, one table a line (the revision's Schema section).
 std::string schema_to_json(const Schema& schema);
 /// Reads a snapshot; throws std::runtime_error on malformed JSON.

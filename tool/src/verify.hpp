@@ -24,7 +24,8 @@ LiveSchema live_schema_of(const Schema& schema);
 /// On an in-memory database: applies `history` (the sealed revisions), checks it gives `before`,
 /// inserts two rows into every table (one with NULLs where allowed, foreign keys pointing at real
 /// parents), then applies `candidate` and checks the schema equals `after` and no row was lost,
-/// reverts it and checks `before` and the rows again, and applies it once more.
+/// reverts it and checks `before` and the rows again, and applies it once more. The down step of
+/// a destructive revision that refuses the sample rows is proven on tables without rows.
 /// Schemas are compared through PRAGMAs against databases created fresh from each schema.
 VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
                              const Schema& before, const Schema& after);
