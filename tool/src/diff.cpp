@@ -43,8 +43,10 @@ bool can_add_in_place(const Table& t, const Column& c) {
   return !(references_column(t, c.name) && !null_default);
 }
 
+// Also the inverse, adding it back, must work in place; else both directions rebuild.
 bool can_drop_in_place(const Table& t, const Column& c) {
-  return !contains(t.primary_key, c.name) && !references_column(t, c.name) && t.checks.empty();
+  return !contains(t.primary_key, c.name) && !references_column(t, c.name) && t.checks.empty() &&
+         can_add_in_place(t, c);
 }
 
 // `names` rewritten from old column names to new ones along the pair's column renames.
@@ -65,37 +67,13 @@ bool same_column_shape(const Column& a, const Column& b) {
          a.collate == b.collate && a.check == b.check;
 }
 
-// Everything but columns and indexes equal, once old column names are mapped to new ones.
-// Constraint names derived from table or column names are not compared.
-bool same_table_shape(const TablePair& p) {
-  const Table& o = *p.old_table;
-  const Table& n = *p.new_table;
-  if (to_new_names(p, o.primary_key) != n.primary_key || o.autoincrement != n.autoincrement ||
-      o.without_rowid != n.without_rowid || o.strict != n.strict ||
-      o.foreign_keys.size() != n.foreign_keys.size() || o.checks.size() != n.checks.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < o.foreign_keys.size(); ++i) {
-    const ForeignKey& a = o.foreign_keys[i];
-    const ForeignKey& b = n.foreign_keys[i];
-    if (to_new_names(p, a.columns) != b.columns || a.ref_table != b.ref_table ||
-        a.ref_columns != b.ref_columns || a.on_delete != b.on_delete ||
-        a.on_update != b.on_update) {
-      return false;
-    }
-  }
-  for (std::size_t i = 0; i < o.checks.size(); ++i) {
-    if (o.checks[i].expression != n.checks[i].expression) return false;
-  }
-  return true;
-}
-
 class Differ {
  public:
   Differ(const Schema& from, const Schema& to) : from_(from), to_(to) {}
 
   ChangeSet run() {
     match_tables();
+    for (TablePair& p : pairs_) match_columns(p);
     for (TablePair& p : pairs_) plan_pair(p);
     emit();
     return std::move(out_);
@@ -157,8 +135,43 @@ class Differ {
     }
   }
 
+  // A foreign key's target under the new names: renaming a table or column rewrites the
+  // references to it in place (ALTER TABLE RENAME), so that alone rebuilds no child.
+  std::pair<std::string, std::vector<std::string>> new_target(const ForeignKey& fk) const {
+    for (const TablePair& p : pairs_) {
+      if (p.old_table->name == fk.ref_table) {
+        return {p.new_table->name, to_new_names(p, fk.ref_columns)};
+      }
+    }
+    return {fk.ref_table, fk.ref_columns};
+  }
+
+  // Everything but columns and indexes equal, once old names are mapped to new ones.
+  // Constraint names derived from table or column names are not compared.
+  bool same_table_shape(const TablePair& p) const {
+    const Table& o = *p.old_table;
+    const Table& n = *p.new_table;
+    if (to_new_names(p, o.primary_key) != n.primary_key || o.autoincrement != n.autoincrement ||
+        o.without_rowid != n.without_rowid || o.strict != n.strict ||
+        o.foreign_keys.size() != n.foreign_keys.size() || o.checks.size() != n.checks.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < o.foreign_keys.size(); ++i) {
+      const ForeignKey& a = o.foreign_keys[i];
+      const ForeignKey& b = n.foreign_keys[i];
+      if (to_new_names(p, a.columns) != b.columns ||
+          new_target(a) != std::make_pair(b.ref_table, b.ref_columns) ||
+          a.on_delete != b.on_delete || a.on_update != b.on_update) {
+        return false;
+      }
+    }
+    for (std::size_t i = 0; i < o.checks.size(); ++i) {
+      if (o.checks[i].expression != n.checks[i].expression) return false;
+    }
+    return true;
+  }
+
   void plan_pair(TablePair& p) {
-    match_columns(p);
     const Table& o = *p.old_table;
     const Table& n = *p.new_table;
     p.rebuild = !same_table_shape(p);
@@ -172,7 +185,7 @@ class Differ {
                   "' becomes NOT NULL without a default; "
                   "add RETORT_DEFAULT(...) so that rows holding NULL get a value");
       }
-      if (type_affinity(before.type) != type_affinity(after.type)) {
+      if (narrows_type(before.type, after.type)) {
         out_.destructive.push_back("change type of \"" + n.name + "\".\"" + after.name +
                                    "\" from " + before.type + " to " + after.type);
       }

@@ -1,4 +1,5 @@
 // The SQLite dialect: quoting, CREATE TABLE with named constraints, ALTER and rebuilds.
+#include <algorithm>
 #include <cctype>
 
 #include "emit.hpp"
@@ -21,6 +22,15 @@ std::string default_clause(const std::string& sql) {
                 u == "TRUE" || u == "FALSE" || u == "CURRENT_TIMESTAMP" || u == "CURRENT_DATE" ||
                 u == "CURRENT_TIME" || sql.rfind("X'", 0) == 0 || sql.rfind("x'", 0) == 0;
   return literal ? " DEFAULT " + sql : " DEFAULT (" + sql + ")";
+}
+
+// The value a NOT NULL column without a default gets in rows that had none.
+std::string zero_value(const std::string& type) {
+  const std::string affinity = type_affinity(type);
+  if (affinity == "TEXT") return "''";
+  if (affinity == "BLOB") return "x''";
+  if (affinity == "REAL") return "0.0";
+  return "0";
 }
 
 class SqliteDialect final : public Dialect {
@@ -139,6 +149,15 @@ class SqliteDialect final : public Dialect {
       }
       targets += (targets.empty() ? "" : ", ") + quote(to_column);
       sources += (sources.empty() ? "" : ", ") + source;
+    }
+    // A NOT NULL column without a default that the old table lacks (undoing its drop) gets the
+    // zero value of its type; its old values were lost when it was dropped.
+    for (const Column& column : c.to.columns) {
+      const bool copied = std::any_of(c.copy.begin(), c.copy.end(),
+                                      [&](const auto& p) { return p.first == column.name; });
+      if (copied || !column.not_null || column.default_sql) continue;
+      targets += (targets.empty() ? "" : ", ") + quote(column.name);
+      sources += (sources.empty() ? "" : ", ") + zero_value(column.type);
     }
     std::string out = "-- rebuild " + quote(c.to.name) + " (SQLite's generalized ALTER TABLE)\n";
     out += create_table_as(c.to, temp);

@@ -1,0 +1,591 @@
+// Every schema change a user can make, one case each, from C++ models to a database with rows:
+// scan, plan, prove, write, apply with the runtime, check rows and schema, go down and up again,
+// seal, and build once more to find no draft.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "introspect.hpp"
+#include "pipeline.hpp"
+#include "retort/runtime.hpp"
+#include "test_support.hpp"
+
+namespace retort {
+namespace {
+
+using testing::Database;
+using testing::TempDir;
+
+// Two tables, a foreign key between them, and a marker to append models at.
+constexpr const char* kBase = R"(#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+#include <retort/annotations.hpp>
+
+struct RETORT_TABLE("authors") Author {
+    RETORT_PRIMARY_KEY std::int64_t id;
+    std::string name;
+    std::optional<std::string> bio;
+    std::vector<std::uint8_t> avatar;
+};
+
+struct RETORT_TABLE("books") Book {
+    RETORT_PRIMARY_KEY std::int64_t id;
+    RETORT_REFERENCES("authors", "id") RETORT_ON_DELETE("CASCADE") std::int64_t author_id;
+    std::string title;
+    std::optional<double> price;
+};
+// more models
+)";
+
+// Rows with NULLs, blobs with zero bytes, unicode and quotes, and children of both parents.
+constexpr const char* kSeed = R"(
+INSERT INTO authors (id, name, bio, avatar) VALUES
+    (1, 'Zoë ✓ 世界', NULL, x'00ff00'), (2, 'O''Brien', 'writes', x'');
+INSERT INTO books (id, author_id, title, price) VALUES
+    (10, 1, 'Ünïcode', NULL), (11, 1, 'b', 9.5), (12, 2, 'c', 0.25);
+)";
+
+struct Edit {
+  std::string from, to;
+};
+
+struct ChangeCase {
+  std::string name;
+  std::vector<Edit> after;        ///< edits to kBase (after `before`) giving the new models
+  std::vector<Edit> before = {};  ///< edits to kBase giving the old models
+  std::string query = "";         ///< run after up; its rows, joined by '\n', must be `rows`
+  std::string rows = "";
+  bool rebuild = false;         ///< the up script rebuilds a table
+  bool destructive = false;     ///< the revision is marked destructive
+  bool lossless_down = true;    ///< down gives back every row and value
+  std::string extra_seed = "";  ///< more rows, for the tables `before` adds
+  std::string error_at = "";    ///< the change is refused at the line holding this text
+  bool down_refused = false;    ///< down cannot restore the rows and is rolled back
+};
+
+void PrintTo(const ChangeCase& c, std::ostream* out) { *out << c.name; }
+
+std::string apply_edits(std::string text, const std::vector<Edit>& edits) {
+  for (const Edit& e : edits) {
+    const auto at = text.find(e.from);
+    if (at == std::string::npos) throw std::runtime_error("edit anchor not found: " + e.from);
+    text.replace(at, e.from.size(), e.to);
+  }
+  return text;
+}
+
+// Appends `text` to the models.
+Edit append(const std::string& text) { return {"// more models\n", text + "\n// more models\n"}; }
+
+std::string joined(const std::vector<std::string>& rows) {
+  std::string out;
+  for (const std::string& r : rows) out += (out.empty() ? "" : "\n") + r;
+  return out;
+}
+
+// Every row of every table of `schema`, each value as an SQL literal, columns by name.
+std::string all_rows(const Database& db, const Schema& schema) {
+  std::string out;
+  for (const Table& t : schema.tables) {
+    std::vector<std::string> names;
+    for (const Column& c : t.columns) names.push_back(c.name);
+    std::sort(names.begin(), names.end());
+    std::string select;
+    for (const std::string& n : names)
+      select += (select.empty() ? "" : ", ") + ("quote(\"" + n + "\")");
+    std::vector<std::string> rows = db.rows("SELECT " + select + " FROM \"" + t.name + "\"");
+    std::sort(rows.begin(), rows.end());
+    out += t.name + ":\n" + joined(rows) + "\n";
+  }
+  return out;
+}
+
+// The live schema equals `models`, and SQLite finds the file and its foreign keys sound.
+void expect_database(const Database& db, const Schema& models, const std::string& step) {
+  EXPECT_EQ(joined(compare_schemas(live_schema_of(models), introspect(db.get()))), "") << step;
+  EXPECT_EQ(joined(db.rows("PRAGMA integrity_check")), "ok") << step;
+  EXPECT_EQ(joined(db.rows("PRAGMA foreign_key_check")), "") << step;
+}
+
+class ChangeTest : public ::testing::TestWithParam<ChangeCase> {
+ protected:
+  Models scan(const std::string& text) {
+    testing::write_text(tmp_.path() / "models.hpp", text);
+    return read_models({{(tmp_.path() / "models.hpp").string()}, {"-I" RETORT_ANNOTATIONS_DIR}});
+  }
+
+  // Plans, proves and writes the draft for `models`; returns it.
+  Draft draft_for(const Schema& models) {
+    const Draft draft = plan_draft(load_repository(dir()), models, true);
+    EXPECT_EQ(joined(draft.report.problems), "");
+    write_draft(load_repository(dir()), draft.revision);
+    return draft;
+  }
+
+  std::vector<Revision> revisions() const { return load_repository(dir()).revisions; }
+  std::filesystem::path dir() const { return tmp_.path() / "migrations"; }
+
+  TempDir tmp_;
+};
+
+TEST_P(ChangeTest, AppliesKeepsRowsRevertsAndSettles) {
+  const ChangeCase& c = GetParam();
+  const std::string before_text = apply_edits(kBase, c.before);
+  const std::string after_text = apply_edits(before_text, c.after);
+  init_repository(dir());
+
+  const Models before = scan(before_text);
+  ASSERT_TRUE(before.diagnostics.empty()) << format_diagnostic(before.diagnostics.front());
+  ASSERT_TRUE(draft_for(before.schema).revision);
+  seal_draft(load_repository(dir()), "before");
+  Database db((tmp_.path() / "app.db").string());
+  upgrade(db.get(), revisions(), "head");
+  db.exec(kSeed + c.extra_seed);
+  const std::string rows_before = all_rows(db, before.schema);
+
+  const Models after = scan(after_text);
+  const Draft draft = plan_draft(load_repository(dir()), after.schema, true);
+  if (!c.error_at.empty()) {
+    std::vector<Diagnostic> errors = after.diagnostics;
+    errors.insert(errors.end(), draft.changes.diagnostics.begin(), draft.changes.diagnostics.end());
+    ASSERT_EQ(errors.size(), 1u);
+    const auto line_start = after_text.find(c.error_at);
+    ASSERT_NE(line_start, std::string::npos);
+    const int line =
+        static_cast<int>(std::count(after_text.begin(),
+                                    after_text.begin() + static_cast<long>(line_start), '\n')) +
+        1;
+    EXPECT_EQ(errors[0].loc.line, line) << format_diagnostic(errors[0]);
+    EXPECT_NE(format_diagnostic(errors[0]).find("models.hpp:" + std::to_string(line) + ":"),
+              std::string::npos);
+    EXPECT_FALSE(draft.revision);
+    return;
+  }
+  ASSERT_TRUE(after.diagnostics.empty()) << format_diagnostic(after.diagnostics.front());
+  ASSERT_TRUE(draft.changes.diagnostics.empty())
+      << format_diagnostic(draft.changes.diagnostics.front());
+  if (c.after.empty() || c.query == "no change") {
+    EXPECT_FALSE(draft.revision) << draft.revision->up_sql;
+    return;
+  }
+  ASSERT_TRUE(draft.revision);
+  const Revision& revision = *draft.revision;
+  EXPECT_EQ(joined(draft.report.problems), "") << revision.up_sql;
+  EXPECT_EQ(revision.up_sql.find("-- rebuild") != std::string::npos, c.rebuild) << revision.up_sql;
+  EXPECT_EQ(!revision.destructive.empty(), c.destructive) << joined(revision.destructive);
+  write_draft(load_repository(dir()), draft.revision);
+
+  upgrade(db.get(), revisions(), "head");
+  expect_database(db, after.schema, "up\n" + revision.up_sql);
+  if (!c.query.empty()) {
+    EXPECT_EQ(joined(db.rows(c.query)), c.rows) << revision.up_sql;
+  }
+
+  if (c.down_refused) {
+    EXPECT_THROW(downgrade(db.get(), revisions(), "-1"), MigrationError);
+    expect_database(db, after.schema, "down refused");
+    db.exec("DELETE FROM books");
+  }
+  downgrade(db.get(), revisions(), "-1");
+  expect_database(db, before.schema, "down\n" + revision.down_sql);
+  if (c.lossless_down) {
+    EXPECT_EQ(all_rows(db, before.schema), rows_before) << revision.down_sql;
+  }
+
+  upgrade(db.get(), revisions(), "head");
+  expect_database(db, after.schema, "up again");
+  if (!c.query.empty() && !c.down_refused) {
+    EXPECT_EQ(joined(db.rows(c.query)), c.rows);
+  }
+
+  // Sealed, the same models plan no draft: no change is ever regenerated.
+  seal_draft(load_repository(dir()), "after");
+  EXPECT_FALSE(plan_draft(load_repository(dir()), scan(after_text).schema, false).revision);
+}
+
+const Edit kNoBooks = {R"(struct RETORT_TABLE("books") Book {
+    RETORT_PRIMARY_KEY std::int64_t id;
+    RETORT_REFERENCES("authors", "id") RETORT_ON_DELETE("CASCADE") std::int64_t author_id;
+    std::string title;
+    std::optional<double> price;
+};
+)",
+                       ""};
+const char* kBooksTable = R"(struct RETORT_TABLE("books") Book {)";
+const char* kTitle = "    std::string title;";
+const char* kPrice = "    std::optional<double> price;";
+const char* kAuthorRef =
+    R"(RETORT_REFERENCES("authors", "id") RETORT_ON_DELETE("CASCADE") std::int64_t author_id;)";
+const char* kBooks = "SELECT id, author_id, quote(title), quote(price) FROM books ORDER BY id";
+const char* kBookRows = "10|1|'Ünïcode'|NULL\n11|1|'b'|9.5\n12|2|'c'|0.25";
+
+std::string table_with(const std::string& annotations) {
+  return std::string(R"(struct RETORT_TABLE("books") )") + annotations + " Book {";
+}
+
+const ChangeCase kCases[] = {
+    // Tables.
+    {"CreateTable",
+     {append(R"(struct RETORT_TABLE("tags") Tag {
+    RETORT_PRIMARY_KEY RETORT_AUTOINCREMENT std::int64_t id;
+    RETORT_UNIQUE std::string label;
+    RETORT_REFERENCES("books", "id") std::optional<std::int64_t> book_id;
+};)")},
+     {},
+     "SELECT count(*) FROM tags",
+     "0"},
+    {"DropTable", {kNoBooks}, {}, "SELECT count(*) FROM authors", "2", false, true, false},
+    {"RenameTable",
+     {{kBooksTable, R"(struct RETORT_TABLE("volumes") RETORT_RENAMED_FROM("books") Book {)"}},
+     {},
+     "SELECT id, author_id, quote(title), quote(price) FROM volumes ORDER BY id",
+     kBookRows},
+    {"RenameReferencedTable",
+     {{R"(RETORT_TABLE("authors"))", R"(RETORT_TABLE("writers") RETORT_RENAMED_FROM("authors"))"},
+      {R"(RETORT_REFERENCES("authors", "id"))", R"(RETORT_REFERENCES("writers", "id"))"}},
+     {},
+     "SELECT b.id, w.name FROM books b JOIN writers w ON w.id = b.author_id ORDER BY b.id",
+     "10|Zoë ✓ 世界\n11|Zoë ✓ 世界\n12|O'Brien"},
+    {"WithoutRowidOn",
+     {{kBooksTable, table_with("RETORT_WITHOUT_ROWID")}},
+     {},
+     kBooks,
+     kBookRows,
+     true},
+    {"WithoutRowidOff",
+     {{table_with("RETORT_WITHOUT_ROWID"), kBooksTable}},
+     {{kBooksTable, table_with("RETORT_WITHOUT_ROWID")}},
+     kBooks,
+     kBookRows,
+     true},
+    {"StrictOn", {{kBooksTable, table_with("RETORT_STRICT")}}, {}, kBooks, kBookRows, true},
+    {"StrictOff",
+     {{table_with("RETORT_STRICT"), kBooksTable}},
+     {{kBooksTable, table_with("RETORT_STRICT")}},
+     kBooks,
+     kBookRows,
+     true},
+    {"StrictOnWithBool",
+     {{kBooksTable, table_with("RETORT_STRICT")}},
+     {{kPrice, std::string(kPrice) + "\n    RETORT_DEFAULT(\"1\") bool in_print;"}},
+     "SELECT id, in_print FROM books ORDER BY id",
+     "10|1\n11|1\n12|1",
+     true},
+    {"RenameTableWithDerivedIndex",
+     {{kBooksTable, R"(struct RETORT_TABLE("volumes") RETORT_RENAMED_FROM("books") Book {)"}},
+     {{kTitle, "    RETORT_INDEX std::string title;"}},
+     "SELECT name FROM pragma_index_list('volumes')",
+     "ix_volumes_title"},
+
+    // Columns.
+    {"AddNullableColumn",
+     {{kPrice, std::string(kPrice) + "\n    std::optional<std::string> isbn;"}},
+     {},
+     "SELECT count(*) FROM books WHERE isbn IS NULL",
+     "3"},
+    {"AddNotNullColumnWithDefault",
+     {{kPrice, std::string(kPrice) + "\n    RETORT_DEFAULT(\"0\") std::int32_t pages;"}},
+     {},
+     "SELECT id, pages FROM books ORDER BY id",
+     "10|0\n11|0\n12|0"},
+    {"AddColumnWithNonConstantDefault",
+     {{kPrice,
+       std::string(kPrice) + "\n    RETORT_DEFAULT(\"CURRENT_TIMESTAMP\") std::string added_at;"}},
+     {},
+     "SELECT count(*) FROM books WHERE length(added_at) = 19",
+     "3",
+     true},
+    {"AddColumnOfEveryType",
+     {{kPrice, std::string(kPrice) + R"m(
+    std::optional<bool> t_bool;
+    std::optional<char> t_char;
+    std::optional<signed char> t_schar;
+    std::optional<unsigned char> t_uchar;
+    std::optional<short> t_short;
+    std::optional<unsigned short> t_ushort;
+    std::optional<int> t_int;
+    std::optional<unsigned> t_unsigned;
+    std::optional<long> t_long;
+    std::optional<unsigned long long> t_ullong;
+    std::optional<std::int8_t> t_i8;
+    std::optional<std::uint64_t> t_u64;
+    std::optional<Genre> t_enum;
+    std::optional<float> t_float;
+    std::optional<double> t_double;
+    std::optional<std::string> t_string;
+    std::optional<std::vector<std::uint8_t>> t_bytes;
+    std::optional<std::vector<std::byte>> t_std_bytes;
+    std::optional<std::vector<unsigned char>> t_uchars;
+    RETORT_TYPE("NUMERIC(10, 2)") std::optional<std::string> t_override;)m"},
+      {kBooksTable, std::string("enum class Genre { kNovel, kPoem };\n") + kBooksTable}},
+     {},
+     "SELECT group_concat(type, ' ') FROM (SELECT type FROM pragma_table_info('books') "
+     "WHERE name LIKE 't\\_%' ESCAPE '\\' ORDER BY cid)",
+     "BOOLEAN INTEGER INTEGER INTEGER INTEGER INTEGER INTEGER INTEGER INTEGER INTEGER INTEGER "
+     "INTEGER INTEGER REAL REAL TEXT BLOB BLOB BLOB NUMERIC(10, 2)"},
+    {"AddColumnsFromMixin",
+     {{"struct RETORT_TABLE(\"books\") Book {",
+       "struct Stamped {\n    RETORT_DEFAULT(\"'2026-01-01'\") std::string created_at;\n};\n"
+       "struct RETORT_TABLE(\"books\") Book : Stamped {"}},
+     {},
+     "SELECT group_concat(created_at) FROM books",
+     "2026-01-01,2026-01-01,2026-01-01"},
+    {"DropColumn",
+     {{"    std::optional<std::string> bio;\n", ""}},
+     {},
+     "SELECT id, name FROM authors ORDER BY id",
+     "1|Zoë ✓ 世界\n2|O'Brien",
+     false,
+     true,
+     false},
+    {"DropIndexedColumn",
+     {{"    RETORT_INDEX std::optional<std::string> bio;\n", ""}},
+     {{"    std::optional<std::string> bio;", "    RETORT_INDEX std::optional<std::string> bio;"}},
+     "SELECT count(*) FROM authors",
+     "2",
+     false,
+     true,
+     false},
+    {"DropForeignKeyColumn",
+     {{"    " + std::string(kAuthorRef) + "\n", ""}},
+     {},
+     "SELECT count(*) FROM books",
+     "3",
+     true,
+     true,
+     false,
+     "",
+     "",
+     true},
+    {"RenameColumn",
+     {{kTitle, "    RETORT_RENAMED_FROM(\"title\") std::string headline;"}},
+     {},
+     "SELECT id, headline FROM books ORDER BY id",
+     "10|Ünïcode\n11|b\n12|c"},
+    {"RenameIndexedColumn",
+     {{"RETORT_INDEX std::string title;",
+       "RETORT_INDEX RETORT_RENAMED_FROM(\"title\") std::string headline;"}},
+     {{kTitle, "    RETORT_INDEX std::string title;"}},
+     "SELECT name FROM pragma_index_list('books')",
+     "ix_books_headline"},
+    {"RenameReferencedColumn",
+     {{"RETORT_PRIMARY_KEY std::int64_t id;\n    std::string name;",
+       "RETORT_PRIMARY_KEY RETORT_RENAMED_FROM(\"id\") std::int64_t author_key;\n    std::string "
+       "name;"},
+      {R"(RETORT_REFERENCES("authors", "id"))", R"(RETORT_REFERENCES("authors", "author_key"))"}},
+     {},
+     "SELECT b.id, a.author_key FROM books b JOIN authors a ON a.author_key = b.author_id ORDER BY "
+     "b.id",
+     "10|1\n11|1\n12|2"},
+    {"ChangeTypeWithinAffinity",
+     {{kTitle, "    RETORT_TYPE(\"VARCHAR(200)\") std::string title;"}},
+     {},
+     kBooks,
+     kBookRows,
+     true},
+    {"ChangeTypeToOtherAffinity",
+     {{kPrice, "    std::optional<std::string> price;"}},
+     {},
+     "SELECT id, quote(price) FROM books ORDER BY id",
+     "10|NULL\n11|'9.5'\n12|'0.25'",
+     true,
+     true,
+     false},
+    {"NullableBecomesNotNullWithDefault",
+     {{kPrice, "    RETORT_DEFAULT(\"0\") double price;"}},
+     {},
+     "SELECT id, price FROM books ORDER BY id",
+     "10|0.0\n11|9.5\n12|0.25",
+     true,
+     false,
+     false},
+    {"NotNullBecomesNullable",
+     {{kTitle, "    std::optional<std::string> title;"}},
+     {},
+     kBooks,
+     kBookRows,
+     true},
+    {"ChangeDefault",
+     {{"    std::string name;", "    RETORT_DEFAULT(\"'anonymous'\") std::string name;"}},
+     {},
+     "SELECT dflt_value FROM pragma_table_info('authors') WHERE name = 'name'",
+     "'anonymous'",
+     true},
+    {"ChangeCollation",
+     {{"    std::string name;", "    RETORT_COLLATE(\"NOCASE\") std::string name;"}},
+     {},
+     "SELECT id FROM authors WHERE name = 'o''brien'",
+     "2",
+     true},
+    {"AddColumnCheck",
+     {{kTitle, "    RETORT_CHECK(\"length(title) > 0\") std::string title;"}},
+     {},
+     kBooks,
+     kBookRows,
+     true},
+    {"ChangeColumnCheck",
+     {{"RETORT_CHECK(\"price >= 0\")", "RETORT_CHECK(\"price >= 0 AND price < 1000\")"}},
+     {{kPrice, "    RETORT_CHECK(\"price >= 0\") std::optional<double> price;"}},
+     kBooks,
+     kBookRows,
+     true},
+    {"MemberOrderIsNoChange",
+     {{std::string(kTitle) + "\n" + kPrice, std::string(kPrice) + "\n" + kTitle}},
+     {},
+     "no change"},
+
+    // Keys and constraints.
+    {"ChangePrimaryKey",
+     {{"    RETORT_PRIMARY_KEY std::int64_t id;\n    RETORT_REFERENCES",
+       "    std::int64_t id;\n    RETORT_REFERENCES"},
+      {kTitle, "    RETORT_PRIMARY_KEY std::string title;"}},
+     {},
+     kBooks,
+     kBookRows,
+     true},
+    {"CompositePrimaryKey",
+     {{kBooksTable, table_with(R"(RETORT_PRIMARY_KEY_ON("author_id, id"))")},
+      {"    RETORT_PRIMARY_KEY std::int64_t id;\n    RETORT_REFERENCES",
+       "    std::int64_t id;\n    RETORT_REFERENCES"}},
+     {},
+     "SELECT name, pk FROM pragma_table_info('books') WHERE pk > 0 ORDER BY pk",
+     "author_id|1\nid|2",
+     true},
+    {"AddUnique",
+     {{kTitle, "    RETORT_UNIQUE std::string title;"}},
+     {},
+     "SELECT name, \"unique\" FROM pragma_index_list('books')",
+     "uq_books_title|1"},
+    {"AddCompositeUnique",
+     {{kBooksTable,
+       table_with(R"(RETORT_UNIQUE_ON("uq_books_author_title", "author_id, title"))")}},
+     {},
+     "SELECT name, \"unique\" FROM pragma_index_list('books')",
+     "uq_books_author_title|1"},
+    {"AddTableCheck",
+     {{kBooksTable, table_with(R"(RETORT_CHECK("price IS NULL OR price >= 0"))")}},
+     {},
+     kBooks,
+     kBookRows,
+     true},
+    {"ChangeTableCheck",
+     {{R"(RETORT_CHECK("price IS NULL OR price >= 0"))",
+       R"(RETORT_CHECK("price IS NULL OR price BETWEEN 0 AND 100"))"}},
+     {{kBooksTable, table_with(R"(RETORT_CHECK("price IS NULL OR price >= 0"))")}},
+     kBooks,
+     kBookRows,
+     true},
+    {"AddForeignKey",
+     {{"std::int64_t author_id;", std::string(kAuthorRef)}},
+     {{kAuthorRef, "std::int64_t author_id;"}},
+     kBooks,
+     kBookRows,
+     true},
+    {"DropForeignKey", {{kAuthorRef, "std::int64_t author_id;"}}, {}, kBooks, kBookRows, true},
+    {"ChangeForeignKeyActions",
+     {{R"(RETORT_ON_DELETE("CASCADE"))",
+       R"(RETORT_ON_DELETE("RESTRICT") RETORT_ON_UPDATE("CASCADE"))"}},
+     {},
+     "SELECT on_delete, on_update FROM pragma_foreign_key_list('books')",
+     "RESTRICT|CASCADE",
+     true},
+    {"ChangeForeignKeyTarget",
+     {{R"(RETORT_REFERENCES("authors", "id"))", R"(RETORT_REFERENCES("editors", "id"))"}},
+     {append(R"(struct RETORT_TABLE("editors") Editor { RETORT_PRIMARY_KEY std::int64_t id; };)")},
+     "SELECT \"table\" FROM pragma_foreign_key_list('books')",
+     "editors",
+     true,
+     false,
+     true,
+     "INSERT INTO editors (id) VALUES (1), (2);"},
+    {"RebuildReferencedTable",
+     {{"    std::string name;", "    RETORT_TYPE(\"VARCHAR(100)\") std::string name;"}},
+     {},
+     "SELECT count(*) FROM books",
+     "3",
+     true},
+
+    // Indexes.
+    {"AddIndex",
+     {{kTitle, "    RETORT_INDEX std::string title;"}},
+     {},
+     "SELECT name, \"unique\" FROM pragma_index_list('books')",
+     "ix_books_title|0"},
+    {"AddUniqueIndex",
+     {{kTitle, "    RETORT_UNIQUE RETORT_INDEX std::string title;"}},
+     {},
+     "SELECT name, \"unique\" FROM pragma_index_list('books')",
+     "ix_books_title|1"},
+    {"AddCompositeIndex",
+     {{kBooksTable, table_with(R"(RETORT_INDEX_ON("ix_books_author_price", "author_id, price"))")}},
+     {},
+     "SELECT group_concat(name) FROM pragma_index_info('ix_books_author_price')",
+     "author_id,price"},
+    {"DropIndex",
+     {{"    RETORT_INDEX std::string title;", kTitle}},
+     {{kTitle, "    RETORT_INDEX std::string title;"}},
+     "SELECT count(*) FROM pragma_index_list('books')",
+     "0"},
+    {"ChangeIndex",
+     {{R"(RETORT_INDEX_ON("ix_books_author", "author_id"))",
+       R"(RETORT_INDEX_ON("ix_books_author", "author_id, title"))"}},
+     {{kBooksTable, table_with(R"(RETORT_INDEX_ON("ix_books_author", "author_id"))")}},
+     "SELECT group_concat(name) FROM pragma_index_info('ix_books_author')",
+     "author_id,title"},
+    {"IndexBecomesUnique",
+     {{"RETORT_INDEX std::string title;", "RETORT_UNIQUE RETORT_INDEX std::string title;"}},
+     {{kTitle, "    RETORT_INDEX std::string title;"}},
+     "SELECT name, \"unique\" FROM pragma_index_list('books')",
+     "ix_books_title|1"},
+
+    // Refused, at the model.
+    {"AddNotNullColumnWithoutDefault",
+     {{kPrice, std::string(kPrice) + "\n    std::string isbn;"}},
+     {},
+     "",
+     "",
+     false,
+     false,
+     true,
+     "",
+     "std::string isbn;"},
+    {"NullableBecomesNotNullWithoutDefault",
+     {{kPrice, "    double price;"}},
+     {},
+     "",
+     "",
+     false,
+     false,
+     true,
+     "",
+     "double price;"},
+    {"RenameFromMissingColumn",
+     {{kTitle, "    RETORT_RENAMED_FROM(\"nope\") std::string headline;"}},
+     {},
+     "",
+     "",
+     false,
+     false,
+     true,
+     "",
+     "headline;"},
+    {"RenameFromMissingTable",
+     {{kBooksTable, R"(struct RETORT_TABLE("volumes") RETORT_RENAMED_FROM("tomes") Book {)"}},
+     {},
+     "",
+     "",
+     false,
+     false,
+     true,
+     "",
+     "tomes"},
+};
+
+INSTANTIATE_TEST_SUITE_P(EveryChange, ChangeTest, ::testing::ValuesIn(kCases),
+                         [](const auto& param_info) { return param_info.param.name; });
+
+}  // namespace
+}  // namespace retort
