@@ -380,6 +380,15 @@ const ChangeCase kCases[] = {
      "SELECT b.id, a.author_key FROM books b JOIN authors a ON a.author_key = b.author_id ORDER BY "
      "b.id",
      "10|1\n11|1\n12|2"},
+    {"RenameReferencedColumnOfRebuiltTable",
+     {{"RETORT_PRIMARY_KEY std::int64_t id;\n    std::string name;",
+       "RETORT_PRIMARY_KEY RETORT_RENAMED_FROM(\"id\") std::int64_t author_key;\n"
+       "    RETORT_COLLATE(\"NOCASE\") std::string name;"},
+      {R"(RETORT_REFERENCES("authors", "id"))", R"(RETORT_REFERENCES("authors", "author_key"))"}},
+     {},
+     "SELECT \"table\", \"to\" FROM pragma_foreign_key_list('books')",
+     "authors|author_key",
+     true},
     {"ChangeTypeWithinAffinity",
      {{kTitle, "    RETORT_TYPE(\"VARCHAR(200)\") std::string title;"}},
      {},

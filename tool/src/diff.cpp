@@ -75,6 +75,7 @@ class Differ {
     match_tables();
     for (TablePair& p : pairs_) match_columns(p);
     for (TablePair& p : pairs_) plan_pair(p);
+    rebuild_children_of_rebuilt_renames();
     emit();
     return std::move(out_);
   }
@@ -204,6 +205,28 @@ class Differ {
     for (const Column& c : p.dropped) {
       out_.destructive.push_back("drop column \"" + n.name + "\".\"" + c.name + "\"");
       if (!can_drop_in_place(o, c)) p.rebuild = true;
+    }
+  }
+
+  // A rebuilt table's renamed columns are not renamed by ALTER TABLE, so the REFERENCES of its
+  // children keep the old names: such children are rebuilt too (until nothing changes).
+  void rebuild_children_of_rebuilt_renames() {
+    const auto refers_to_rebuilt_rename = [this](const TablePair& child) {
+      for (const ForeignKey& fk : child.old_table->foreign_keys) {
+        for (const TablePair& parent : pairs_) {
+          if (!parent.rebuild || parent.old_table->name != fk.ref_table) continue;
+          for (const auto& renamed : parent.renamed_columns) {
+            if (contains(fk.ref_columns, renamed.first)) return true;
+          }
+        }
+      }
+      return false;
+    };
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (TablePair& p : pairs_) {
+        if (!p.rebuild && refers_to_rebuilt_rename(p)) changed = p.rebuild = true;
+      }
     }
   }
 
