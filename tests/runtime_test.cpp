@@ -2,6 +2,7 @@
 #include "retort/runtime.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "test_support.hpp"
 
@@ -178,6 +179,76 @@ TEST(RuntimeTest, PathOverloadsCreateAndReadTheFile) {
   EXPECT_EQ(current(file), "0002");
   downgrade(file, two_revisions(), "base");
   EXPECT_EQ(current(file), std::nullopt);
+}
+
+TEST(RuntimeTest, DowngradeUsesTheDownScriptStoredInTheDatabase) {
+  Database db;
+  upgrade(db.get(), two_revisions());
+  std::vector<Revision> older = two_revisions();
+  older.pop_back();  // this program no longer has 0002
+  EXPECT_EQ(downgrade(db.get(), older, "-1"), std::vector<std::string>{"0002"});
+  EXPECT_EQ(current(db.get()), "0001");
+  EXPECT_EQ(db.tables(), (std::vector<std::string>{"retort_migrations", "users"}));
+}
+
+TEST(RuntimeTest, ReadOnlyConnectionIsRefusedAndNothingChanges) {
+  testing::TempDir tmp;
+  const std::string path = (tmp.path() / "app.db").string();
+  upgrade(std::filesystem::path(path), {two_revisions()[0]});
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  try {
+    upgrade(raw, two_revisions());
+    ADD_FAILURE() << "expected Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("readonly"), std::string::npos) << e.what();
+  }
+  sqlite3_close(raw);
+  EXPECT_EQ(current(std::filesystem::path(path)), "0001");
+}
+
+TEST(RuntimeTest, ProgressReportsRevisionsAndRowsCopiedByARebuild) {
+  const std::vector<Revision> revisions = {
+      revision("0001", "",
+               "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);\n"
+               "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)\n"
+               "INSERT INTO t SELECT i, 'row ' || i FROM n;",
+               "DROP TABLE t;"),
+      revision("0002", "0001",
+               "CREATE TABLE \"_retort_new_t\" (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\n"
+               "INSERT INTO \"_retort_new_t\" (id, v) SELECT id, v FROM t;\nDROP TABLE t;\n"
+               "ALTER TABLE \"_retort_new_t\" RENAME TO t;",
+               "SELECT 1;")};
+  std::vector<Progress> events;
+  Database db;
+  upgrade(db.get(), revisions, "head", [&](const Progress& p) { events.push_back(p); });
+  using E = Progress::Event;
+  ASSERT_GE(events.size(), 6u);
+  EXPECT_EQ(events[0].event, E::kStarted);
+  EXPECT_EQ(events[0].revision, "0001");
+  EXPECT_EQ(events[0].step, 1u);
+  EXPECT_EQ(events[0].steps, 2u);
+  EXPECT_EQ(events[1].event, E::kFinished);
+  EXPECT_EQ(events[2].event, E::kStarted);
+  EXPECT_EQ(events[2].revision, "0002");
+  EXPECT_EQ(events[2].step, 2u);
+  EXPECT_EQ(events[3].event, E::kRowsCopied);
+  EXPECT_EQ(events[3].table, "t");
+  EXPECT_EQ(events[3].rows_copied, 0);
+  EXPECT_EQ(events[3].rows_total, 50000);
+  const Progress& last_copy = events[events.size() - 2];
+  EXPECT_EQ(last_copy.event, E::kRowsCopied);
+  EXPECT_EQ(last_copy.rows_copied, 50000);
+  EXPECT_EQ(events.back().event, E::kFinished);
+  EXPECT_EQ(events.back().revision, "0002");
+  for (std::size_t i = 4; i + 1 < events.size(); ++i) {
+    EXPECT_GE(events[i].rows_copied, events[i - 1].rows_copied);
+    EXPECT_LE(events[i].rows_copied, 50000);
+  }
+  events.clear();
+  downgrade(db.get(), revisions, "-1", [&](const Progress& p) { events.push_back(p); });
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].reverting);
 }
 
 TEST(RevisionTest, RenderAndParseRoundTrip) {

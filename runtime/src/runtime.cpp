@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -210,9 +211,74 @@ std::string statement_text(const char* start, const char* end) {
   return s.substr(first, last - first + 1);
 }
 
+// Reports a rebuild's copy (`INSERT INTO "_retort_new_<t>" ... SELECT ... FROM "<t>"`): the
+// table's row count first, an estimate while it runs (the last rowid inserted, from SQLite's
+// progress handler, at most every 100 ms), the exact count when done.
+class CopyProgress {
+ public:
+  CopyProgress(sqlite3* db, const ProgressCallback& progress, Progress base,
+               std::string_view statement)
+      : db_(db), progress_(progress), event_(std::move(base)) {
+    constexpr std::string_view kCopy = "INSERT INTO \"_retort_new_";
+    if (!progress_ || statement.substr(0, kCopy.size()) != kCopy) return;
+    const auto end = statement.find('"', kCopy.size());
+    if (end == std::string_view::npos) return;
+    event_.event = Progress::Event::kRowsCopied;
+    event_.table = std::string(statement.substr(kCopy.size(), end - kCopy.size()));
+    event_.rows_total = count_rows();
+    active_ = true;
+    report(0);
+    last_report_ = std::chrono::steady_clock::now();
+    sqlite3_progress_handler(db_, 100000, &CopyProgress::tick, this);
+  }
+  ~CopyProgress() {
+    if (active_) sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  }
+  void done() {
+    if (active_) report(sqlite3_changes64(db_));
+  }
+  CopyProgress(const CopyProgress&) = delete;
+  CopyProgress& operator=(const CopyProgress&) = delete;
+
+ private:
+  std::int64_t count_rows() {
+    std::string sql = "SELECT count(*) FROM \"";
+    for (char c : event_.table) sql += c == '"' ? std::string("\"\"") : std::string(1, c);
+    sql += "\"";
+    sqlite3_stmt* raw = nullptr;
+    std::int64_t n = 0;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) == SQLITE_OK &&
+        sqlite3_step(raw) == SQLITE_ROW) {
+      n = sqlite3_column_int64(raw, 0);
+    }
+    sqlite3_finalize(raw);
+    return n;
+  }
+  void report(std::int64_t rows) {
+    event_.rows_copied = std::clamp<std::int64_t>(rows, 0, event_.rows_total);
+    progress_(event_);
+  }
+  static int tick(void* self) {
+    auto* me = static_cast<CopyProgress*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - me->last_report_ >= std::chrono::milliseconds(100)) {
+      me->last_report_ = now;
+      me->report(sqlite3_last_insert_rowid(me->db_));
+    }
+    return 0;
+  }
+
+  sqlite3* db_;
+  const ProgressCallback& progress_;
+  Progress event_;
+  bool active_ = false;
+  std::chrono::steady_clock::time_point last_report_;
+};
+
 // Runs every statement of `sql`; a failure names the revision and the statement.
 void run_script(sqlite3* db, const std::string& sql, const std::string& revision,
-                const std::vector<std::string>& done) {
+                const std::vector<std::string>& done, const ProgressCallback& progress = {},
+                const Progress& event = {}) {
   const char* tail = sql.c_str();
   while (*tail) {
     const char* start = tail;
@@ -225,12 +291,14 @@ void run_script(sqlite3* db, const std::string& sql, const std::string& revision
     }
     if (!raw) continue;  // only blanks or comments were left
     Statement stmt(raw);
+    CopyProgress copy(db, progress, event, statement_text(start, tail));
     int rc;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
     }
     if (rc != SQLITE_DONE) {
       throw MigrationError(revision, statement_text(start, tail), sqlite3_errmsg(db), done);
     }
+    copy.done();
   }
 }
 
@@ -331,9 +399,14 @@ void record(sqlite3* db, const Step& step, const std::vector<std::string>& done)
   }
 }
 
-void run_step(sqlite3* db, const Step& step, const std::vector<std::string>& done) {
-  if (step.kind == Step::kApply) run_script(db, step.up->up_sql, step.revision, done);
-  if (step.kind == Step::kRevert) run_script(db, step.down_sql, step.revision, done);
+void run_step(sqlite3* db, const Step& step, const std::vector<std::string>& done,
+              const ProgressCallback& progress, const Progress& event) {
+  if (step.kind == Step::kApply) {
+    run_script(db, step.up->up_sql, step.revision, done, progress, event);
+  }
+  if (step.kind == Step::kRevert) {
+    run_script(db, step.down_sql, step.revision, done, progress, event);
+  }
   if (step.foreign_keys_off) check_foreign_keys(db, step.revision, done);
   record(db, step, done);
 }
@@ -344,11 +417,15 @@ using Planner = std::vector<Step> (*)(const std::vector<AppliedRow>&, const std:
 // Plans from one read; when there is work, runs one step per transaction, re-planning inside
 // each transaction so that processes racing to the same database each apply a revision once.
 std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revisions,
-                                 std::string_view target, Planner plan) {
+                                 std::string_view target, Planner plan,
+                                 const ProgressCallback& progress) {
   std::vector<std::string> done;
+  // Set before the first read too: a reader meets a writer's pending lock while it commits.
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   std::vector<Step> steps = plan(read_applied(db), revisions, target);
   if (steps.empty()) return done;
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  const std::size_t planned = steps.size();
+  std::size_t step_number = 0;
   while (!steps.empty()) {
     const bool foreign_keys_off = steps.front().foreign_keys_off;
     ForeignKeysOff fk_guard(db, foreign_keys_off);
@@ -360,9 +437,23 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
       break;
     }
     if (steps.front().foreign_keys_off != foreign_keys_off) continue;  // retry with the pragma
-    run_step(db, steps.front(), done);
+    const Step& step = steps.front();
+    Progress event{Progress::Event::kStarted,
+                   step.revision,
+                   step.kind == Step::kRevert,
+                   std::min(++step_number, planned),
+                   planned,
+                   {},
+                   0,
+                   0};
+    if (progress && step.kind != Step::kMarkSealed) progress(event);
+    run_step(db, step, done, progress, event);
     tx.commit();
-    if (steps.front().kind != Step::kMarkSealed) done.push_back(steps.front().revision);
+    if (step.kind != Step::kMarkSealed) {
+      done.push_back(step.revision);
+      event.event = Progress::Event::kFinished;
+      if (progress) progress(event);
+    }
     steps.erase(steps.begin());
   }
   return done;
@@ -387,13 +478,13 @@ Db open_db(const std::filesystem::path& path, int flags) {
 }  // namespace
 
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
-                                 std::string_view target) {
-  return migrate(db, revisions, target, plan_upgrade);
+                                 std::string_view target, const ProgressCallback& progress) {
+  return migrate(db, revisions, target, plan_upgrade, progress);
 }
 
 std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& revisions,
-                                   std::string_view target) {
-  return migrate(db, revisions, target, plan_downgrade);
+                                   std::string_view target, const ProgressCallback& progress) {
+  return migrate(db, revisions, target, plan_downgrade, progress);
 }
 
 void stamp(sqlite3* db, const std::vector<Revision>& revisions, std::string_view target) {
@@ -416,16 +507,17 @@ std::optional<std::string> current(sqlite3* db) {
 }
 
 std::vector<std::string> upgrade(const std::filesystem::path& path,
-                                 const std::vector<Revision>& revisions, std::string_view target) {
+                                 const std::vector<Revision>& revisions, std::string_view target,
+                                 const ProgressCallback& progress) {
   Db db = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  return upgrade(db.get(), revisions, target);
+  return upgrade(db.get(), revisions, target, progress);
 }
 
 std::vector<std::string> downgrade(const std::filesystem::path& path,
-                                   const std::vector<Revision>& revisions,
-                                   std::string_view target) {
+                                   const std::vector<Revision>& revisions, std::string_view target,
+                                   const ProgressCallback& progress) {
   Db db = open_db(path, SQLITE_OPEN_READWRITE);
-  return downgrade(db.get(), revisions, target);
+  return downgrade(db.get(), revisions, target, progress);
 }
 
 std::optional<std::string> current(const std::filesystem::path& path) {

@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -163,7 +164,22 @@ void print_applied(const std::vector<std::string>& ids, const char* verb, std::o
   for (const std::string& id : ids) out << "retort: " << verb << "d " << id << "\n";
 }
 
-void cmd_upgrade(const Options& o, std::ostream& out) {
+// A one-line progress display on stderr when it is a terminal; nothing when it is piped.
+ProgressCallback terminal_progress(std::ostream& err) {
+  if (&err != &std::cerr || !isatty(STDERR_FILENO)) return {};
+  return [&err](const Progress& p) {
+    err << "\r\033[K";
+    if (p.event == Progress::Event::kFinished) return err.flush(), void();
+    err << "retort: [" << p.step << "/" << p.steps << "] "
+        << (p.reverting ? "reverting " : "applying ") << p.revision;
+    if (p.event == Progress::Event::kRowsCopied) {
+      err << ": copying \"" << p.table << "\" " << p.rows_copied << "/" << p.rows_total << " rows";
+    }
+    err.flush();
+  };
+}
+
+void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
   const std::vector<Revision> revisions = revisions_of(o);
   if (o.sql) {
     std::optional<std::string> at = fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
@@ -175,8 +191,9 @@ void cmd_upgrade(const Options& o, std::ostream& out) {
     }
     return;
   }
-  print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target), "upgrade",
-                out);
+  print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target,
+                        terminal_progress(err)),
+                "upgrade", out);
 }
 
 // Prints the Down sections from the database's revision back to `target`, newest first.
@@ -195,10 +212,11 @@ void print_downgrade_sql(const Options& o, std::ostream& out) {
   }
 }
 
-void cmd_downgrade(const Options& o, std::ostream& out) {
+void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
   if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
   if (o.sql) return print_downgrade_sql(o, out);
-  print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target),
+  print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target,
+                          terminal_progress(err)),
                 "downgrade", out);
 }
 
@@ -345,8 +363,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   try {
     if (*init) cmd_init(o, out);
     if (*migrate) cmd_migrate(o, out, err);
-    if (*up) cmd_upgrade(o, out);
-    if (*down) cmd_downgrade(o, out);
+    if (*up) cmd_upgrade(o, out, err);
+    if (*down) cmd_downgrade(o, out, err);
     if (*cur) cmd_current(o, out);
     if (*history) cmd_history(o, out);
     if (*heads) {

@@ -2,7 +2,9 @@
 #ifndef RETORT_RUNTIME_HPP
 #define RETORT_RUNTIME_HPP
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -39,23 +41,45 @@ class MigrationError : public Error {
   std::vector<std::string> applied_;
 };
 
+/// What a running upgrade or downgrade reports, for a progress display.
+struct Progress {
+  enum class Event {
+    kStarted,     ///< a revision's transaction began
+    kRowsCopied,  ///< a table rebuild is copying rows (repeatedly, then once when done)
+    kFinished,    ///< a revision was committed
+  };
+  Event event;
+  std::string revision;
+  bool reverting = false;  ///< running the revision's down script
+  std::size_t step = 0;    ///< 1-based, of `steps` in this call (as planned at its start)
+  std::size_t steps = 0;
+  std::string table;             ///< kRowsCopied: the table being rebuilt
+  std::int64_t rows_copied = 0;  ///< kRowsCopied: exact when the copy is done, else an estimate
+  std::int64_t rows_total = 0;   ///< kRowsCopied: the rows the table holds
+};
+/// Called on the migrating thread; it must not use the database connection.
+using ProgressCallback = std::function<void(const Progress&)>;
+
 /// The revisions that add_migrations() compiled into this program. Defined by the source file
 /// add_migrations() generates; a program that did not call it gets a link error here.
 const std::vector<Revision>& embedded_revisions();
 
 /// Upgrades `db` to `target`: "head" (the newest), a revision id, or "+N" (N steps up).
 /// Each revision runs in one BEGIN IMMEDIATE transaction with its row in `retort_migrations`.
+/// Sets a busy timeout of 60 s on `db`, so that processes starting at once wait for each other.
 /// Up to date costs one read and no write. Returns the ids applied, in order; an applied draft
 /// that changed is reverted first (its id is then applied again).
 /// Throws Error on an unknown target, a database ahead of `revisions`, or a sealed revision
 /// changed after it was applied (nothing is changed then); MigrationError when a revision fails.
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
-                                 std::string_view target = "head");
+                                 std::string_view target = "head",
+                                 const ProgressCallback& progress = {});
 
 /// Downgrades `db` to `target`: "-N" (N steps back), a revision id (it stays applied), or "base".
 /// Uses the down script stored when each revision was applied. Returns the ids reverted.
 std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& revisions,
-                                   std::string_view target = "-1");
+                                   std::string_view target = "-1",
+                                   const ProgressCallback& progress = {});
 
 /// Records `db` as being at `target` (a revision id or "base", "head") without running any
 /// revision's SQL, as Alembic's `stamp`: for a database whose schema was made another way.
@@ -68,29 +92,35 @@ std::optional<std::string> current(sqlite3* db);
 /// Opens (creating it when missing) the database at `path` and upgrades it. Throws Error.
 std::vector<std::string> upgrade(const std::filesystem::path& path,
                                  const std::vector<Revision>& revisions,
-                                 std::string_view target = "head");
+                                 std::string_view target = "head",
+                                 const ProgressCallback& progress = {});
 /// Opens the database at `path` and downgrades it. Throws Error.
 std::vector<std::string> downgrade(const std::filesystem::path& path,
                                    const std::vector<Revision>& revisions,
-                                   std::string_view target = "-1");
+                                   std::string_view target = "-1",
+                                   const ProgressCallback& progress = {});
 /// Opens the existing database at `path` read-only and reads its revision. Throws Error.
 std::optional<std::string> current(const std::filesystem::path& path);
 
 /// upgrade() with the revisions embedded by add_migrations().
-inline std::vector<std::string> upgrade(sqlite3* db, std::string_view target = "head") {
-  return upgrade(db, embedded_revisions(), target);
+inline std::vector<std::string> upgrade(sqlite3* db, std::string_view target = "head",
+                                        const ProgressCallback& progress = {}) {
+  return upgrade(db, embedded_revisions(), target, progress);
 }
 inline std::vector<std::string> upgrade(const std::filesystem::path& path,
-                                        std::string_view target = "head") {
-  return upgrade(path, embedded_revisions(), target);
+                                        std::string_view target = "head",
+                                        const ProgressCallback& progress = {}) {
+  return upgrade(path, embedded_revisions(), target, progress);
 }
 /// downgrade() with the revisions embedded by add_migrations().
-inline std::vector<std::string> downgrade(sqlite3* db, std::string_view target = "-1") {
-  return downgrade(db, embedded_revisions(), target);
+inline std::vector<std::string> downgrade(sqlite3* db, std::string_view target = "-1",
+                                          const ProgressCallback& progress = {}) {
+  return downgrade(db, embedded_revisions(), target, progress);
 }
 inline std::vector<std::string> downgrade(const std::filesystem::path& path,
-                                          std::string_view target = "-1") {
-  return downgrade(path, embedded_revisions(), target);
+                                          std::string_view target = "-1",
+                                          const ProgressCallback& progress = {}) {
+  return downgrade(path, embedded_revisions(), target, progress);
 }
 
 }  // namespace retort
