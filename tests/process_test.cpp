@@ -1,0 +1,239 @@
+// The `retort` executable as separate processes: many upgrading one file at once, one killed
+// with SIGKILL in the middle of a long rebuild, and bad input at the command line.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "test_support.hpp"
+
+namespace retort {
+namespace {
+
+using testing::Database;
+using testing::TempDir;
+
+// A running `retort` with its output in a file.
+class Process {
+ public:
+  Process(const std::vector<std::string>& args, const std::filesystem::path& output) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int fd = open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      std::vector<char*> argv{const_cast<char*>(RETORT_CLI)};
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(RETORT_CLI, argv.data());
+      _exit(127);
+    }
+  }
+  // The exit code, or -signal when a signal ended it.
+  int wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+  void kill_now() { kill(pid_, SIGKILL); }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+void write_revision(const std::filesystem::path& dir, const std::string& id,
+                    const std::string& parent, const std::string& up, const std::string& down) {
+  testing::write_text(dir / "versions" / (id + "_rev.sql"),
+                      "-- +retort parent: " + (parent.empty() ? "base" : parent) +
+                          "\n-- +retort foreign-keys: off\n\n-- +retort Up\n" + up +
+                          "\n\n-- +retort Down\n" + down + "\n");
+}
+
+// 0001 creates `items` with `rows` rows, 0002 rebuilds it (a type change), 0003 adds an index.
+void write_repository(const std::filesystem::path& dir, int rows) {
+  write_revision(dir, "0001", "",
+                 "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price TEXT);\n"
+                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+                     std::to_string(rows) +
+                     ")\nINSERT INTO items SELECT i, 'item ' || i, i || '.5' FROM n;",
+                 "DROP TABLE items;");
+  const auto rebuild = [](const std::string& type) {
+    return "CREATE TABLE \"_retort_new_items\" (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+           "price " +
+           type +
+           ");\nINSERT INTO \"_retort_new_items\" (id, name, price) SELECT id, name, price FROM "
+           "items;\nDROP TABLE items;\nALTER TABLE \"_retort_new_items\" RENAME TO items;";
+  };
+  write_revision(dir, "0002", "0001", rebuild("REAL"), rebuild("TEXT"));
+  write_revision(dir, "0003", "0002", "CREATE INDEX ix_items_name ON items (name);",
+                 "DROP INDEX ix_items_name;");
+}
+
+TEST(ProcessTest, EightProcessesUpgradingOneFileApplyEachRevisionOnce) {
+  TempDir tmp;
+  const auto dir = tmp.path() / "migrations";
+  write_repository(dir, 20000);
+  for (int round = 0; round < 20; ++round) {
+    const auto db = tmp.path() / ("app" + std::to_string(round) + ".db");
+    std::vector<Process> processes;
+    for (int i = 0; i < 8; ++i) {
+      processes.emplace_back(
+          std::vector<std::string>{"upgrade", "--dir", dir.string(), "--db", db.string()},
+          tmp.path() / ("out" + std::to_string(i)));
+    }
+    std::map<std::string, int> applied;  // "upgraded 0002" lines over all outputs
+    for (int i = 0; i < 8; ++i) {
+      const std::string output = testing::read_text(tmp.path() / ("out" + std::to_string(i)));
+      EXPECT_EQ(processes[static_cast<std::size_t>(i)].wait(), 0) << "round " << round << ": "
+                                                                  << output;
+    }
+    for (int i = 0; i < 8; ++i) {
+      std::istringstream lines(testing::read_text(tmp.path() / ("out" + std::to_string(i))));
+      for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("retort: upgraded ", 0) == 0) ++applied[line.substr(17)];
+      }
+    }
+    EXPECT_EQ(applied, (std::map<std::string, int>{{"0001", 1}, {"0002", 1}, {"0003", 1}}))
+        << "round " << round;
+    Database check(db.string());
+    EXPECT_EQ(check.rows("SELECT revision FROM retort_migrations ORDER BY revision"),
+              (std::vector<std::string>{"0001", "0002", "0003"}));
+    EXPECT_EQ(check.rows("SELECT count(*), typeof(price) FROM items GROUP BY 2"),
+              std::vector<std::string>{"20000|real"});
+    EXPECT_EQ(check.rows("SELECT name FROM pragma_index_list('items')"),
+              std::vector<std::string>{"ix_items_name"});
+    if (HasFailure()) break;
+  }
+}
+
+TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
+  TempDir tmp;
+  const auto dir = tmp.path() / "migrations";
+  write_repository(dir, 200000);
+  const auto base = tmp.path() / "base.db";
+  {
+    // The database at 0001, and how long the rebuild takes, to kill within it.
+    Process first({"upgrade", "0001", "--dir", dir.string(), "--db", base.string()},
+                  tmp.path() / "out");
+    ASSERT_EQ(first.wait(), 0) << testing::read_text(tmp.path() / "out");
+  }
+  std::filesystem::copy_file(base, tmp.path() / "timing.db");
+  const auto start = std::chrono::steady_clock::now();
+  Process timing({"upgrade", "0002", "--dir", dir.string(), "--db",
+                  (tmp.path() / "timing.db").string()},
+                 tmp.path() / "out");
+  ASSERT_EQ(timing.wait(), 0);
+  const auto rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
+  std::mt19937 rng(7);
+  std::map<std::string, int> outcomes;
+  for (int round = 0; round < 10; ++round) {
+    const auto db = tmp.path() / "app.db";
+    std::filesystem::remove(db);
+    std::filesystem::copy_file(base, db);
+    Process p({"upgrade", "--dir", dir.string(), "--db", db.string()}, tmp.path() / "out");
+    std::this_thread::sleep_for(std::chrono::milliseconds(
+        std::uniform_int_distribution<long>(0, rebuild_ms + rebuild_ms / 4)(rng)));
+    p.kill_now();
+    p.wait();
+    {
+      Database check(db.string());  // the first open rolls a hot journal back
+      EXPECT_EQ(check.rows("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+      const std::vector<std::string> at =
+          check.rows("SELECT max(revision) FROM retort_migrations");
+      const std::string price_type =
+          check.rows("SELECT type FROM pragma_table_info('items') WHERE name = 'price'")[0];
+      EXPECT_EQ(check.rows("SELECT count(*) FROM items"), std::vector<std::string>{"200000"});
+      ++outcomes[at[0]];
+      EXPECT_EQ(price_type, at[0] == "0001" ? "TEXT" : "REAL") << at[0];
+      EXPECT_TRUE(at[0] == "0001" || at[0] == "0002" || at[0] == "0003") << at[0];
+    }
+    Process again({"upgrade", "--dir", dir.string(), "--db", db.string()}, tmp.path() / "out");
+    EXPECT_EQ(again.wait(), 0) << testing::read_text(tmp.path() / "out");
+    Database done(db.string());
+    EXPECT_EQ(done.rows("SELECT max(revision) FROM retort_migrations"),
+              std::vector<std::string>{"0003"});
+    EXPECT_EQ(done.rows("SELECT count(*), typeof(price) FROM items GROUP BY 2"),
+              std::vector<std::string>{"200000|real"});
+  }
+  std::string seen;
+  for (const auto& [rev, n] : outcomes) seen += rev + "×" + std::to_string(n) + " ";
+  std::cout << "killed runs found the database at: " << seen << "\n";
+}
+
+// Bad input: a clear message, exit code 1, and nothing created or changed.
+class BadInputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_repository(dir, 10);
+    Process p({"upgrade", "0001", "--dir", dir.string(), "--db", db.string()}, out);
+    ASSERT_EQ(p.wait(), 0);
+    before = testing::read_text(db);
+  }
+  // Runs retort; expects exit 1, `message` in its output and the database file unchanged.
+  void expect_refused(const std::vector<std::string>& args, const std::string& message) {
+    Process p(args, out);
+    EXPECT_EQ(p.wait(), 1);
+    const std::string output = testing::read_text(out);
+    EXPECT_NE(output.find("retort: error: "), std::string::npos) << output;
+    EXPECT_NE(output.find(message), std::string::npos) << output;
+    EXPECT_EQ(testing::read_text(db), before);
+  }
+
+  TempDir tmp;
+  std::filesystem::path dir = tmp.path() / "migrations";
+  std::filesystem::path db = tmp.path() / "app.db";
+  std::filesystem::path out = tmp.path() / "out";
+  std::string before;
+};
+
+TEST_F(BadInputTest, MissingDirectory) {
+  const auto missing = tmp.path() / "nowhere";
+  expect_refused({"upgrade", "--dir", missing.string(), "--db", db.string()}, "nowhere");
+  const auto fresh = tmp.path() / "fresh.db";
+  expect_refused({"upgrade", "--dir", missing.string(), "--db", fresh.string()}, "nowhere");
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+}
+
+TEST_F(BadInputTest, FileThatIsNotADatabase) {
+  testing::write_text(db, std::string(4096, 'x'));
+  before = testing::read_text(db);
+  expect_refused({"upgrade", "--dir", dir.string(), "--db", db.string()},
+                 "file is not a database");
+  expect_refused({"current", "--dir", dir.string(), "--db", db.string()},
+                 "file is not a database");
+}
+
+TEST_F(BadInputTest, ReadOnlyDatabase) {
+  if (geteuid() == 0) GTEST_SKIP() << "root writes to read-only files";
+  std::filesystem::permissions(db, std::filesystem::perms::owner_read |
+                                       std::filesystem::perms::group_read);
+  expect_refused({"upgrade", "--dir", dir.string(), "--db", db.string()}, "readonly");
+}
+
+TEST_F(BadInputTest, CorruptRevisionFile) {
+  testing::write_text(dir / "versions" / "0004_bad.sql", "-- +retort parent: 0003\nno sections\n");
+  expect_refused({"upgrade", "--dir", dir.string(), "--db", db.string()}, "0004_bad.sql");
+}
+
+TEST_F(BadInputTest, UnknownTarget) {
+  expect_refused({"upgrade", "0042", "--dir", dir.string(), "--db", db.string()},
+                 "unknown revision target '0042'");
+  expect_refused({"upgrade", "+9", "--dir", dir.string(), "--db", db.string()},
+                 "beyond the newest revision");
+  expect_refused({"downgrade", "0003", "--dir", dir.string(), "--db", db.string()},
+                 "is not applied");
+}
+
+}  // namespace
+}  // namespace retort
