@@ -1,11 +1,10 @@
 // The `retort` executable as separate processes: many upgrading one file at once, one killed
 // with SIGKILL in the middle of a long rebuild, and bad input at the command line.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <iostream>
@@ -93,8 +92,8 @@ TEST(ProcessTest, EightProcessesUpgradingOneFileApplyEachRevisionOnce) {
     std::map<std::string, int> applied;  // "upgraded 0002" lines over all outputs
     for (int i = 0; i < 8; ++i) {
       const std::string output = testing::read_text(tmp.path() / ("out" + std::to_string(i)));
-      EXPECT_EQ(processes[static_cast<std::size_t>(i)].wait(), 0) << "round " << round << ": "
-                                                                  << output;
+      EXPECT_EQ(processes[static_cast<std::size_t>(i)].wait(), 0)
+          << "round " << round << ": " << output;
     }
     for (int i = 0; i < 8; ++i) {
       std::istringstream lines(testing::read_text(tmp.path() / ("out" + std::to_string(i))));
@@ -128,9 +127,9 @@ TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
   }
   std::filesystem::copy_file(base, tmp.path() / "timing.db");
   const auto start = std::chrono::steady_clock::now();
-  Process timing({"upgrade", "0002", "--dir", dir.string(), "--db",
-                  (tmp.path() / "timing.db").string()},
-                 tmp.path() / "out");
+  Process timing(
+      {"upgrade", "0002", "--dir", dir.string(), "--db", (tmp.path() / "timing.db").string()},
+      tmp.path() / "out");
   ASSERT_EQ(timing.wait(), 0);
   const auto rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - start)
@@ -149,8 +148,7 @@ TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
     {
       Database check(db.string());  // the first open rolls a hot journal back
       EXPECT_EQ(check.rows("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
-      const std::vector<std::string> at =
-          check.rows("SELECT max(revision) FROM retort_migrations");
+      const std::vector<std::string> at = check.rows("SELECT max(revision) FROM retort_migrations");
       const std::string price_type =
           check.rows("SELECT type FROM pragma_table_info('items') WHERE name = 'price'")[0];
       EXPECT_EQ(check.rows("SELECT count(*) FROM items"), std::vector<std::string>{"200000"});
@@ -208,16 +206,14 @@ TEST_F(BadInputTest, MissingDirectory) {
 TEST_F(BadInputTest, FileThatIsNotADatabase) {
   testing::write_text(db, std::string(4096, 'x'));
   before = testing::read_text(db);
-  expect_refused({"upgrade", "--dir", dir.string(), "--db", db.string()},
-                 "file is not a database");
-  expect_refused({"current", "--dir", dir.string(), "--db", db.string()},
-                 "file is not a database");
+  expect_refused({"upgrade", "--dir", dir.string(), "--db", db.string()}, "file is not a database");
+  expect_refused({"current", "--dir", dir.string(), "--db", db.string()}, "file is not a database");
 }
 
 TEST_F(BadInputTest, ReadOnlyDatabase) {
   if (geteuid() == 0) GTEST_SKIP() << "root writes to read-only files";
-  std::filesystem::permissions(db, std::filesystem::perms::owner_read |
-                                       std::filesystem::perms::group_read);
+  std::filesystem::permissions(
+      db, std::filesystem::perms::owner_read | std::filesystem::perms::group_read);
   expect_refused({"upgrade", "--dir", dir.string(), "--db", db.string()}, "readonly");
 }
 

@@ -278,6 +278,16 @@ TEST(RevisionTest, MalformedFilesNameFileAndLine) {
   }
 }
 
+TEST(RevisionTest, IndentedDirectiveIsADirective) {
+  // Found by fuzz_revision: an indented "-- +retort Schema" inside Down was kept as SQL, then
+  // written back unindented, where it is a directive.
+  const Revision r = parse_revision(
+      "-- +retort Up\nCREATE TABLE a (x);\n-- +retort Down\n\t-- +retort Schema\n-- {}\n",
+      "0001_x.sql");
+  EXPECT_EQ(r.down_sql, "");
+  EXPECT_EQ(parse_revision(render_revision(r), "0001_x.sql").down_sql, r.down_sql);
+}
+
 TEST(RevisionTest, ChecksumIgnoresLineEndingsAndMessage) {
   EXPECT_EQ(revision_checksum("A;\r\nB;  \n", "C;"), revision_checksum("A;\nB;", "C;\n\n"));
   EXPECT_NE(revision_checksum("A;", "C;"), revision_checksum("A;", "D;"));

@@ -108,8 +108,11 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     pos = end + 1;
     ++line_no;
-    if (line.substr(0, kDirective.size()) == kDirective) {
-      const std::string_view body = trim(line.substr(kDirective.size()));
+    // A directive may be indented: sections are stored trimmed, so an indented one inside a
+    // section would turn into a real one when the revision is written back.
+    const std::string_view directive = trim(line);
+    if (directive.substr(0, kDirective.size()) == kDirective) {
+      const std::string_view body = trim(directive.substr(kDirective.size()));
       if (body == "Up" && section == Section::kHeader) {
         section = Section::kUp;
       } else if (body == "Down" && section == Section::kUp) {
