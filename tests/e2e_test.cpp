@@ -1,5 +1,11 @@
-// End to end: a consumer project built with CMake and Ninja, its revisions sealed and applied.
+// End to end: consumer projects built with CMake in temporary directories, getting Retort each
+// of the three ways (add_subdirectory, FetchContent, an installed package), with Ninja and with
+// Unix Makefiles; their revisions sealed and applied, their builds' incrementality asserted.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -10,14 +16,45 @@ namespace fs = std::filesystem;
 using testing::Database;
 using testing::run;
 
+std::string cmake() { return RETORT_CMAKE_COMMAND; }
+
+// Retort installed from this build into a fresh prefix, then moved: the package is relocatable.
+class InstalledRetort {
+ public:
+  InstalledRetort() {
+    const auto installed = run(cmake() + " --install " + std::string(RETORT_BINARY_DIR) +
+                               " --prefix " + (tmp_.path() / "first").string());
+    EXPECT_EQ(installed.exit_code, 0) << installed.output;
+    fs::rename(tmp_.path() / "first", prefix());
+  }
+  fs::path prefix() const { return tmp_.path() / "moved"; }
+
+ private:
+  testing::TempDir tmp_;
+};
+
+struct ProjectSetup {
+  std::string via = "subdirectory";  ///< subdirectory, fetchcontent or package
+  std::string generator = "Ninja";
+  std::string prefix = "";           ///< the installed package, for "package"
+  std::string extra = "";            ///< more -D options
+  std::string project = "consumer";  ///< the directory under tests/e2e
+};
+
 class ConsumerProject {
  public:
-  ConsumerProject() {
-    fs::copy(RETORT_TEST_DIR "/e2e/consumer", app(), fs::copy_options::recursive);
-    const auto configure =
-        run(cmake() + " -S " + app().string() + " -B " + build().string() +
-            " -G Ninja -DCMAKE_BUILD_TYPE=Release -DRETORT_SOURCE_DIR=" + RETORT_SOURCE_DIR);
-    EXPECT_EQ(configure.exit_code, 0) << configure.output;
+  explicit ConsumerProject(ProjectSetup setup) : setup_(std::move(setup)) {
+    fs::copy(RETORT_TEST_DIR "/e2e/" + setup_.project, app(), fs::copy_options::recursive);
+    configure();
+  }
+  void configure(const std::string& more = "") const {
+    const auto configured =
+        run(cmake() + " -S " + app().string() + " -B " + build().string() + " -G \"" +
+            setup_.generator + "\" -DCMAKE_BUILD_TYPE=Release -DRETORT_SOURCE_DIR=" +
+            RETORT_SOURCE_DIR + " -DRETORT_VIA=" + setup_.via +
+            (setup_.prefix.empty() ? "" : " -DCMAKE_PREFIX_PATH=" + setup_.prefix) + " " +
+            setup_.extra + " " + more);
+    ASSERT_EQ(configured.exit_code, 0) << configured.output;
   }
   fs::path app() const { return tmp_.path() / "app"; }
   fs::path build() const { return tmp_.path() / "build"; }
@@ -28,15 +65,18 @@ class ConsumerProject {
     return run(cmake() + " --build " + build().string() + " -j 2");
   }
   testing::CommandResult retort(const std::string& args) const {
-    return run((build() / "retort" / "tool" / "retort").string() + " " + args + " --dir " +
-               (app() / "migrations").string());
+    const fs::path tool = setup_.via == "package" ? fs::path(setup_.prefix) / "bin" / "retort"
+                          : setup_.via == "fetchcontent"
+                              ? build() / "_deps" / "retort-build" / "tool" / "retort"
+                              : build() / "retort" / "tool" / "retort";
+    return run(tool.string() + " " + args + " --dir " + (app() / "migrations").string());
   }
-  testing::CommandResult run_app() const {
-    return run((build() / "app").string() + " " + db().string());
+  testing::CommandResult run_app(const std::string& name = "app") const {
+    return run((build() / name).string() + " " + db().string());
   }
 
  private:
-  static std::string cmake() { return RETORT_CMAKE_COMMAND; }
+  ProjectSetup setup_;
   testing::TempDir tmp_;
 };
 
@@ -47,18 +87,32 @@ std::vector<std::string> files_in(const fs::path& dir) {
   return names;
 }
 
-TEST(EndToEndTest, BuildSealUpgradeChangeAndDowngrade) {
-  ConsumerProject p;
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// A newer modification time, later than anything built so far (file systems with coarse
+// timestamps included).
+void touch(const fs::path& file) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  fs::last_write_time(file, fs::file_time_type::clock::now());
+}
+
+constexpr const char* kScan = "Retort: scanning";
+constexpr const char* kEmbedCompile = "revisions.cpp.o";
+
+// Build, seal, apply; change the models, apply; downgrade to base with the CLI.
+void seal_upgrade_change_downgrade(const ConsumerProject& p) {
   auto built = p.build_app();
   ASSERT_EQ(built.exit_code, 0) << built.output;
-  EXPECT_NE(built.output.find("wrote draft revision 0001"), std::string::npos) << built.output;
+  EXPECT_TRUE(contains(built.output, "wrote draft revision 0001")) << built.output;
   EXPECT_EQ(files_in(p.versions()), std::vector<std::string>{"0001_draft.sql"});
-
-  // A second build with no change runs no Retort step.
-  built = p.build_app();
-  EXPECT_EQ(built.exit_code, 0);
-  EXPECT_EQ(built.output.find("Retort"), std::string::npos) << built.output;
-  EXPECT_NE(built.output.find("no work to do"), std::string::npos) << built.output;
 
   const auto sealed = p.retort("migrate -m \"users table\"");
   ASSERT_EQ(sealed.exit_code, 0) << sealed.output;
@@ -71,11 +125,14 @@ TEST(EndToEndTest, BuildSealUpgradeChangeAndDowngrade) {
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_EQ(ran.output, "applied 0001\ncurrent 0001\n");
   {
+    // `version` from the mixin found through target_include_directories; `nickname` behind
+    // the target's compile definition.
     Database db(p.db().string());
     EXPECT_EQ(db.tables(), (std::vector<std::string>{"retort_migrations", "users"}));
     EXPECT_EQ(db.rows("SELECT name, type, \"notnull\", pk FROM pragma_table_xinfo('users')"),
-              (std::vector<std::string>{"id|INTEGER|1|1", "username|VARCHAR(64)|1|0",
-                                        "email|TEXT|0|0", "password_hash|TEXT|0|0"}));
+              (std::vector<std::string>{"version|INTEGER|1|0", "id|INTEGER|1|1",
+                                        "username|VARCHAR(64)|1|0", "email|TEXT|0|0",
+                                        "nickname|TEXT|0|0"}));
     EXPECT_EQ(db.rows("SELECT name, \"unique\" FROM pragma_index_list('users') ORDER BY name"),
               (std::vector<std::string>{"ix_users_email|1", "ix_users_username|1"}));
     EXPECT_EQ(db.rows("SELECT revision, draft FROM retort_migrations"),
@@ -92,11 +149,9 @@ TEST(EndToEndTest, BuildSealUpgradeChangeAndDowngrade) {
          "};\n";
   built = p.build_app();
   ASSERT_EQ(built.exit_code, 0) << built.output;
-  EXPECT_NE(built.output.find("wrote draft revision 0002"), std::string::npos) << built.output;
+  EXPECT_TRUE(contains(built.output, "wrote draft revision 0002")) << built.output;
   EXPECT_EQ(files_in(p.versions()),
             (std::vector<std::string>{"0001_users_table.sql", "0002_draft.sql"}));
-  EXPECT_NE(testing::read_text(p.versions() / "0002_draft.sql").find("REFERENCES \"users\""),
-            std::string::npos);
   ran = p.run_app();
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_EQ(ran.output, "applied 0002\ncurrent 0002\n");
@@ -117,17 +172,175 @@ TEST(EndToEndTest, BuildSealUpgradeChangeAndDowngrade) {
   EXPECT_TRUE(db.rows("SELECT * FROM retort_migrations").empty());
 }
 
-TEST(EndToEndTest, BadModelFailsTheBuildAtItsLineAndWritesNothing) {
-  ConsumerProject p;
+// What each kind of edit makes the build do, read from the build's own log.
+void builds_only_what_changed(const ConsumerProject& p) {
+  auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_EQ(count(built.output, kScan), 1u) << built.output;  // once, also with Make
+  const fs::path draft = p.versions() / "0001_draft.sql";
+  const auto drafted_at = fs::last_write_time(draft);
+
+  built = p.build_app();  // no-op: no Retort step, nothing compiled or linked
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_FALSE(contains(built.output, kScan)) << built.output;
+  EXPECT_FALSE(contains(built.output, "Linking")) << built.output;
+
+  touch(p.app() / "main.cpp");  // the app's own source: compiled, not rescanned
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_FALSE(contains(built.output, kScan)) << built.output;
+  EXPECT_TRUE(contains(built.output, "main.cpp.o")) << built.output;
+
+  touch(p.app() / "include" / "shop" / "audit.hpp");  // a header a model includes: rescanned,
+  built = p.build_app();                              // same result: nothing rewritten
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, kScan)) << built.output;
+  EXPECT_FALSE(contains(built.output, kEmbedCompile)) << built.output;
+  EXPECT_FALSE(contains(built.output, "Linking")) << built.output;
+  EXPECT_EQ(fs::last_write_time(draft), drafted_at);
+
+  touch(p.app() / "models" / "shop.hpp");  // the model itself: rescanned
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, kScan)) << built.output;
+  EXPECT_FALSE(contains(built.output, kEmbedCompile)) << built.output;
+
+  // Sealed with the CLI: the revision files change, so the build re-embeds them.
+  ASSERT_EQ(p.retort("migrate -m \"first\"").exit_code, 0);
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, kEmbedCompile)) << built.output;
+
+  // A data migration written by hand (or pulled from a teammate): re-embedded, then applied.
+  testing::write_text(p.versions() / "0002_seed_admin.sql",
+                      "-- +retort parent: 0001\n\n-- +retort Up\nINSERT INTO users (id, username) "
+                      "VALUES (1, 'admin');\n\n-- +retort Down\nDELETE FROM users WHERE id = 1;\n");
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, kEmbedCompile)) << built.output;
+  EXPECT_FALSE(fs::exists(p.versions() / "0003_draft.sql"));  // a data migration: no draft
+  const auto ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0001\napplied 0002\ncurrent 0002\n");
+  EXPECT_EQ(Database(p.db().string()).rows("SELECT username FROM users"),
+            std::vector<std::string>{"admin"});
+
+  // Edited by hand before it was applied anywhere else: re-embedded too.
+  touch(p.versions() / "0002_seed_admin.sql");
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, kScan)) << built.output;
+}
+
+TEST(EndToEndTest, AddSubdirectoryWithNinja) {
+  ConsumerProject p({});
+  seal_upgrade_change_downgrade(p);
+}
+
+TEST(EndToEndTest, FetchContentWithMakefiles) {
+  ConsumerProject p({"fetchcontent", "Unix Makefiles"});
+  auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_EQ(count(built.output, kScan), 1u) << built.output;
+  EXPECT_TRUE(contains(built.output, "wrote draft revision 0001")) << built.output;
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_FALSE(contains(built.output, kScan)) << built.output;
+  const auto ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0001\ncurrent 0001\n");
+  EXPECT_EQ(p.retort("heads").output, "0001\n");
+}
+
+TEST(ConfigureTest, MissingLibclangNamesTheDebianPackage) {
+  testing::TempDir tmp;
+  const auto configured = run(
+      cmake() + " -S " + RETORT_SOURCE_DIR + " -B " + (tmp.path() / "build").string() +
+      " -G Ninja -DRETORT_BUILD_TESTS=OFF -DRETORT_BUILD_EXAMPLES=OFF -DRETORT_LLVM_VERSION=99");
+  EXPECT_NE(configured.exit_code, 0);
+  EXPECT_TRUE(contains(configured.output, "libclang 99 was not found")) << configured.output;
+  EXPECT_TRUE(contains(configured.output, "libclang-99-dev")) << configured.output;
+}
+
+class PackageTest : public ::testing::Test {
+ protected:
+  ProjectSetup package(const std::string& generator = "Ninja") const {
+    return {"package", generator, installed_.prefix().string()};
+  }
+  InstalledRetort installed_;
+};
+
+TEST_F(PackageTest, FindPackageWithNinja) {
+  seal_upgrade_change_downgrade(ConsumerProject(package()));
+}
+
+TEST_F(PackageTest, IncrementalWithNinja) { builds_only_what_changed(ConsumerProject(package())); }
+
+TEST_F(PackageTest, IncrementalWithMakefiles) {
+  builds_only_what_changed(ConsumerProject(package("Unix Makefiles")));
+}
+
+TEST_F(PackageTest, AppBuiltWithClang) {
+  ProjectSetup setup = package();
+  setup.extra = "-DCMAKE_CXX_COMPILER=clang++";
+  ConsumerProject p(setup);
+  const auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  const auto ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0001\ncurrent 0001\n");
+}
+
+TEST_F(PackageTest, CheckFailsWhileModelsNeedARevisionAndPassesOnceSealed) {
+  ConsumerProject p(package());
+  p.configure("-DAPP_CHECK=ON");
+  auto built = p.build_app();
+  EXPECT_NE(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, "the models differ from the last sealed revision"))
+      << built.output;
+  EXPECT_FALSE(fs::exists(p.app() / "migrations"));
+
+  p.configure("-DAPP_CHECK=OFF");
+  ASSERT_EQ(p.build_app().exit_code, 0);
+  ASSERT_EQ(p.retort("migrate -m first").exit_code, 0);
+  p.configure("-DAPP_CHECK=ON");
+  built = p.build_app();
+  EXPECT_EQ(built.exit_code, 0) << built.output;
+
+  std::ofstream(p.app() / "models" / "shop.hpp", std::ios::app)
+      << "struct RETORT_TABLE(\"tags\") Tag { RETORT_PRIMARY_KEY std::int64_t id; };\n";
+  built = p.build_app();
+  EXPECT_NE(built.exit_code, 0) << built.output;
+  EXPECT_EQ(files_in(p.versions()), std::vector<std::string>{"0001_first.sql"});
+}
+
+TEST_F(PackageTest, BadModelFailsTheBuildAtItsLineAndWritesNothing) {
+  ConsumerProject p(package());
   std::ofstream(p.app() / "models" / "shop.hpp", std::ios::app)
       << "struct RETORT_TABLE(\"bad\") Bad { RETORT_PRIMARY_KEY long id; void* pointer; };\n";
   const auto built = p.build_app();
   EXPECT_NE(built.exit_code, 0);
-  EXPECT_NE(
-      built.output.find("shop.hpp:13:68: error: column 'pointer' has unsupported type 'void *'"),
-      std::string::npos)
+  EXPECT_TRUE(contains(built.output,
+                       "models/shop.hpp:16:68: error: column 'pointer' has unsupported type "
+                       "'void *'"))
       << built.output;
   EXPECT_FALSE(fs::exists(p.app() / "migrations"));
+}
+
+TEST_F(PackageTest, TwoTargetsEachWithItsOwnRepository) {
+  ProjectSetup setup = package();
+  setup.project = "multi";
+  ConsumerProject p(setup);
+  const auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  const std::string shop = testing::read_text(p.app() / "shop_migrations/versions/0001_draft.sql");
+  EXPECT_TRUE(contains(shop, "CREATE TABLE \"customers\"")) << shop;
+  EXPECT_TRUE(contains(shop, "CREATE TABLE \"invoices\"")) << shop;
+  EXPECT_FALSE(contains(shop, "operators")) << shop;
+  const auto ran = p.run_app("admin");
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(Database(p.db().string()).tables(),
+            (std::vector<std::string>{"operators", "retort_migrations"}));
 }
 
 }  // namespace

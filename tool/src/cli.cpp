@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -57,11 +58,30 @@ std::string escape_make(const std::string& path) {
   return out;
 }
 
+// Where <retort/annotations.hpp> is: beside an installed tool (<prefix>/bin/retort →
+// <prefix>/include), else in the source tree the tool was built from.
+std::string annotations_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / "include";
+    if (fs::exists(installed / "retort" / "annotations.hpp", ec)) return installed.string();
+  }
+  return RETORT_ANNOTATIONS_DIR;
+}
+
+// The clang arguments, without repeats and without the system include directories that a
+// target's usage requirements may list (an explicit -I/usr/include reorders the system search
+// path and breaks libstdc++'s #include_next).
 ScanRequest scan_request(const Options& o) {
-  ScanRequest request{o.models, o.clang_args};
-#ifdef RETORT_ANNOTATIONS_DIR
-  request.clang_args.push_back("-I" RETORT_ANNOTATIONS_DIR);
-#endif
+  ScanRequest request{o.models, {}};
+  for (const std::string& arg : o.clang_args) {
+    if (arg == "-I/usr/include" || arg == "-I/usr/local/include") continue;
+    const auto& seen = request.clang_args;
+    if (arg.rfind("-I", 0) == 0 && std::find(seen.begin(), seen.end(), arg) != seen.end()) continue;
+    request.clang_args.push_back(arg);
+  }
+  request.clang_args.push_back("-I" + annotations_dir());
   return request;
 }
 
@@ -84,6 +104,12 @@ void print_destructive(const Revision& r, std::ostream& err) {
 // Brings the draft in line with the models; returns what happened.
 DraftWrite update_draft(const Options& o, const Schema& models, std::ostream& out,
                         std::ostream& err) {
+  if (o.check && !fs::exists(fs::path(o.dir) / "versions")) {
+    throw Failure(
+        "the models differ from the last sealed revision: there is no migration "
+        "repository at " +
+        o.dir + " yet");
+  }
   const Repository repo = load_repository(o.dir);
   Draft draft = plan_draft(repo, models, false);
   print_diagnostics(err, draft.changes.diagnostics);

@@ -3,10 +3,13 @@
 #include <optional>
 #include <string>
 #include <retort/annotations.hpp>
+#include <shop/audit.hpp>
 
-struct RETORT_TABLE("users") User {
+struct RETORT_TABLE("users") User : shop::Audited {
   RETORT_PRIMARY_KEY RETORT_AUTOINCREMENT std::int64_t id;
   RETORT_UNIQUE RETORT_INDEX RETORT_TYPE("VARCHAR(64)") std::string username;
   RETORT_UNIQUE RETORT_INDEX std::optional<std::string> email;
-  std::optional<std::string> password_hash;
+#ifdef SHOP_WITH_NICKNAMES
+  std::optional<std::string> nickname;
+#endif
 };
