@@ -316,7 +316,7 @@ def machine():
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     versions = {
         "sqlite3": sh(["sqlite3", "--version"]).split()[0],
-        "alembic": sh(["python3", "-c", "import alembic; print(alembic.__version__)"]).strip(),
+        "alembic": sh(["alembic", "--version"], check=False).split()[-1],
         "clang": sh(["clang++", "--version"]).splitlines()[0],
     }
     return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; {platform.platform()}; "
