@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace retort {
 namespace {
@@ -69,7 +70,10 @@ bool same_column_shape(const Column& a, const Column& b) {
 
 class Differ {
  public:
-  Differ(const Schema& from, const Schema& to) : from_(from), to_(to) {}
+  Differ(const Schema& from, const Schema& to) : from_(from), to_(to) {
+    for (const Table& t : from.tables) old_tables_.emplace(t.name, &t);
+    for (const Table& t : to.tables) new_tables_.emplace(t.name, &t);
+  }
 
   ChangeSet run() {
     match_tables();
@@ -88,10 +92,10 @@ class Differ {
   void match_tables() {
     std::set<std::string> matched;
     for (const Table& t : to_.tables) {
-      const Table* old = from_.find_table(t.name);
+      const Table* old = old_table(t.name);
       const std::string& was = t.origin.renamed_from;
       if (!old && !was.empty()) {
-        old = to_.find_table(was) ? nullptr : from_.find_table(was);
+        old = new_tables_.count(was) ? nullptr : old_table(was);
         if (!old) {
           error(t.origin.loc, "RETORT_RENAMED_FROM names table '" + was +
                                   "', which the last revision does not have (or still has)");
@@ -108,6 +112,13 @@ class Differ {
     for (const Table& t : from_.tables) {
       if (!matched.count(t.name)) dropped_.push_back(&t);
     }
+    for (std::size_t i = 0; i < pairs_.size(); ++i)
+      pair_of_old_.emplace(pairs_[i].old_table->name, i);
+  }
+
+  const Table* old_table(const std::string& name) const {
+    const auto it = old_tables_.find(name);
+    return it == old_tables_.end() ? nullptr : it->second;
   }
 
   void match_columns(TablePair& p) {
@@ -139,10 +150,9 @@ class Differ {
   // A foreign key's target under the new names: renaming a table or column rewrites the
   // references to it in place (ALTER TABLE RENAME), so that alone rebuilds no child.
   std::pair<std::string, std::vector<std::string>> new_target(const ForeignKey& fk) const {
-    for (const TablePair& p : pairs_) {
-      if (p.old_table->name == fk.ref_table) {
-        return {p.new_table->name, to_new_names(p, fk.ref_columns)};
-      }
+    if (const auto it = pair_of_old_.find(fk.ref_table); it != pair_of_old_.end()) {
+      const TablePair& p = pairs_[it->second];
+      return {p.new_table->name, to_new_names(p, fk.ref_columns)};
     }
     return {fk.ref_table, fk.ref_columns};
   }
@@ -213,11 +223,10 @@ class Differ {
   void rebuild_children_of_rebuilt_renames() {
     const auto refers_to_rebuilt_rename = [this](const TablePair& child) {
       for (const ForeignKey& fk : child.old_table->foreign_keys) {
-        for (const TablePair& parent : pairs_) {
-          if (!parent.rebuild || parent.old_table->name != fk.ref_table) continue;
-          for (const auto& renamed : parent.renamed_columns) {
-            if (contains(fk.ref_columns, renamed.first)) return true;
-          }
+        const auto it = pair_of_old_.find(fk.ref_table);
+        if (it == pair_of_old_.end() || !pairs_[it->second].rebuild) continue;
+        for (const auto& renamed : pairs_[it->second].renamed_columns) {
+          if (contains(fk.ref_columns, renamed.first)) return true;
         }
       }
       return false;
@@ -299,15 +308,16 @@ class Differ {
   // PRAGMA foreign_keys must be OFF when a table is rebuilt, or when a table that another one
   // references is created or dropped (ON DELETE actions would fire, or the drop would fail).
   void decide_foreign_keys() {
-    const auto referenced = [this](const std::string& table) {
-      for (const Schema* s : {&from_, &to_}) {
-        for (const Table& t : s->tables) {
-          for (const ForeignKey& fk : t.foreign_keys) {
-            if (fk.ref_table == table && t.name != table) return true;
-          }
+    std::set<std::string> referenced_tables;
+    for (const Schema* s : {&from_, &to_}) {
+      for (const Table& t : s->tables) {
+        for (const ForeignKey& fk : t.foreign_keys) {
+          if (fk.ref_table != t.name) referenced_tables.insert(fk.ref_table);
         }
       }
-      return false;
+    }
+    const auto referenced = [&](const std::string& table) {
+      return referenced_tables.count(table) > 0;
     };
     for (const Change& c : out_.changes) {
       if (std::holds_alternative<RebuildTable>(c)) out_.foreign_keys_off = true;
@@ -322,6 +332,8 @@ class Differ {
 
   const Schema& from_;
   const Schema& to_;
+  std::unordered_map<std::string, const Table*> old_tables_, new_tables_;
+  std::unordered_map<std::string, std::size_t> pair_of_old_;  // old table name → its pair
   std::vector<TablePair> pairs_;
   std::vector<const Table*> created_;
   std::vector<const Table*> dropped_;
