@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("{\"tables\": %d, \"changes\": %zu, \"sql_bytes\": %zu, \"seconds\": %.6f, "
-              "\"max_rss_kb\": %ld}\n",
-              n, changes.changes.size(), up.size() + down.size(), seconds, usage.ru_maxrss);
+  std::printf(
+      "{\"tables\": %d, \"changes\": %zu, \"sql_bytes\": %zu, \"seconds\": %.6f, "
+      "\"max_rss_kb\": %ld}\n",
+      n, changes.changes.size(), up.size() + down.size(), seconds, usage.ru_maxrss);
 }

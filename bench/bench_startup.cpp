@@ -75,7 +75,6 @@ BENCHMARK(UpToDateUpgrade);
 
 }  // namespace
 
-
 namespace {
 
 // The marginal cost on the application's own connection, whose schema is already loaded.

@@ -7,6 +7,8 @@
 # file changes (depfile); files are written only when their content changes.
 #   DIRECTORY  the migration repository (default: ${CMAKE_CURRENT_SOURCE_DIR}/migrations)
 #   CHECK      never write: fail the build when a draft exists or would be written (CI, release)
+# The standard headers the models include are parsed once into a PCH cached under
+# ${CMAKE_BINARY_DIR}/retort/pch (keyed on libclang, the flags and the headers) and reused.
 include_guard(GLOBAL)
 
 cmake_policy(PUSH)
@@ -60,7 +62,8 @@ function(add_migrations target)
     OUTPUT "${stamp}"
     BYPRODUCTS "${embed}"
     COMMAND Retort::retort generate --dir "${directory}" --embed "${embed}"
-            --depfile "${depfile}" --stamp "${stamp}" ${check_flag} --models ${models}
+            --depfile "${depfile}" --stamp "${stamp}" ${check_flag}
+            --pch-dir "${CMAKE_BINARY_DIR}/retort/pch" --models ${models}
             -- "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
                "$<$<BOOL:${definitions}>:-D$<JOIN:${definitions},;-D>>"
                "$<$<BOOL:${standard}>:-std=c++${standard}>"

@@ -22,6 +22,41 @@ const Column& column(const Table& t, const std::string& name) {
   return *c;
 }
 
+TEST(ScannerTest, CachedPchGivesTheSameModelsAndIsReused) {
+  testing::TempDir tmp;
+  const std::string pch_dir = (tmp.path() / "pch").string();
+  const ScanRequest request{{kFixtures + "all_types.hpp"}, {"-I" RETORT_ANNOTATIONS_DIR}, pch_dir};
+  const Models without = read("all_types.hpp");
+  const Models first = read_models(request);
+  ASSERT_FALSE(has_errors(first.diagnostics)) << format_diagnostic(first.diagnostics.at(0));
+  EXPECT_EQ(first.schema, without.schema);
+  std::vector<std::filesystem::path> pchs;
+  for (const auto& e : std::filesystem::directory_iterator(pch_dir)) pchs.push_back(e.path());
+  ASSERT_EQ(pchs.size(), 1u);
+  EXPECT_EQ(pchs[0].extension(), ".pch");
+  const auto built_at = std::filesystem::last_write_time(pchs[0]);
+  EXPECT_EQ(read_models(request).schema, without.schema);
+  EXPECT_EQ(std::filesystem::last_write_time(pchs[0]), built_at);  // reused, not rebuilt
+
+  // A PCH that no longer fits (here: garbage): the scan still succeeds, and the next one
+  // builds a fresh PCH.
+  testing::write_text(pchs[0], "not a pch");
+  const Models after_damage = read_models(request);
+  EXPECT_FALSE(has_errors(after_damage.diagnostics));
+  EXPECT_EQ(after_damage.schema, without.schema);
+  EXPECT_EQ(read_models(request).schema, without.schema);
+  EXPECT_NE(testing::read_text(pchs[0]).substr(0, 4), "not ");
+
+  // Model errors are still reported at their place with a PCH.
+  const Models bad =
+      read_models({{kFixtures + "unknown_type.hpp"}, {"-I" RETORT_ANNOTATIONS_DIR}, pch_dir});
+  ASSERT_TRUE(has_errors(bad.diagnostics));
+  std::string all;
+  for (const Diagnostic& d : bad.diagnostics) all += format_diagnostic(d) + "\n";
+  EXPECT_NE(all.find("unknown_type.hpp:7:22: error:"), std::string::npos) << all;
+  EXPECT_TRUE(std::filesystem::exists(pchs[0]));  // the model's errors are not the PCH's fault
+}
+
 TEST(ScannerTest, MapsEveryTypeOfTheSpec) {
   const Models m = read("all_types.hpp");
   ASSERT_FALSE(has_errors(m.diagnostics)) << format_diagnostic(m.diagnostics.at(0));

@@ -29,6 +29,7 @@ struct Options {
   std::vector<std::string> models;
   std::vector<std::string> clang_args;
   std::string embed, depfile, stamp;
+  std::string pch_dir;
   bool allow_destructive = false;
   bool sql = false;
   bool check = false;
@@ -74,7 +75,7 @@ std::string annotations_dir() {
 // target's usage requirements may list (an explicit -I/usr/include reorders the system search
 // path and breaks libstdc++'s #include_next).
 ScanRequest scan_request(const Options& o) {
-  ScanRequest request{o.models, {}};
+  ScanRequest request{o.models, {}, o.pch_dir};
   for (const std::string& arg : o.clang_args) {
     if (arg == "-I/usr/include" || arg == "-I/usr/local/include") continue;
     const auto& seen = request.clang_args;
@@ -368,6 +369,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   for (CLI::App* cmd : {migrate, check, generate}) {
     cmd->add_option("--models", o.models, "model headers to scan (clang arguments follow --)");
+    cmd->add_option("--pch-dir", o.pch_dir, "cache a PCH of the standard headers here");
   }
   for (CLI::App* cmd : {up, down}) {
     cmd->add_option("target", o.target, "head, base, a revision id, -N or +N");

@@ -2,11 +2,16 @@
 #include "scanner.hpp"
 
 #include <clang-c/Index.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
 
 namespace retort {
@@ -277,6 +282,85 @@ std::vector<std::string> included_files(CXTranslationUnit tu) {
   return {files.begin(), files.end()};
 }
 
+// The standard library headers the model files include directly (angle brackets, no
+// extension: <string>, <optional>, ...), in one sorted prelude: what a PCH can hold, since
+// those headers do not change between builds.
+std::string prelude_of(const std::vector<std::string>& model_files) {
+  static const std::regex include(R"(^\s*#\s*include\s*<([A-Za-z0-9_]+)>)");
+  std::set<std::string> headers;
+  for (const std::string& file : model_files) {
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (std::regex_search(line, m, include)) headers.insert(m[1]);
+    }
+  }
+  std::string out;
+  for (const std::string& h : headers) out += "#include <" + h + ">\n";
+  return out;
+}
+
+// FNV-1a/64 as 16 hex digits: the PCH cache key.
+std::string fingerprint(const std::vector<std::string>& parts) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const std::string& part : parts) {
+    for (unsigned char c : part + '\0') {
+      hash ^= c;
+      hash *= 1099511628211ull;
+    }
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+  return buf;
+}
+
+using Unit = std::unique_ptr<CXTranslationUnitImpl, UnitDeleter>;
+
+Unit parse(CXIndex index, const std::string& path, const std::string& text,
+           const std::vector<std::string>& args, unsigned options, CXErrorCode& rc) {
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  CXUnsavedFile unsaved{path.c_str(), text.c_str(), static_cast<unsigned long>(text.size())};
+  CXTranslationUnit raw = nullptr;
+  rc = clang_parseTranslationUnit2(index, path.c_str(), argv.data(), static_cast<int>(argv.size()),
+                                   &unsaved, 1, options, &raw);
+  return Unit(raw);
+}
+
+bool has_clang_errors(CXTranslationUnit tu) {
+  std::vector<Diagnostic> errors;
+  collect_clang_errors(tu, errors);
+  return !errors.empty();
+}
+
+// The PCH of `prelude` under `args` in `dir`, built (atomically) when missing; "" when it
+// cannot be built. Keyed on libclang's version, the arguments and the prelude.
+std::string cached_pch(CXIndex index, const std::string& dir, const std::string& prelude,
+                       const std::vector<std::string>& args) {
+  std::vector<std::string> key = args;
+  key.push_back(take(clang_getClangVersion()));
+  key.push_back(prelude);
+  const fs::path pch = fs::path(dir) / ("prelude-" + fingerprint(key) + ".pch");
+  std::error_code ec;
+  if (fs::exists(pch, ec)) return pch.string();
+  fs::create_directories(dir, ec);
+  std::vector<std::string> header_args = args;
+  header_args[1] = "c++-header";  // args start with "-x", "c++"
+  CXErrorCode rc;
+  const std::string header = (fs::path(dir) / "__retort_prelude__.hpp").string();
+  const Unit tu = parse(index, header, prelude, header_args,
+                        CXTranslationUnit_ForSerialization | CXTranslationUnit_Incomplete, rc);
+  if (rc != CXError_Success || !tu || has_clang_errors(tu.get())) return "";
+  const fs::path temp = pch.string() + ".tmp" + std::to_string(::getpid());
+  if (clang_saveTranslationUnit(tu.get(), temp.c_str(), CXSaveTranslationUnit_None) !=
+      CXSaveError_None) {
+    fs::remove(temp, ec);
+    return "";
+  }
+  fs::rename(temp, pch, ec);  // atomic: concurrent builds agree
+  return ec ? "" : pch.string();
+}
+
 }  // namespace
 
 ScanResult scan(const ScanRequest& request) {
@@ -297,18 +381,33 @@ ScanResult scan(const ScanRequest& request) {
                                    [](const std::string& a) { return a.rfind("-std=", 0) == 0; });
   if (!has_std) args.push_back("-std=c++17");
   args.insert(args.end(), request.clang_args.begin(), request.clang_args.end());
-  std::vector<const char*> argv;
-  for (const std::string& a : args) argv.push_back(a.c_str());
 
   const std::string umbrella_path = (fs::current_path() / kUmbrellaName).string();
-  CXUnsavedFile unsaved{umbrella_path.c_str(), umbrella.c_str(),
-                        static_cast<unsigned long>(umbrella.size())};
   std::unique_ptr<void, IndexDeleter> index(clang_createIndex(0, 0));
-  CXTranslationUnit raw = nullptr;
-  const CXErrorCode rc = clang_parseTranslationUnit2(
-      index.get(), umbrella_path.c_str(), argv.data(), static_cast<int>(argv.size()), &unsaved, 1,
-      CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing, &raw);
-  std::unique_ptr<CXTranslationUnitImpl, UnitDeleter> tu(raw);
+  constexpr unsigned kOptions = CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing;
+  CXErrorCode rc = CXError_Failure;
+  Unit tu;
+  // With a PCH of the standard headers when a cache directory is given. When the parse with
+  // it fails or reports errors that the parse without it does not (a header changed since the
+  // PCH was built, a damaged file), the PCH is removed: the next scan builds a fresh one.
+  const std::string prelude = request.pch_dir.empty() ? "" : prelude_of(request.model_files);
+  const std::string pch =
+      prelude.empty() ? "" : cached_pch(index.get(), request.pch_dir, prelude, args);
+  if (!pch.empty()) {
+    std::vector<std::string> with_pch = args;
+    with_pch.insert(with_pch.end(), {"-include-pch", pch});
+    tu = parse(index.get(), umbrella_path, umbrella, with_pch, kOptions, rc);
+    const bool failed = rc != CXError_Success || !tu;
+    if (failed || has_clang_errors(tu.get())) {
+      Unit plain = parse(index.get(), umbrella_path, umbrella, args, kOptions, rc);
+      if (failed || (plain && !has_clang_errors(plain.get()))) {
+        std::error_code ec;
+        fs::remove(pch, ec);
+      }
+      tu = std::move(plain);
+    }
+  }
+  if (!tu) tu = parse(index.get(), umbrella_path, umbrella, args, kOptions, rc);
   if (rc != CXError_Success || !tu) {
     std::string message = "libclang could not parse the model files, error code ";
     message += std::to_string(static_cast<int>(rc));

@@ -13,6 +13,8 @@ namespace retort {
 struct ScanRequest {
   std::vector<std::string> model_files;  ///< only classes defined in these files are models
   std::vector<std::string> clang_args;   ///< -I, -D, -std=...: the target's own flags
+  /// Where to cache a PCH of the standard headers the models include ("": no PCH).
+  std::string pch_dir;
 };
 
 struct ScanResult {
