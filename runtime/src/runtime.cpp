@@ -33,7 +33,7 @@ constexpr const char* kVersionTableDdl =
     "  foreign_keys_off INTEGER NOT NULL DEFAULT 0,\n"
     "  applied_at TEXT NOT NULL,\n"
     "  down_sql TEXT NOT NULL\n"
-    ")";
+    ") WITHOUT ROWID";
 constexpr int kBusyTimeoutMs = 60000;
 
 struct AppliedRow {
