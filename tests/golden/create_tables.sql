@@ -17,4 +17,4 @@ CREATE INDEX "ix_posts_author_time" ON "posts" ("author_id", "created_at");
 -- down
 DROP TABLE "posts";
 DROP TABLE "users";
--- foreign keys off: yes
+-- foreign keys off: no

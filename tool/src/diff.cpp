@@ -306,7 +306,9 @@ class Differ {
   }
 
   // PRAGMA foreign_keys must be OFF when a table is rebuilt, or when a table that another one
-  // references is created or dropped (ON DELETE actions would fire, or the drop would fail).
+  // references is dropped (ON DELETE actions would fire, or the drop would fail). One flag
+  // covers both directions: creating a table needs nothing, and the down step that drops a new
+  // parent drops its new children first.
   void decide_foreign_keys() {
     std::set<std::string> referenced_tables;
     for (const Schema* s : {&from_, &to_}) {
@@ -322,9 +324,6 @@ class Differ {
     for (const Change& c : out_.changes) {
       if (std::holds_alternative<RebuildTable>(c)) out_.foreign_keys_off = true;
       if (auto* d = std::get_if<DropTable>(&c); d && referenced(d->table.name)) {
-        out_.foreign_keys_off = true;
-      }
-      if (auto* a = std::get_if<CreateTable>(&c); a && referenced(a->table.name)) {
         out_.foreign_keys_off = true;
       }
     }
