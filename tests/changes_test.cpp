@@ -114,7 +114,8 @@ class ChangeTest : public ::testing::TestWithParam<ChangeCase> {
  protected:
   Models scan(const std::string& text) {
     testing::write_text(tmp_.path() / "models.hpp", text);
-    return read_models({{(tmp_.path() / "models.hpp").string()}, {"-I" RETORT_ANNOTATIONS_DIR}});
+    return read_models(
+        {{(tmp_.path() / "models.hpp").string()}, {"-I" RETORT_ANNOTATIONS_DIR}, ""});
   }
 
   // Plans, proves and writes the draft for `models`; returns it.

@@ -242,11 +242,23 @@ TEST(CliTest, SqlFlagPrintsScriptsAndChangesNothing) {
   const Cli up = cli({"upgrade", "--sql", "--dir", dir, "--db", db});
   EXPECT_EQ(up.code, ExitCode::kDone);
   EXPECT_NE(up.out.find("CREATE TABLE \"parent\""), std::string::npos) << up.out;
+  EXPECT_NE(up.out.find("BEGIN IMMEDIATE;"), std::string::npos) << up.out;
+  EXPECT_NE(up.out.find("INSERT INTO retort_migrations"), std::string::npos) << up.out;
   EXPECT_FALSE(std::filesystem::exists(db));
   cli({"upgrade", "--dir", dir, "--db", db});
   const Cli down = cli({"downgrade", "--sql", "--dir", dir, "--db", db});
   EXPECT_NE(down.out.find("DROP TABLE \"child\""), std::string::npos) << down.out;
   EXPECT_EQ(cli({"current", "--dir", dir, "--db", db}).out, "0001\n");
+
+  // The printed scripts are what the runtime does: run by SQLite itself, the runtime agrees.
+  const std::string other = (repo.tmp.path() / "offline.db").string();
+  testing::Database(other).exec(up.out);
+  EXPECT_EQ(cli({"current", "--dir", dir, "--db", other}).out, "0001\n");
+  EXPECT_EQ(cli({"upgrade", "--dir", dir, "--db", other}).out, "retort: nothing to upgrade\n");
+  testing::Database(other).exec(
+      cli({"downgrade", "base", "--sql", "--dir", dir, "--db", other}).out);
+  EXPECT_EQ(cli({"current", "--dir", dir, "--db", other}).out, "base\n");
+  EXPECT_EQ(testing::Database(other).tables(), std::vector<std::string>{"retort_migrations"});
 }
 
 }  // namespace

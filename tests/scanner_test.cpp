@@ -13,7 +13,7 @@ namespace {
 const std::string kFixtures = RETORT_TEST_DIR "/fixtures/scanner/";
 
 Models read(const std::string& fixture) {
-  return read_models({{kFixtures + fixture}, {"-I" RETORT_ANNOTATIONS_DIR}});
+  return read_models({{kFixtures + fixture}, {"-I" RETORT_ANNOTATIONS_DIR}, ""});
 }
 
 const Column& column(const Table& t, const std::string& name) {

@@ -477,6 +477,69 @@ Db open_db(const std::filesystem::path& path, int flags) {
 
 }  // namespace
 
+namespace {
+
+std::string sql_literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// The rows a database at `from` holds, when it matches `revisions` (offline: no database).
+std::vector<AppliedRow> assumed_rows(const std::vector<Revision>& revisions,
+                                     const std::optional<std::string>& from) {
+  std::vector<AppliedRow> rows;
+  if (!from) return rows;
+  for (const Revision& r : revisions) {
+    rows.push_back({r.id, r.checksum, r.draft, r.foreign_keys_off, r.down_sql});
+    if (r.id == *from) return rows;
+  }
+  throw Error("revision '" + *from + "' is not among the revisions");
+}
+
+std::string script(const std::vector<Step>& steps, const std::vector<Revision>& revisions) {
+  std::string out = std::string(kVersionTableDdl) + ";\n";
+  for (const Step& step : steps) {
+    if (step.kind == Step::kMarkSealed) continue;
+    const bool apply = step.kind == Step::kApply;
+    out += "\n-- " + std::string(apply ? "upgrade to " : "revert ") + step.revision + "\n";
+    if (step.foreign_keys_off) out += "PRAGMA foreign_keys = OFF;\n";
+    out += "BEGIN IMMEDIATE;\n";
+    if (apply) {
+      const Revision& r = *step.up;
+      out += r.up_sql + (r.up_sql.empty() || r.up_sql.back() == '\n' ? "" : "\n");
+      if (step.foreign_keys_off) out += "PRAGMA foreign_key_check;\n";
+      out +=
+          "INSERT INTO retort_migrations (revision, parent, checksum, draft, foreign_keys_off, "
+          "applied_at, down_sql) VALUES (" +
+          sql_literal(r.id) + ", " + sql_literal(r.parent) + ", " + sql_literal(r.checksum) + ", " +
+          (r.draft ? "1" : "0") + ", " + (r.foreign_keys_off ? "1" : "0") +
+          ", strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), " + sql_literal(r.down_sql) + ");\n";
+    } else {
+      const Revision* r = find_revision(revisions, step.revision);
+      const std::string& down = r ? r->down_sql : step.down_sql;
+      out += down + (down.empty() || down.back() == '\n' ? "" : "\n");
+      if (step.foreign_keys_off) out += "PRAGMA foreign_key_check;\n";
+      out += "DELETE FROM retort_migrations WHERE revision = " + sql_literal(step.revision) + ";\n";
+    }
+    out += "COMMIT;\n";
+    if (step.foreign_keys_off) out += "PRAGMA foreign_keys = ON;\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string upgrade_sql(const std::vector<Revision>& revisions,
+                        const std::optional<std::string>& from, std::string_view target) {
+  return script(plan_upgrade(assumed_rows(revisions, from), revisions, target), revisions);
+}
+
+std::string downgrade_sql(const std::vector<Revision>& revisions,
+                          const std::optional<std::string>& from, std::string_view target) {
+  return script(plan_downgrade(assumed_rows(revisions, from), revisions, target), revisions);
+}
+
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
                                  std::string_view target, const ProgressCallback& progress) {
   return migrate(db, revisions, target, plan_upgrade, progress);

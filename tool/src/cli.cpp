@@ -209,13 +209,8 @@ ProgressCallback terminal_progress(std::ostream& err) {
 void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
   const std::vector<Revision> revisions = revisions_of(o);
   if (o.sql) {
-    std::optional<std::string> at = fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
-    bool printing = !at;
-    for (const Revision& r : revisions) {
-      if (printing) out << "-- revision " << r.id << "\n" << r.up_sql << "\n\n";
-      if (at && r.id == *at) printing = true;
-      if (!o.target.empty() && o.target != "head" && r.id.rfind(o.target, 0) == 0) break;
-    }
+    const std::optional<std::string> at = fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
+    out << upgrade_sql(revisions, at, o.target.empty() ? "head" : o.target);
     return;
   }
   print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target,
@@ -223,25 +218,13 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
                 "upgrade", out);
 }
 
-// Prints the Down sections from the database's revision back to `target`, newest first.
-void print_downgrade_sql(const Options& o, std::ostream& out) {
-  const std::vector<Revision> revisions = revisions_of(o);
-  const std::optional<std::string> at = current(fs::path(o.db));
-  const std::string target = o.target.empty() ? "-1" : o.target;
-  long steps = target[0] == '-' ? std::stol(target.substr(1)) : -1;
-  bool printing = false;
-  for (auto it = revisions.rbegin(); it != revisions.rend() && steps != 0; ++it) {
-    printing = printing || (at && it->id == *at);
-    if (!printing) continue;
-    if (target != "base" && target[0] != '-' && it->id.rfind(target, 0) == 0) break;
-    out << "-- revert " << it->id << "\n" << it->down_sql << "\n\n";
-    if (steps > 0) --steps;
-  }
-}
-
 void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
   if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
-  if (o.sql) return print_downgrade_sql(o, out);
+  if (o.sql) {
+    out << downgrade_sql(revisions_of(o), current(fs::path(o.db)),
+                         o.target.empty() ? "-1" : o.target);
+    return;
+  }
   print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target,
                           terminal_progress(err)),
                 "downgrade", out);

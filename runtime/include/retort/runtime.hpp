@@ -81,6 +81,16 @@ std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& rev
                                    std::string_view target = "-1",
                                    const ProgressCallback& progress = {});
 
+/// The SQL upgrade() would run to take a database at revision `from` (std::nullopt: base) to
+/// `target`, as one script for the sqlite3 shell (Alembic's offline `--sql` mode): per revision,
+/// `PRAGMA foreign_keys = OFF` around it when it says so, `BEGIN IMMEDIATE`, its Up section,
+/// its `retort_migrations` row, `COMMIT`. Runs nothing. Throws Error on a bad target.
+std::string upgrade_sql(const std::vector<Revision>& revisions,
+                        const std::optional<std::string>& from, std::string_view target);
+/// The same for downgrade(), with each revision's Down section and the removal of its row.
+std::string downgrade_sql(const std::vector<Revision>& revisions,
+                          const std::optional<std::string>& from, std::string_view target);
+
 /// Records `db` as being at `target` (a revision id or "base", "head") without running any
 /// revision's SQL, as Alembic's `stamp`: for a database whose schema was made another way.
 /// Throws Error on an unknown target.
