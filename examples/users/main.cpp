@@ -5,6 +5,7 @@
 #include <iostream>
 #include <retort/runtime.hpp>
 
+#include "models/post.hpp"
 #include "models/user.hpp"
 
 namespace {
