@@ -97,6 +97,7 @@ TEST(ProcessTest, EightProcessesUpgradingOneFileApplyEachRevisionOnce) {
     }
     for (int i = 0; i < 8; ++i) {
       std::istringstream lines(testing::read_text(tmp.path() / ("out" + std::to_string(i))));
+      EXPECT_EQ(lines.str().find('\r'), std::string::npos) << "a progress line in piped output";
       for (std::string line; std::getline(lines, line);) {
         if (line.rfind("retort: upgraded ", 0) == 0) ++applied[line.substr(17)];
       }
@@ -167,6 +168,27 @@ TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
   std::string seen;
   for (const auto& [rev, n] : outcomes) seen += rev + "×" + std::to_string(n) + " ";
   std::cout << "killed runs found the database at: " << seen << "\n";
+}
+
+TEST(ProcessTest, ProgressLineOnATerminalOnly) {
+  TempDir tmp;
+  const auto dir = tmp.path() / "migrations";
+  write_repository(dir, 20000);
+  const std::string upgrade = std::string(RETORT_CLI) + " upgrade --dir " + dir.string() +
+                              " --db " + (tmp.path() / "tty.db").string();
+  // script(1) runs it on a pseudo-terminal.
+  const auto on_tty = testing::run("script -qec '" + upgrade + "' /dev/null");
+  ASSERT_EQ(on_tty.exit_code, 0) << on_tty.output;
+  EXPECT_NE(on_tty.output.find("\r\033[Kretort: [2/3] applying 0002: copying \"items\" "),
+            std::string::npos)
+      << on_tty.output;
+  EXPECT_NE(on_tty.output.find("20000/20000 rows"), std::string::npos) << on_tty.output;
+  const auto piped = testing::run(upgrade + " 2>&1 | cat");
+  ASSERT_EQ(piped.exit_code, 0);
+  EXPECT_EQ(piped.output, "retort: nothing to upgrade\n");
+  const auto fresh = testing::run(std::string(RETORT_CLI) + " upgrade --dir " + dir.string() +
+                                  " --db " + (tmp.path() / "piped.db").string() + " 2>&1 | cat");
+  EXPECT_EQ(fresh.output, "retort: upgraded 0001\nretort: upgraded 0002\nretort: upgraded 0003\n");
 }
 
 // Bad input: a clear message, exit code 1, and nothing created or changed.

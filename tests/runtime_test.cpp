@@ -191,6 +191,20 @@ TEST(RuntimeTest, DowngradeUsesTheDownScriptStoredInTheDatabase) {
   EXPECT_EQ(db.tables(), (std::vector<std::string>{"retort_migrations", "users"}));
 }
 
+TEST(RuntimeTest, UpToDateTakesNoWriteLockAndWritesNothing) {
+  testing::TempDir tmp;
+  const std::string path = (tmp.path() / "app.db").string();
+  upgrade(std::filesystem::path(path), two_revisions());
+  const std::string bytes = testing::read_text(path);
+  // Another connection holds the write lock: an up-to-date start-up must not wait for it (it
+  // would block for the 60 s busy timeout if it took a write lock).
+  Database writer(path);
+  writer.exec("BEGIN IMMEDIATE");
+  EXPECT_TRUE(upgrade(std::filesystem::path(path), two_revisions()).empty());
+  writer.exec("ROLLBACK");
+  EXPECT_EQ(testing::read_text(path), bytes);
+}
+
 TEST(RuntimeTest, ReadOnlyConnectionIsRefusedAndNothingChanges) {
   testing::TempDir tmp;
   const std::string path = (tmp.path() / "app.db").string();
