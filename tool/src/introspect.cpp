@@ -32,31 +32,6 @@ void query(sqlite3* db, const std::string& sql,
     throw std::runtime_error(std::string("introspection failed: ") + sqlite3_errmsg(db));
 }
 
-std::string literal(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-void describe_indexes(sqlite3* db, const std::string& table, std::vector<std::string>& facts) {
-  query(db,
-        "SELECT name, \"unique\", origin, partial FROM pragma_index_list(" + literal(table) + ")",
-        [&](const std::vector<std::string>& idx) {
-          std::string columns;
-          query(db,
-                "SELECT name, desc, coll FROM pragma_index_xinfo(" + literal(idx[0]) +
-                    ") WHERE key = 1 ORDER BY seqno",
-                [&](const std::vector<std::string>& c) {
-                  columns += (columns.empty() ? "" : ", ") + c[0] + (c[1] == "1" ? " DESC" : "") +
-                             (c[2] == "BINARY" ? "" : " COLLATE " + c[2]);
-                });
-          // Automatic indexes are named after the table's position, not by us: leave the name out.
-          const std::string name = idx[2] == "c" ? idx[0] : "(automatic, " + idx[2] + ")";
-          facts.push_back("index " + name + (idx[1] == "1" ? " unique" : "") +
-                          (idx[3] == "1" ? " partial" : "") + " on (" + columns + ")");
-        });
-}
-
 // A column's collation and AUTOINCREMENT, which no PRAGMA reports.
 std::string column_metadata(sqlite3* db, const std::string& table, const std::string& column) {
   const char* collation = nullptr;
@@ -145,39 +120,67 @@ std::vector<std::string> check_expressions(const std::string& sql) {
 }
 
 LiveSchema introspect(sqlite3* db) {
+  // One query per kind of fact over all tables (table-valued PRAGMA functions joined to
+  // pragma_table_list), rather than several per table.
+  const std::string tables =
+      "pragma_table_list t WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE "
+      "'sqlite\\_%' ESCAPE '\\' AND t.name <> 'retort_migrations'";
   LiveSchema schema;
   query(db,
-        "SELECT name, wr, strict, (SELECT sql FROM sqlite_schema s WHERE s.name = t.name) "
-        "FROM pragma_table_list t WHERE schema = 'main' AND type = 'table' "
-        "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'retort_migrations'",
+        "SELECT t.name, t.wr, t.strict, (SELECT sql FROM sqlite_schema s WHERE s.name = t.name) "
+        "FROM " +
+            tables,
         [&](const std::vector<std::string>& t) {
           std::vector<std::string>& facts = schema[t[0]];
           facts.push_back(std::string("table") + (t[1] == "1" ? " WITHOUT ROWID" : "") +
                           (t[2] == "1" ? " STRICT" : ""));
-          query(db,
-                "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
-                    literal(t[0]) + ")",
-                [&](const std::vector<std::string>& c) {
-                  facts.push_back("column " + c[0] + " " + c[1] + (c[2] == "1" ? " NOT NULL" : "") +
-                                  (c[3] == "NULL" ? "" : " DEFAULT " + c[3]) +
-                                  (c[4] == "0" ? "" : " PRIMARY KEY #" + c[4]) +
-                                  (c[5] == "0" ? "" : " hidden " + c[5]) +
-                                  column_metadata(db, t[0], c[0]));
-                });
           for (const std::string& check : check_expressions(t[3])) {
             facts.push_back("check (" + check + ")");
           }
-          describe_indexes(db, t[0], facts);
-          query(db,
-                "SELECT \"table\", \"from\", \"to\", on_update, on_delete, seq FROM "
-                "pragma_foreign_key_list(" +
-                    literal(t[0]) + ")",
-                [&](const std::vector<std::string>& f) {
-                  facts.push_back("foreign key (" + f[1] + ") references " + f[0] + " (" + f[2] +
-                                  ") on update " + f[3] + " on delete " + f[4]);
-                });
-          std::sort(facts.begin(), facts.end());
         });
+  query(db,
+        "SELECT t.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden FROM "
+        "pragma_table_xinfo(t.name) c, " +
+            tables,
+        [&](const std::vector<std::string>& c) {
+          schema[c[0]].push_back("column " + c[1] + " " + c[2] + (c[3] == "1" ? " NOT NULL" : "") +
+                                 (c[4] == "NULL" ? "" : " DEFAULT " + c[4]) +
+                                 (c[5] == "0" ? "" : " PRIMARY KEY #" + c[5]) +
+                                 (c[6] == "0" ? "" : " hidden " + c[6]) +
+                                 column_metadata(db, c[0], c[1]));
+        });
+  // Index columns in key order; one fact per index. Automatic indexes are named after the
+  // table's position, not by us: their name is left out.
+  std::string current_table, current_index, fact, columns;
+  const auto flush = [&] {
+    if (!current_index.empty()) schema[current_table].push_back(fact + " on (" + columns + ")");
+  };
+  query(db,
+        "SELECT t.name, i.name, i.\"unique\", i.origin, i.partial, x.name, x.desc, x.coll FROM "
+        "pragma_index_list(t.name) i, pragma_index_xinfo(i.name) x, " +
+            tables + " AND x.key = 1 ORDER BY t.name, i.name, x.seqno",
+        [&](const std::vector<std::string>& r) {
+          if (r[0] != current_table || r[1] != current_index) {
+            flush();
+            current_table = r[0];
+            current_index = r[1];
+            columns.clear();
+            fact = "index " + (r[3] == "c" ? r[1] : "(automatic, " + r[3] + ")") +
+                   (r[2] == "1" ? " unique" : "") + (r[4] == "1" ? " partial" : "");
+          }
+          columns += (columns.empty() ? "" : ", ") + r[5] + (r[6] == "1" ? " DESC" : "") +
+                     (r[7] == "BINARY" ? "" : " COLLATE " + r[7]);
+        });
+  flush();
+  query(db,
+        "SELECT t.name, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete FROM "
+        "pragma_foreign_key_list(t.name) f, " +
+            tables,
+        [&](const std::vector<std::string>& f) {
+          schema[f[0]].push_back("foreign key (" + f[2] + ") references " + f[1] + " (" + f[3] +
+                                 ") on update " + f[4] + " on delete " + f[5]);
+        });
+  for (auto& [table, facts] : schema) std::sort(facts.begin(), facts.end());
   return schema;
 }
 

@@ -282,6 +282,14 @@ std::vector<std::string> included_files(CXTranslationUnit tu) {
   return {files.begin(), files.end()};
 }
 
+// An error that belongs to no place in the models (built member by member: GCC 12 warns of a
+// maybe-uninitialized string for the braced form).
+Diagnostic unplaced_error(std::string message) {
+  Diagnostic d;
+  d.message = std::move(message);
+  return d;
+}
+
 // The standard library headers the model files include directly (angle brackets, no
 // extension: <string>, <optional>, ...), in one sorted prelude: what a PCH can hold, since
 // those headers do not change between builds.
@@ -368,8 +376,7 @@ ScanResult scan(const ScanRequest& request) {
   std::string umbrella;
   for (const std::string& file : request.model_files) {
     if (!fs::is_regular_file(file)) {
-      result.diagnostics.push_back(
-          {Severity::kError, {}, "model file '" + file + "' does not exist"});
+      result.diagnostics.push_back(unplaced_error("model file '" + file + "' does not exist"));
       continue;
     }
     umbrella += "#include \"" + canonical(file) + "\"\n";
@@ -411,7 +418,7 @@ ScanResult scan(const ScanRequest& request) {
   if (rc != CXError_Success || !tu) {
     std::string message = "libclang could not parse the model files, error code ";
     message += std::to_string(static_cast<int>(rc));
-    result.diagnostics.push_back({Severity::kError, {}, std::move(message)});
+    result.diagnostics.push_back(unplaced_error(std::move(message)));
     return result;
   }
   collect_clang_errors(tu.get(), result.diagnostics);
