@@ -11,7 +11,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <regex>
+#include <cctype>
 #include <set>
 
 namespace retort {
@@ -294,13 +294,25 @@ Diagnostic unplaced_error(std::string message) {
 // extension: <string>, <optional>, ...), in one sorted prelude: what a PCH can hold, since
 // those headers do not change between builds.
 std::string prelude_of(const std::vector<std::string>& model_files) {
-  static const std::regex include(R"(^\s*#\s*include\s*<([A-Za-z0-9_]+)>)");
   std::set<std::string> headers;
   for (const std::string& file : model_files) {
     std::ifstream in(file);
     for (std::string line; std::getline(in, line);) {
-      std::smatch m;
-      if (std::regex_search(line, m, include)) headers.insert(m[1]);
+      // `#include <name>`, spaces allowed around '#' and before '<'; a name of letters,
+      // digits and '_' only (no extension: a standard header).
+      std::size_t i = line.find_first_not_of(" \t");
+      if (i == std::string::npos || line[i] != '#') continue;
+      i = line.find_first_not_of(" \t", i + 1);
+      if (i == std::string::npos || line.compare(i, 7, "include") != 0) continue;
+      i = line.find_first_not_of(" \t", i + 7);
+      if (i == std::string::npos || line[i] != '<') continue;
+      const std::size_t end = line.find('>', i);
+      if (end == std::string::npos || end == i + 1) continue;
+      const std::string name = line.substr(i + 1, end - i - 1);
+      const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+      });
+      if (plain) headers.insert(name);
     }
   }
   std::string out;
