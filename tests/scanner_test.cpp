@@ -57,6 +57,25 @@ TEST(ScannerTest, CachedPchGivesTheSameModelsAndIsReused) {
   EXPECT_TRUE(std::filesystem::exists(pchs[0]));  // the model's errors are not the PCH's fault
 }
 
+TEST(ScannerTest, ModelIncludedThroughASymbolicLinkIsStillAModel) {
+  testing::TempDir tmp;
+  testing::write_text(tmp.path() / "real" / "b.hpp",
+                      "#pragma once\n#include <retort/annotations.hpp>\n"
+                      "struct RETORT_TABLE(\"bees\") B { RETORT_PRIMARY_KEY long id; };\n");
+  std::filesystem::create_directory_symlink(tmp.path() / "real", tmp.path() / "link");
+  testing::write_text(tmp.path() / "a.hpp",
+                      "#pragma once\n#include \"link/b.hpp\"\n"
+                      "struct RETORT_TABLE(\"ays\") A { RETORT_PRIMARY_KEY long id; };\n");
+  const Models m = read_models({{(tmp.path() / "a.hpp").string(),
+                                 (tmp.path() / "real" / "b.hpp").string()},
+                                {"-I" RETORT_ANNOTATIONS_DIR},
+                                ""});
+  ASSERT_FALSE(has_errors(m.diagnostics)) << format_diagnostic(m.diagnostics.at(0));
+  ASSERT_EQ(m.schema.tables.size(), 2u);
+  EXPECT_TRUE(m.schema.find_table("ays"));
+  EXPECT_TRUE(m.schema.find_table("bees"));
+}
+
 TEST(ScannerTest, MapsEveryTypeOfTheSpec) {
   const Models m = read("all_types.hpp");
   ASSERT_FALSE(has_errors(m.diagnostics)) << format_diagnostic(m.diagnostics.at(0));

@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <cctype>
 #include <set>
 
 namespace retort {
@@ -160,8 +160,10 @@ ValueKind classify(CXType type, bool& optional) {
 
 class Scanner {
  public:
-  Scanner(const std::vector<std::string>& model_files, ScanResult& result) : result_(result) {
-    for (const std::string& f : model_files) model_files_.insert(canonical(f));
+  /// `model_files`: absolute, normalized paths, as the umbrella includes them.
+  Scanner(const std::set<std::string>& model_files, ScanResult& result)
+      : result_(result), model_files_(model_files) {
+    for (const std::string& f : model_files) model_names_.insert(fs::path(f).filename().string());
   }
 
   void visit_children(CXCursor parent) {
@@ -240,12 +242,29 @@ class Scanner {
     clang_getExpansionLocation(clang_getCursorLocation(c), &file, nullptr, nullptr, nullptr);
     if (!file) return false;
     auto [it, inserted] = file_is_model_.emplace(file, false);
-    if (inserted) it->second = model_files_.count(canonical(take(clang_getFileName(file)))) > 0;
+    if (inserted) {
+      // Clang names a model file as the umbrella included it; resolving symbolic links, which
+      // costs a readlink per path component, only for a name that could be another path to a
+      // model file (one model including another through a link).
+      const fs::path name = fs::absolute(take(clang_getFileName(file))).lexically_normal();
+      it->second = model_files_.count(name.string()) > 0 ||
+                   (model_names_.count(name.filename().string()) > 0 &&
+                    canonical_models().count(canonical(name.string())) > 0);
+    }
     return it->second;
   }
 
+  const std::set<std::string>& canonical_models() {
+    if (canonical_models_.empty()) {
+      for (const std::string& f : model_files_) canonical_models_.insert(canonical(f));
+    }
+    return canonical_models_;
+  }
+
   ScanResult& result_;
-  std::set<std::string> model_files_;
+  const std::set<std::string>& model_files_;
+  std::set<std::string> canonical_models_;
+  std::set<std::string> model_names_;
   std::map<CXFile, bool> file_is_model_;
 };
 
@@ -275,7 +294,9 @@ std::vector<std::string> included_files(CXTranslationUnit tu) {
       [](CXFile file, CXSourceLocation*, unsigned, CXClientData data) {
         const std::string name = take(clang_getFileName(file));
         if (fs::path(name).filename() != kUmbrellaName) {
-          static_cast<std::set<std::string>*>(data)->insert(canonical(name));
+          // Absolute and normalized without touching the disk: there are hundreds of them.
+          static_cast<std::set<std::string>*>(data)->insert(
+              fs::absolute(name).lexically_normal().string());
         }
       },
       &files);
@@ -386,12 +407,15 @@ std::string cached_pch(CXIndex index, const std::string& dir, const std::string&
 ScanResult scan(const ScanRequest& request) {
   ScanResult result;
   std::string umbrella;
+  std::set<std::string> model_files;
   for (const std::string& file : request.model_files) {
     if (!fs::is_regular_file(file)) {
       result.diagnostics.push_back(unplaced_error("model file '" + file + "' does not exist"));
       continue;
     }
-    umbrella += "#include \"" + canonical(file) + "\"\n";
+    const std::string path = fs::absolute(file).lexically_normal().string();
+    model_files.insert(path);
+    umbrella += "#include \"" + path + "\"\n";
   }
   if (has_errors(result.diagnostics)) return result;
 
@@ -434,7 +458,7 @@ ScanResult scan(const ScanRequest& request) {
     return result;
   }
   collect_clang_errors(tu.get(), result.diagnostics);
-  Scanner(request.model_files, result).visit_children(clang_getTranslationUnitCursor(tu.get()));
+  Scanner(model_files, result).visit_children(clang_getTranslationUnitCursor(tu.get()));
   result.dependencies = included_files(tu.get());
   return result;
 }
