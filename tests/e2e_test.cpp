@@ -301,7 +301,11 @@ TEST_F(PackageTest, CheckFailsWhileModelsNeedARevisionAndPassesOnceSealed) {
   EXPECT_FALSE(fs::exists(p.app() / "migrations"));
 
   p.configure("-DAPP_CHECK=OFF");
-  ASSERT_EQ(p.build_app().exit_code, 0);
+  ASSERT_EQ(p.build_app().exit_code, 0);  // writes the draft
+  p.configure("-DAPP_CHECK=ON");
+  built = p.build_app();
+  EXPECT_NE(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, "a draft revision exists: 0001_draft.sql")) << built.output;
   ASSERT_EQ(p.retort("migrate -m first").exit_code, 0);
   p.configure("-DAPP_CHECK=ON");
   built = p.build_app();

@@ -118,8 +118,11 @@ DraftWrite update_draft(const Options& o, const Schema& models, std::ostream& ou
   const bool same =
       draft.revision && repo.draft() && render_revision(*draft.revision) == repo.texts.back();
   if (o.check) {
+    if (repo.draft()) {
+      throw Failure("a draft revision exists: " + repo.draft()->file_name +
+                    " (seal it with retort migrate -m MESSAGE)");
+    }
     if (draft.revision) throw Failure("the models differ from the last sealed revision");
-    if (repo.draft()) throw Failure("a draft revision exists: " + repo.draft()->file_name);
     return DraftWrite::kNone;
   }
   if (draft.revision && !same) {
