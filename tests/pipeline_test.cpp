@@ -98,16 +98,28 @@ TEST(PipelineTest, RebuildOfAReferencedTableIsVerifiedWithRows) {
   EXPECT_TRUE(draft.report.notes.empty());
 }
 
-TEST(PipelineTest, VerificationCatchesAWrongDownScript) {
+// parent_child() sealed, and the models with a column added: the draft to tamper with.
+struct ExtraColumnDraft {
+  ExtraColumnDraft() {
+    init_repository(tmp.path());
+    seal(tmp.path(), parent_child(), "first");
+    const_cast<Table&>(*next.find_table("parent")).columns.push_back(col("extra", "TEXT", false));
+    repo = load_repository(tmp.path());
+    draft = *plan_draft(repo, next, false).revision;
+  }
+  VerifyReport verify() const {
+    return verify_revision(repo.sealed(), draft, repo.sealed_schema(), next);
+  }
   TempDir tmp;
-  init_repository(tmp.path());
-  seal(tmp.path(), parent_child(), "first");
   Schema next = parent_child();
-  const_cast<Table&>(*next.find_table("parent")).columns.push_back(col("extra", "TEXT", false));
-  const Repository repo = load_repository(tmp.path());
-  Revision bad = *plan_draft(repo, next, false).revision;
-  bad.down_sql = "SELECT 1;";
-  const VerifyReport report = verify_revision(repo.sealed(), bad, repo.sealed_schema(), next);
+  Repository repo;
+  Revision draft;
+};
+
+TEST(PipelineTest, VerificationCatchesAWrongDownScript) {
+  ExtraColumnDraft bad;
+  bad.draft.down_sql = "SELECT 1;";
+  const VerifyReport report = bad.verify();
   ASSERT_FALSE(report.ok());
   EXPECT_NE(report.problems[0].find("down: table 'parent': unexpected column extra"),
             std::string::npos)
@@ -115,15 +127,9 @@ TEST(PipelineTest, VerificationCatchesAWrongDownScript) {
 }
 
 TEST(PipelineTest, VerificationCatchesAChangedValue) {
-  TempDir tmp;
-  init_repository(tmp.path());
-  seal(tmp.path(), parent_child(), "first");
-  Schema next = parent_child();
-  const_cast<Table&>(*next.find_table("parent")).columns.push_back(col("extra", "TEXT", false));
-  const Repository repo = load_repository(tmp.path());
-  Revision bad = *plan_draft(repo, next, false).revision;
-  bad.up_sql += "UPDATE \"parent\" SET \"note\" = 'lost';\n";
-  const VerifyReport report = verify_revision(repo.sealed(), bad, repo.sealed_schema(), next);
+  ExtraColumnDraft bad;
+  bad.draft.up_sql += "UPDATE \"parent\" SET \"note\" = 'lost';\n";
+  const VerifyReport report = bad.verify();
   ASSERT_FALSE(report.ok());
   EXPECT_NE(report.problems[0].find("up: table 'parent': row "), std::string::npos)
       << report.problems[0];
