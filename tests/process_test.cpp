@@ -170,6 +170,44 @@ TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
   std::cout << "killed runs found the database at: " << seen << "\n";
 }
 
+TEST(ProcessTest, BuildDirectoriesGeneratingAtOnceAgreeOnTheDraft) {
+  TempDir tmp;
+  testing::write_text(
+      tmp.path() / "models.hpp",
+      "#include <cstdint>\n#include <string>\n#include <retort/annotations.hpp>\n"
+      "struct RETORT_TABLE(\"notes\") Note {\n"
+      "  RETORT_PRIMARY_KEY std::int64_t id;\n  RETORT_INDEX std::string text;\n};\n");
+  const auto dir = tmp.path() / "migrations";
+  for (int round = 0; round < 10 && !HasFailure(); ++round) {
+    std::filesystem::remove_all(dir);
+    std::vector<Process> builds;
+    for (int i = 0; i < 4; ++i) {
+      const auto out = tmp.path() / ("build" + std::to_string(i));
+      std::filesystem::create_directories(out);
+      builds.emplace_back(std::vector<std::string>{"generate", "--dir", dir.string(), "--embed",
+                                                   (out / "revisions.cpp").string(), "--models",
+                                                   (tmp.path() / "models.hpp").string()},
+                          out / "log");
+    }
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_EQ(builds[static_cast<std::size_t>(i)].wait(), 0)
+          << testing::read_text(tmp.path() / ("build" + std::to_string(i)) / "log");
+    }
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir / "versions")) {
+      files.push_back(e.path().filename().string());
+    }
+    EXPECT_EQ(files, std::vector<std::string>{"0001_draft.sql"}) << "round " << round;
+    const std::string draft = testing::read_text(dir / "versions" / "0001_draft.sql");
+    EXPECT_NE(draft.find("CREATE INDEX \"ix_notes_text\""), std::string::npos) << draft;
+    for (int i = 0; i < 4; ++i) {  // every build embedded that same draft
+      const std::string embedded =
+          testing::read_text(tmp.path() / ("build" + std::to_string(i)) / "revisions.cpp");
+      EXPECT_NE(embedded.find("ix_notes_text"), std::string::npos);
+    }
+  }
+}
+
 TEST(ProcessTest, ProgressLineOnATerminalOnly) {
   TempDir tmp;
   const auto dir = tmp.path() / "migrations";
