@@ -75,6 +75,22 @@ class Differ {
     for (const Table& t : to.tables) new_tables_.emplace(t.name, &t);
   }
 
+  std::vector<TableMatch> matches() {
+    match_tables();
+    std::vector<TableMatch> out;
+    for (TablePair& p : pairs_) {
+      match_columns(p);
+      TableMatch m{p.old_table, p.new_table, {}};
+      for (const Column& c : p.new_table->columns) {
+        if (auto it = p.old_name_of.find(c.name); it != p.old_name_of.end()) {
+          m.columns.emplace_back(it->second, c.name);
+        }
+      }
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+
   ChangeSet run() {
     match_tables();
     for (TablePair& p : pairs_) match_columns(p);
@@ -92,15 +108,16 @@ class Differ {
   void match_tables() {
     std::set<std::string> matched;
     for (const Table& t : to_.tables) {
-      const Table* old = old_table(t.name);
+      // A rename whose old table still exists (and is gone from the models) wins over a table
+      // of the same name, which is then dropped; else the annotation is a leftover of a rename
+      // already sealed.
       const std::string& was = t.origin.renamed_from;
+      const bool renamed = !was.empty() && old_table(was) && !new_tables_.count(was);
+      const Table* old = renamed ? old_table(was) : old_table(t.name);
       if (!old && !was.empty()) {
-        old = new_tables_.count(was) ? nullptr : old_table(was);
-        if (!old) {
-          error(t.origin.loc, "RETORT_RENAMED_FROM names table '" + was +
-                                  "', which the last revision does not have (or still has)");
-          continue;
-        }
+        error(t.origin.loc, "RETORT_RENAMED_FROM names table '" + was +
+                                "', which the last revision does not have (or still has)");
+        continue;
       }
       if (old) {
         matched.insert(old->name);
@@ -126,12 +143,13 @@ class Differ {
     const Table& n = *p.new_table;
     std::set<std::string> used;
     for (const Column& c : n.columns) {
+      // As for tables: a rename whose old column still exists wins over the same name.
       const std::string& was = c.origin.renamed_from;
-      if (o.find_column(c.name)) {
-        p.old_name_of[c.name] = c.name;
-      } else if (!was.empty() && o.find_column(was) && !n.find_column(was)) {
+      if (!was.empty() && o.find_column(was) && !n.find_column(was) && !used.count(was)) {
         p.old_name_of[c.name] = was;
         p.renamed_columns.emplace_back(was, c.name);
+      } else if (o.find_column(c.name) && !used.count(c.name)) {
+        p.old_name_of[c.name] = c.name;
       } else if (!was.empty()) {
         error(c.origin.loc, "RETORT_RENAMED_FROM names column '" + was + "', which table '" +
                                 o.name + "' does not have (or still has)");
@@ -299,9 +317,10 @@ class Differ {
       changes.push_back(RebuildTable{std::move(before), std::move(after), std::move(copy)});
       return;
     }
+    // Drops first: a column may be renamed onto the name of one that goes.
+    for (const Column& c : p.dropped) changes.push_back(DropColumn{name, c});
     for (const auto& [was, now] : p.renamed_columns)
       changes.push_back(RenameColumn{name, was, now});
-    for (const Column& c : p.dropped) changes.push_back(DropColumn{name, c});
     for (const Column& c : p.added) changes.push_back(AddColumn{name, c});
   }
 
@@ -368,6 +387,10 @@ struct Inverter {
 }  // namespace
 
 ChangeSet diff_schemas(const Schema& from, const Schema& to) { return Differ(from, to).run(); }
+
+std::vector<TableMatch> match_tables(const Schema& from, const Schema& to) {
+  return Differ(from, to).matches();
+}
 
 std::vector<Change> invert(const std::vector<Change>& changes) {
   std::vector<Change> out;

@@ -67,6 +67,15 @@ struct ChangeSet {
   std::vector<Diagnostic> diagnostics;   ///< impossible or ambiguous changes, at the model
 };
 
+/// A table of `from` that `to` keeps (under the same name or renamed), with the columns it keeps,
+/// as (old name, new name): the matching the diff itself uses.
+struct TableMatch {
+  const Table* from;
+  const Table* to;
+  std::vector<std::pair<std::string, std::string>> columns;
+};
+std::vector<TableMatch> match_tables(const Schema& from, const Schema& to);
+
 /// The changes from `from` (the last revision's snapshot) to `to` (the models). Renames follow
 /// RETORT_RENAMED_FROM; ALTER TABLE is used where SQLite allows it with rows present, else a
 /// rebuild. Order: drop indexes, drop tables (children first), rename tables, create tables

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "diff.hpp"
 #include "emit.hpp"
 #include "introspect.hpp"
 #include "retort/runtime.hpp"
@@ -100,16 +101,13 @@ struct KeptTable {
 
 std::vector<KeptTable> kept_tables(const Schema& before, const Schema& after) {
   std::vector<KeptTable> out;
-  for (const Table& t : after.tables) {
-    const Table* old = before.find_table(t.name);
-    if (!old && !t.origin.renamed_from.empty()) old = before.find_table(t.origin.renamed_from);
-    if (!old) continue;
-    KeptTable kept{old->name, t.name, {}};
-    for (const Column& c : t.columns) {
-      const Column* was = old->find_column(c.name);
-      if (!was && !c.origin.renamed_from.empty()) was = old->find_column(c.origin.renamed_from);
-      if (!was || narrows_type(was->type, c.type) || (c.not_null && !was->not_null)) continue;
-      kept.columns.emplace_back(was->name, c.name);
+  for (const TableMatch& m : match_tables(before, after)) {
+    KeptTable kept{m.from->name, m.to->name, {}};
+    for (const auto& [old_name, new_name] : m.columns) {
+      const Column& was = *m.from->find_column(old_name);
+      const Column& now = *m.to->find_column(new_name);
+      if (narrows_type(was.type, now.type) || (now.not_null && !was.not_null)) continue;
+      kept.columns.emplace_back(old_name, new_name);
     }
     out.push_back(std::move(kept));
   }
