@@ -280,6 +280,16 @@ TEST_F(PackageTest, IncrementalWithMakefiles) {
   builds_only_what_changed(ConsumerProject(package("Unix Makefiles")));
 }
 
+TEST(BuildTreePackageTest, FindPackageFromRetortsBuildDirectory) {
+  ConsumerProject p({"package", "Ninja", RETORT_BINARY_DIR});
+  const auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, "wrote draft revision 0001")) << built.output;
+  const auto ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0001\ncurrent 0001\n");
+}
+
 TEST_F(PackageTest, AppBuiltWithClang) {
   ProjectSetup setup = package();
   setup.extra = "-DCMAKE_CXX_COMPILER=clang++";
