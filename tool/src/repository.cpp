@@ -137,7 +137,7 @@ fs::path seal_draft(const Repository& repository, const std::string& message) {
   sealed.message = message;
   sealed.file_name = sealed.id + "_" + slugify(message) + ".sql";
   // Keep hand edits of the draft's SQL: re-render from the parsed file, not from the models.
-  const fs::path path = repository.versions_dir() / sealed.file_name;
+  fs::path path = repository.versions_dir() / sealed.file_name;
   write_file_if_changed(path, render_revision(sealed));
   fs::remove(repository.versions_dir() / draft->file_name);
   return path;

@@ -360,6 +360,7 @@ using Unit = std::unique_ptr<CXTranslationUnitImpl, UnitDeleter>;
 Unit parse(CXIndex index, const std::string& path, const std::string& text,
            const std::vector<std::string>& args, unsigned options, CXErrorCode& rc) {
   std::vector<const char*> argv;
+  argv.reserve(args.size());
   for (const std::string& a : args) argv.push_back(a.c_str());
   CXUnsavedFile unsaved{path.c_str(), text.c_str(), static_cast<unsigned long>(text.size())};
   CXTranslationUnit raw = nullptr;

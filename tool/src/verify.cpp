@@ -53,7 +53,7 @@ std::string sample_value(const Schema& schema, const Table& table, const Column&
                    table.primary_key.end();
   if (row == 1 && !column.not_null && !key) return "NULL";
   const std::string affinity = type_affinity(column.type);
-  const std::string n = std::to_string(row + 1);
+  std::string n = std::to_string(row + 1);
   if (affinity == "TEXT") return "'sample ✓ " + n + "'";
   if (affinity == "BLOB") return "x'00ff0" + n + "'";
   if (affinity == "REAL") return n + ".5";
