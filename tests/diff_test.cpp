@@ -147,13 +147,16 @@ TEST(DiffTest, InvertIsItsOwnInverse) {
 TEST(EmitTest, QuotesReservedAndOddNames) {
   Table t;
   t.name = "select";
-  t.columns = {col("order", "INTEGER"), col("we\"ird name", "TEXT")};
+  t.columns = {col("order", "INTEGER"), col("we\"ird name", "TEXT"), col("Upper", "TEXT"),
+               col("plain_1", "TEXT")};
   t.primary_key = {"order"};
   const std::string sql = make_sqlite_dialect()->create_table(t);
   EXPECT_EQ(sql,
             "CREATE TABLE \"select\" (\n"
-            "    \"order\" INTEGER NOT NULL CONSTRAINT \"pk_select\" PRIMARY KEY,\n"
-            "    \"we\"\"ird name\" TEXT NOT NULL\n"
+            "    \"order\" INTEGER NOT NULL CONSTRAINT pk_select PRIMARY KEY,\n"
+            "    \"we\"\"ird name\" TEXT NOT NULL,\n"
+            "    \"Upper\" TEXT NOT NULL,\n"
+            "    plain_1 TEXT NOT NULL\n"
             ");\n");
   testing::Database db;
   db.exec(sql);

@@ -348,8 +348,8 @@ TEST_F(PackageTest, TwoTargetsEachWithItsOwnRepository) {
   const auto built = p.build_app();
   ASSERT_EQ(built.exit_code, 0) << built.output;
   const std::string shop = testing::read_text(p.app() / "shop_migrations/versions/0001_draft.sql");
-  EXPECT_TRUE(contains(shop, "CREATE TABLE \"customers\"")) << shop;
-  EXPECT_TRUE(contains(shop, "CREATE TABLE \"invoices\"")) << shop;
+  EXPECT_TRUE(contains(shop, "CREATE TABLE customers")) << shop;
+  EXPECT_TRUE(contains(shop, "CREATE TABLE invoices")) << shop;
   EXPECT_FALSE(contains(shop, "operators")) << shop;
   const auto ran = p.run_app("admin");
   ASSERT_EQ(ran.exit_code, 0) << ran.output;

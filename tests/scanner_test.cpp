@@ -66,10 +66,10 @@ TEST(ScannerTest, ModelIncludedThroughASymbolicLinkIsStillAModel) {
   testing::write_text(tmp.path() / "a.hpp",
                       "#pragma once\n#include \"link/b.hpp\"\n"
                       "struct RETORT_TABLE(\"ays\") A { RETORT_PRIMARY_KEY long id; };\n");
-  const Models m = read_models({{(tmp.path() / "a.hpp").string(),
-                                 (tmp.path() / "real" / "b.hpp").string()},
-                                {"-I" RETORT_ANNOTATIONS_DIR},
-                                ""});
+  const Models m =
+      read_models({{(tmp.path() / "a.hpp").string(), (tmp.path() / "real" / "b.hpp").string()},
+                   {"-I" RETORT_ANNOTATIONS_DIR},
+                   ""});
   ASSERT_FALSE(has_errors(m.diagnostics)) << format_diagnostic(m.diagnostics.at(0));
   ASSERT_EQ(m.schema.tables.size(), 2u);
   EXPECT_TRUE(m.schema.find_table("ays"));

@@ -211,7 +211,7 @@ std::string statement_text(const char* start, const char* end) {
   return s.substr(first, last - first + 1);
 }
 
-// Reports a rebuild's copy (`INSERT INTO "_retort_new_<t>" ... SELECT ... FROM "<t>"`): the
+// Reports a rebuild's copy (`INSERT INTO _retort_new_<t> ... SELECT ... FROM <t>`): the
 // table's row count first, an estimate while it runs (the last rowid inserted, from SQLite's
 // progress handler, at most every 100 ms), the exact count when done.
 class CopyProgress {
@@ -219,12 +219,18 @@ class CopyProgress {
   CopyProgress(sqlite3* db, const ProgressCallback& progress, Progress base,
                std::string_view statement)
       : db_(db), progress_(progress), event_(std::move(base)) {
-    constexpr std::string_view kCopy = "INSERT INTO \"_retort_new_";
-    if (!progress_ || statement.substr(0, kCopy.size()) != kCopy) return;
-    const auto end = statement.find('"', kCopy.size());
+    constexpr std::string_view kInsert = "INSERT INTO ";
+    constexpr std::string_view kPrefix = "_retort_new_";
+    if (!progress_ || statement.substr(0, kInsert.size()) != kInsert) return;
+    std::string_view rest = statement.substr(kInsert.size());
+    const bool quoted = !rest.empty() && rest.front() == '"';
+    if (quoted) rest.remove_prefix(1);
+    if (rest.substr(0, kPrefix.size()) != kPrefix) return;
+    rest.remove_prefix(kPrefix.size());
+    const auto end = quoted ? rest.find('"') : rest.find_first_of(" \t\n(");
     if (end == std::string_view::npos) return;
     event_.event = Progress::Event::kRowsCopied;
-    event_.table = std::string(statement.substr(kCopy.size(), end - kCopy.size()));
+    event_.table = std::string(rest.substr(0, end));
     event_.rows_total = count_rows();
     active_ = true;
     report(0);

@@ -1,5 +1,5 @@
 -- up
-ALTER TABLE "users" ADD COLUMN "karma" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN karma INTEGER NOT NULL DEFAULT 0;
 -- down
-ALTER TABLE "users" DROP COLUMN "karma";
+ALTER TABLE users DROP COLUMN karma;
 -- foreign keys off: no

@@ -1,5 +1,5 @@
 -- up
-ALTER TABLE "users" ADD COLUMN "bio" TEXT;
+ALTER TABLE users ADD COLUMN bio TEXT;
 -- down
-ALTER TABLE "users" DROP COLUMN "bio";
+ALTER TABLE users DROP COLUMN bio;
 -- foreign keys off: no

@@ -1,28 +1,28 @@
 -- up
-DROP INDEX "ix_users_username";
--- rebuild "users" (SQLite's generalized ALTER TABLE)
-CREATE TABLE "_retort_new_users" (
-    "id" INTEGER NOT NULL CONSTRAINT "pk_users" PRIMARY KEY AUTOINCREMENT,
-    "username" VARCHAR(64) NOT NULL,
-    "email" TEXT,
-    "joined_at" TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+DROP INDEX ix_users_username;
+-- rebuild users (SQLite's generalized ALTER TABLE)
+CREATE TABLE _retort_new_users (
+    id INTEGER NOT NULL CONSTRAINT pk_users PRIMARY KEY AUTOINCREMENT,
+    username VARCHAR(64) NOT NULL,
+    email TEXT,
+    joined_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
-INSERT INTO "_retort_new_users" ("id", "username", "email")
-    SELECT "id", "username", "email" FROM "users";
-DROP TABLE "users";
-ALTER TABLE "_retort_new_users" RENAME TO "users";
-CREATE UNIQUE INDEX "ix_users_username" ON "users" ("username");
+INSERT INTO _retort_new_users (id, username, email)
+    SELECT id, username, email FROM users;
+DROP TABLE users;
+ALTER TABLE _retort_new_users RENAME TO users;
+CREATE UNIQUE INDEX ix_users_username ON users (username);
 -- down
-DROP INDEX "ix_users_username";
--- rebuild "users" (SQLite's generalized ALTER TABLE)
-CREATE TABLE "_retort_new_users" (
-    "id" INTEGER NOT NULL CONSTRAINT "pk_users" PRIMARY KEY AUTOINCREMENT,
-    "username" VARCHAR(64) NOT NULL,
-    "email" TEXT
+DROP INDEX ix_users_username;
+-- rebuild users (SQLite's generalized ALTER TABLE)
+CREATE TABLE _retort_new_users (
+    id INTEGER NOT NULL CONSTRAINT pk_users PRIMARY KEY AUTOINCREMENT,
+    username VARCHAR(64) NOT NULL,
+    email TEXT
 );
-INSERT INTO "_retort_new_users" ("id", "username", "email")
-    SELECT "id", "username", "email" FROM "users";
-DROP TABLE "users";
-ALTER TABLE "_retort_new_users" RENAME TO "users";
-CREATE UNIQUE INDEX "ix_users_username" ON "users" ("username");
+INSERT INTO _retort_new_users (id, username, email)
+    SELECT id, username, email FROM users;
+DROP TABLE users;
+ALTER TABLE _retort_new_users RENAME TO users;
+CREATE UNIQUE INDEX ix_users_username ON users (username);
 -- foreign keys off: yes

@@ -1,4 +1,6 @@
 // The SQLite dialect: quoting, CREATE TABLE with named constraints, ALTER and rebuilds.
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -35,7 +37,18 @@ std::string zero_value(const std::string& type) {
 
 class SqliteDialect final : public Dialect {
  public:
+  // Quoted only when needed, as SQLAlchemy and Alembic write them: a lowercase identifier
+  // that is not an SQL keyword stays bare, so that the SQL reads plainly and tools that read
+  // constraint names back from sqlite_schema (SQLAlchemy's reflection) find them.
   std::string quote(const std::string& identifier) const override {
+    const auto plain_char = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    };
+    const bool plain =
+        !identifier.empty() && !(identifier[0] >= '0' && identifier[0] <= '9') &&
+        std::all_of(identifier.begin(), identifier.end(), plain_char) &&
+        !sqlite3_keyword_check(identifier.data(), static_cast<int>(identifier.size()));
+    if (plain) return identifier;
     std::string out = "\"";
     for (char c : identifier) {
       out += c;
