@@ -1,9 +1,11 @@
 // Start-up cost when the database is already up to date: retort::upgrade() against a bare
-// sqlite3_open_v2 + sqlite3_close of the same file, in the same run.
+// sqlite3_open_v2 + sqlite3_close of the same file, in the same run. 100 revisions; the
+// argument is how many tables they create (the others add columns): the schema SQLite parses.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,7 +15,7 @@ namespace {
 
 constexpr int kRevisions = 100;
 
-std::vector<retort::Revision> revisions() {
+std::vector<retort::Revision> revisions(int tables) {
   std::vector<retort::Revision> out;
   for (int i = 1; i <= kRevisions; ++i) {
     char id[8];
@@ -22,36 +24,44 @@ std::vector<retort::Revision> revisions() {
     r.id = id;
     r.parent = out.empty() ? "" : out.back().id;
     r.file_name = r.id + "_r.sql";
-    r.up_sql = "CREATE TABLE t" + r.id + " (id INTEGER PRIMARY KEY, name TEXT NOT NULL);";
-    r.down_sql = "DROP TABLE t" + r.id + ";";
+    const std::string table = "t" + std::to_string((i - 1) % tables);
+    if (i <= tables) {
+      r.up_sql = "CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, name TEXT NOT NULL);";
+      r.down_sql = "DROP TABLE " + table + ";";
+    } else {
+      r.up_sql = "ALTER TABLE " + table + " ADD COLUMN c" + r.id + " TEXT;";
+      r.down_sql = "ALTER TABLE " + table + " DROP COLUMN c" + r.id + ";";
+    }
     out.push_back(retort::parse_revision(retort::render_revision(r), r.file_name));
   }
   return out;
 }
 
-const std::filesystem::path& database() {
-  static const std::filesystem::path path = [] {
-    const auto p = std::filesystem::temp_directory_path() / "retort_bench_startup.db";
-    std::filesystem::remove(p);
-    retort::upgrade(p, revisions());
-    return p;
-  }();
-  return path;
+const std::filesystem::path& database(int tables) {
+  static std::map<int, std::filesystem::path> paths;
+  auto [it, inserted] = paths.emplace(tables, std::filesystem::path());
+  if (inserted) {
+    it->second = std::filesystem::temp_directory_path() /
+                 ("retort_bench_startup_" + std::to_string(tables) + ".db");
+    std::filesystem::remove(it->second);
+    retort::upgrade(it->second, revisions(tables));
+  }
+  return it->second;
 }
 
 void BareOpenClose(benchmark::State& state) {
-  const std::string path = database().string();
+  const std::string path = database(static_cast<int>(state.range(0))).string();
   for (auto _ : state) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     sqlite3_close(db);
   }
 }
-BENCHMARK(BareOpenClose);
+BENCHMARK(BareOpenClose)->Arg(100)->Arg(10);
 
 // What any first statement on a connection costs: SQLite reads and parses the schema.
 void OpenFirstQueryClose(benchmark::State& state) {
-  const std::string path = database().string();
+  const std::string path = database(static_cast<int>(state.range(0))).string();
   for (auto _ : state) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -62,16 +72,17 @@ void OpenFirstQueryClose(benchmark::State& state) {
     sqlite3_close(db);
   }
 }
-BENCHMARK(OpenFirstQueryClose);
+BENCHMARK(OpenFirstQueryClose)->Arg(100)->Arg(10);
 
 void UpToDateUpgrade(benchmark::State& state) {
-  const std::vector<retort::Revision> all = revisions();
-  const std::filesystem::path path = database();
+  const int tables = static_cast<int>(state.range(0));
+  const std::vector<retort::Revision> all = revisions(tables);
+  const std::filesystem::path path = database(tables);
   for (auto _ : state) {
     if (!retort::upgrade(path, all).empty()) state.SkipWithError("not up to date");
   }
 }
-BENCHMARK(UpToDateUpgrade);
+BENCHMARK(UpToDateUpgrade)->Arg(100)->Arg(10);
 
 }  // namespace
 
@@ -79,16 +90,17 @@ namespace {
 
 // The marginal cost on the application's own connection, whose schema is already loaded.
 void UpToDateUpgradeOnOpenConnection(benchmark::State& state) {
-  const std::vector<retort::Revision> all = revisions();
+  const int tables = static_cast<int>(state.range(0));
+  const std::vector<retort::Revision> all = revisions(tables);
   sqlite3* db = nullptr;
-  sqlite3_open_v2(database().string().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  sqlite3_open_v2(database(tables).string().c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
   retort::upgrade(db, all);
   for (auto _ : state) {
     if (!retort::upgrade(db, all).empty()) state.SkipWithError("not up to date");
   }
   sqlite3_close(db);
 }
-BENCHMARK(UpToDateUpgradeOnOpenConnection);
+BENCHMARK(UpToDateUpgradeOnOpenConnection)->Arg(100)->Arg(10);
 
 }  // namespace
 

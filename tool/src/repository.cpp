@@ -98,8 +98,9 @@ bool write_file_if_changed(const fs::path& path, const std::string& content) {
       // unreadable: overwrite it
     }
   }
-  const fs::path temp =
-      path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(::getpid()));
+  std::string temp_name = ".";
+  temp_name.append(path.filename().string()).append(".tmp").append(std::to_string(::getpid()));
+  const fs::path temp = path.parent_path() / temp_name;
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out << content;

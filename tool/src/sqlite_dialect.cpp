@@ -199,7 +199,10 @@ std::string render_changes(const Dialect& dialect, const std::vector<Change>& ch
 
 std::string render_schema(const Dialect& dialect, const Schema& schema) {
   std::string out;
-  for (const Table& t : schema.tables) out += (out.empty() ? "" : "\n") + dialect.create_table(t);
+  for (const Table& t : schema.tables) {
+    if (!out.empty()) out += '\n';
+    out += dialect.create_table(t);
+  }
   return out;
 }
 
