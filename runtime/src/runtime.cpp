@@ -41,7 +41,7 @@ struct AppliedRow {
   std::string checksum;
   bool draft = false;
   bool foreign_keys_off = false;
-  std::string down_sql;
+  std::string down_sql;  ///< read only when the revision is reverted (or given, offline)
 };
 
 struct Step {
@@ -49,7 +49,7 @@ struct Step {
   std::string revision;
   bool foreign_keys_off = false;
   const Revision* up = nullptr;  // kApply
-  std::string down_sql;          // kRevert
+  std::string down_sql;          // kRevert; "" until read, inside the step's transaction
 };
 
 struct StatementDeleter {
@@ -71,11 +71,12 @@ void exec(sqlite3* db, const char* sql) {
   }
 }
 
-// The applied revisions, oldest first; none when the version table does not exist yet.
+// The applied revisions, oldest first; none when the version table does not exist yet. The
+// down scripts, the bulk of the table, are left out: start-up reads them only to revert.
 std::vector<AppliedRow> read_applied(sqlite3* db) {
   sqlite3_stmt* raw = nullptr;
   const char* sql =
-      "SELECT revision, checksum, draft, foreign_keys_off, down_sql FROM retort_migrations "
+      "SELECT revision, checksum, draft, foreign_keys_off FROM retort_migrations "
       "ORDER BY revision";
   if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
     const std::string message = sqlite3_errmsg(db);
@@ -86,8 +87,11 @@ std::vector<AppliedRow> read_applied(sqlite3* db) {
   std::vector<AppliedRow> rows;
   int rc;
   while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-    rows.push_back({column_text(raw, 0), column_text(raw, 1), sqlite3_column_int(raw, 2) != 0,
-                    sqlite3_column_int(raw, 3) != 0, column_text(raw, 4)});
+    rows.push_back({column_text(raw, 0),
+                    column_text(raw, 1),
+                    sqlite3_column_int(raw, 2) != 0,
+                    sqlite3_column_int(raw, 3) != 0,
+                    {}});
   }
   if (rc != SQLITE_DONE)
     throw Error(std::string("cannot read retort_migrations: ") + sqlite3_errmsg(db));
@@ -405,13 +409,31 @@ void record(sqlite3* db, const Step& step, const std::vector<std::string>& done)
   }
 }
 
+// The down script recorded when `revision` was applied.
+std::string stored_down_sql(sqlite3* db, const std::string& revision,
+                            const std::vector<std::string>& done) {
+  const char* sql = "SELECT down_sql FROM retort_migrations WHERE revision = ?1";
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
+    throw MigrationError(revision, sql, sqlite3_errmsg(db), done);
+  }
+  Statement stmt(raw);
+  sqlite3_bind_text(raw, 1, revision.c_str(), static_cast<int>(revision.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(raw) != SQLITE_ROW) {
+    throw MigrationError(revision, sql, "no recorded down script", done);
+  }
+  return column_text(raw, 0);
+}
+
 void run_step(sqlite3* db, const Step& step, const std::vector<std::string>& done,
               const ProgressCallback& progress, const Progress& event) {
   if (step.kind == Step::kApply) {
     run_script(db, step.up->up_sql, step.revision, done, progress, event);
   }
   if (step.kind == Step::kRevert) {
-    run_script(db, step.down_sql, step.revision, done, progress, event);
+    const std::string down =
+        step.down_sql.empty() ? stored_down_sql(db, step.revision, done) : step.down_sql;
+    run_script(db, down, step.revision, done, progress, event);
   }
   if (step.foreign_keys_off) check_foreign_keys(db, step.revision, done);
   record(db, step, done);
