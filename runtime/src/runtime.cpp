@@ -301,7 +301,7 @@ void run_script(sqlite3* db, const std::string& sql, const std::string& revision
     }
     if (!raw) continue;  // only blanks or comments were left
     Statement stmt(raw);
-    CopyProgress copy(db, progress, event, statement_text(start, tail));
+    CopyProgress copy(db, progress, event, progress ? statement_text(start, tail) : "");
     int rc;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
     }
