@@ -418,7 +418,7 @@ std::string stored_down_sql(sqlite3* db, const std::string& revision,
     throw MigrationError(revision, sql, sqlite3_errmsg(db), done);
   }
   Statement stmt(raw);
-  sqlite3_bind_text(raw, 1, revision.c_str(), static_cast<int>(revision.size()), SQLITE_TRANSIENT);
+  bind_text(raw, 1, revision);
   if (sqlite3_step(raw) != SQLITE_ROW) {
     throw MigrationError(revision, sql, "no recorded down script", done);
   }

@@ -11,27 +11,6 @@
 namespace retort {
 namespace {
 
-// Runs `sql` and calls `row` with each result row's columns as text ("NULL" for NULL).
-void query(sqlite3* db, const std::string& sql,
-           const std::function<void(const std::vector<std::string>&)>& row) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    throw std::runtime_error("introspection failed at '" + sql + "': " + sqlite3_errmsg(db));
-  }
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    std::vector<std::string> values;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      const unsigned char* t = sqlite3_column_text(stmt, i);
-      values.emplace_back(t ? reinterpret_cast<const char*>(t) : "NULL");
-    }
-    row(values);
-  }
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_DONE)
-    throw std::runtime_error(std::string("introspection failed: ") + sqlite3_errmsg(db));
-}
-
 // A column's collation and AUTOINCREMENT, which no PRAGMA reports.
 std::string column_metadata(sqlite3* db, const std::string& table, const std::string& column) {
   const char* collation = nullptr;
@@ -47,6 +26,25 @@ std::string column_metadata(sqlite3* db, const std::string& table, const std::st
 }
 
 }  // namespace
+
+void query_rows(sqlite3* db, const std::string& sql,
+                const std::function<void(const std::vector<std::string>&)>& row) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    throw std::runtime_error("'" + sql + "' failed: " + sqlite3_errmsg(db));
+  }
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    std::vector<std::string> values;
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      const unsigned char* t = sqlite3_column_text(stmt, i);
+      values.emplace_back(t ? reinterpret_cast<const char*>(t) : "NULL");
+    }
+    row(values);
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) throw std::runtime_error("'" + sql + "' failed: " + sqlite3_errmsg(db));
+}
 
 std::vector<std::string> check_expressions(const std::string& sql) {
   std::vector<std::string> out;
@@ -126,60 +124,62 @@ LiveSchema introspect(sqlite3* db) {
       "pragma_table_list t WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE "
       "'sqlite\\_%' ESCAPE '\\' AND t.name <> 'retort_migrations'";
   LiveSchema schema;
-  query(db,
-        "SELECT t.name, t.wr, t.strict, (SELECT sql FROM sqlite_schema s WHERE s.name = t.name) "
-        "FROM " +
-            tables,
-        [&](const std::vector<std::string>& t) {
-          std::vector<std::string>& facts = schema[t[0]];
-          facts.push_back(std::string("table") + (t[1] == "1" ? " WITHOUT ROWID" : "") +
-                          (t[2] == "1" ? " STRICT" : ""));
-          for (const std::string& check : check_expressions(t[3])) {
-            facts.push_back("check (" + check + ")");
-          }
-        });
-  query(db,
-        "SELECT t.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden FROM "
-        "pragma_table_xinfo(t.name) c, " +
-            tables,
-        [&](const std::vector<std::string>& c) {
-          schema[c[0]].push_back("column " + c[1] + " " + c[2] + (c[3] == "1" ? " NOT NULL" : "") +
-                                 (c[4] == "NULL" ? "" : " DEFAULT " + c[4]) +
-                                 (c[5] == "0" ? "" : " PRIMARY KEY #" + c[5]) +
-                                 (c[6] == "0" ? "" : " hidden " + c[6]) +
-                                 column_metadata(db, c[0], c[1]));
-        });
+  query_rows(
+      db,
+      "SELECT t.name, t.wr, t.strict, (SELECT sql FROM sqlite_schema s WHERE s.name = t.name) "
+      "FROM " +
+          tables,
+      [&](const std::vector<std::string>& t) {
+        std::vector<std::string>& facts = schema[t[0]];
+        facts.push_back(std::string("table") + (t[1] == "1" ? " WITHOUT ROWID" : "") +
+                        (t[2] == "1" ? " STRICT" : ""));
+        for (const std::string& check : check_expressions(t[3])) {
+          facts.push_back("check (" + check + ")");
+        }
+      });
+  query_rows(db,
+             "SELECT t.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden FROM "
+             "pragma_table_xinfo(t.name) c, " +
+                 tables,
+             [&](const std::vector<std::string>& c) {
+               schema[c[0]].push_back(
+                   "column " + c[1] + " " + c[2] + (c[3] == "1" ? " NOT NULL" : "") +
+                   (c[4] == "NULL" ? "" : " DEFAULT " + c[4]) +
+                   (c[5] == "0" ? "" : " PRIMARY KEY #" + c[5]) +
+                   (c[6] == "0" ? "" : " hidden " + c[6]) + column_metadata(db, c[0], c[1]));
+             });
   // Index columns in key order; one fact per index. Automatic indexes are named after the
   // table's position, not by us: their name is left out.
   std::string current_table, current_index, fact, columns;
   const auto flush = [&] {
     if (!current_index.empty()) schema[current_table].push_back(fact + " on (" + columns + ")");
   };
-  query(db,
-        "SELECT t.name, i.name, i.\"unique\", i.origin, i.partial, x.name, x.desc, x.coll FROM "
-        "pragma_index_list(t.name) i, pragma_index_xinfo(i.name) x, " +
-            tables + " AND x.key = 1 ORDER BY t.name, i.name, x.seqno",
-        [&](const std::vector<std::string>& r) {
-          if (r[0] != current_table || r[1] != current_index) {
-            flush();
-            current_table = r[0];
-            current_index = r[1];
-            columns.clear();
-            fact = "index " + (r[3] == "c" ? r[1] : "(automatic, " + r[3] + ")") +
-                   (r[2] == "1" ? " unique" : "") + (r[4] == "1" ? " partial" : "");
-          }
-          columns += (columns.empty() ? "" : ", ") + r[5] + (r[6] == "1" ? " DESC" : "") +
-                     (r[7] == "BINARY" ? "" : " COLLATE " + r[7]);
-        });
+  query_rows(
+      db,
+      "SELECT t.name, i.name, i.\"unique\", i.origin, i.partial, x.name, x.desc, x.coll FROM "
+      "pragma_index_list(t.name) i, pragma_index_xinfo(i.name) x, " +
+          tables + " AND x.key = 1 ORDER BY t.name, i.name, x.seqno",
+      [&](const std::vector<std::string>& r) {
+        if (r[0] != current_table || r[1] != current_index) {
+          flush();
+          current_table = r[0];
+          current_index = r[1];
+          columns.clear();
+          fact = "index " + (r[3] == "c" ? r[1] : "(automatic, " + r[3] + ")") +
+                 (r[2] == "1" ? " unique" : "") + (r[4] == "1" ? " partial" : "");
+        }
+        columns += (columns.empty() ? "" : ", ") + r[5] + (r[6] == "1" ? " DESC" : "") +
+                   (r[7] == "BINARY" ? "" : " COLLATE " + r[7]);
+      });
   flush();
-  query(db,
-        "SELECT t.name, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete FROM "
-        "pragma_foreign_key_list(t.name) f, " +
-            tables,
-        [&](const std::vector<std::string>& f) {
-          schema[f[0]].push_back("foreign key (" + f[2] + ") references " + f[1] + " (" + f[3] +
-                                 ") on update " + f[4] + " on delete " + f[5]);
-        });
+  query_rows(db,
+             "SELECT t.name, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete FROM "
+             "pragma_foreign_key_list(t.name) f, " +
+                 tables,
+             [&](const std::vector<std::string>& f) {
+               schema[f[0]].push_back("foreign key (" + f[2] + ") references " + f[1] + " (" +
+                                      f[3] + ") on update " + f[4] + " on delete " + f[5]);
+             });
   for (auto& [table, facts] : schema) std::sort(facts.begin(), facts.end());
   return schema;
 }

@@ -77,20 +77,6 @@ void fill(sqlite3* db, const Schema& schema, std::vector<std::string>& notes) {
   }
 }
 
-// Runs `sql`, calling `row` with the first column of each result row as text.
-void query_column(sqlite3* db, const std::string& sql,
-                  const std::function<void(std::string)>& row) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    throw std::runtime_error("'" + sql + "' failed: " + sqlite3_errmsg(db));
-  }
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(stmt, 0);
-    row(text ? reinterpret_cast<const char*>(text) : "NULL");
-  }
-  sqlite3_finalize(stmt);
-}
-
 // The columns whose values a revision must carry over from `before` to `after` unchanged: the
 // matched ones (same name or renamed) whose type keeps its affinity and that were not filled
 // (nullable → NOT NULL with a default). Pairs of (old name, new name).
@@ -121,8 +107,8 @@ std::vector<std::string> table_rows(sqlite3* db, const std::string& table,
   std::string select = "''";
   for (const std::string& c : columns) select += " || quote(" + dialect->quote(c) + ") || '|'";
   std::vector<std::string> rows;
-  query_column(db, "SELECT " + select + " FROM " + dialect->quote(table),
-               [&](std::string row) { rows.push_back(std::move(row)); });
+  query_rows(db, "SELECT " + select + " FROM " + dialect->quote(table),
+             [&](const std::vector<std::string>& row) { rows.push_back(row[0]); });
   std::sort(rows.begin(), rows.end());
   return rows;
 }
@@ -162,14 +148,15 @@ void expect_state(sqlite3* db, const LiveSchema& expected, const std::string& st
   for (const std::string& d : compare_schemas(expected, introspect(db))) {
     problems.push_back(step + ": " + d);
   }
-  query_column(db, "PRAGMA integrity_check", [&](const std::string& line) {
-    if (line != "ok") problems.push_back(step + ": integrity_check: " + line);
+  query_rows(db, "PRAGMA integrity_check", [&](const std::vector<std::string>& line) {
+    if (line[0] != "ok") problems.push_back(step + ": integrity_check: " + line[0]);
   });
-  query_column(
-      db,
-      "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent FROM "
-      "pragma_foreign_key_check",
-      [&](const std::string& line) { problems.push_back(step + ": foreign_key_check: " + line); });
+  query_rows(db,
+             "SELECT \"table\" || ' row ' || rowid || ' -> ' || parent FROM "
+             "pragma_foreign_key_check",
+             [&](const std::vector<std::string>& line) {
+               problems.push_back(step + ": foreign_key_check: " + line[0]);
+             });
 }
 
 }  // namespace
