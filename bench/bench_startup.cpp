@@ -1,6 +1,7 @@
 // Start-up cost when the database is already up to date: retort::upgrade() against a bare
 // sqlite3_open_v2 + sqlite3_close of the same file, in the same run. 100 revisions; the
-// argument is how many tables they create (the others add columns): the schema SQLite parses.
+// argument is how many tables they create (the others add columns): the schema SQLite parses
+// when a statement reads a table (not for the start-up fingerprint, see docs/start-up.md).
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 
@@ -37,13 +38,23 @@ std::vector<retort::Revision> revisions(int tables) {
   return out;
 }
 
-const std::filesystem::path& database(int tables) {
-  static std::map<int, std::filesystem::path> paths;
-  auto [it, inserted] = paths.emplace(tables, std::filesystem::path());
+// A database at the newest revision. `app_owns_user_version`: the application set
+// PRAGMA user_version first, so Retort keeps no start-up fingerprint (docs/start-up.md).
+const std::filesystem::path& database(int tables, bool app_owns_user_version = false) {
+  static std::map<std::pair<int, bool>, std::filesystem::path> paths;
+  auto [it, inserted] =
+      paths.emplace(std::make_pair(tables, app_owns_user_version), std::filesystem::path());
   if (inserted) {
-    it->second = std::filesystem::temp_directory_path() /
-                 ("retort_bench_startup_" + std::to_string(tables) + ".db");
+    it->second =
+        std::filesystem::temp_directory_path() / ("retort_bench_startup_" + std::to_string(tables) +
+                                                  (app_owns_user_version ? "_app" : "") + ".db");
     std::filesystem::remove(it->second);
+    if (app_owns_user_version) {
+      sqlite3* db = nullptr;
+      sqlite3_open(it->second.string().c_str(), &db);
+      sqlite3_exec(db, "PRAGMA user_version = 42", nullptr, nullptr, nullptr);
+      sqlite3_close(db);
+    }
     retort::upgrade(it->second, revisions(tables));
   }
   return it->second;
@@ -83,6 +94,17 @@ void UpToDateUpgrade(benchmark::State& state) {
   }
 }
 BENCHMARK(UpToDateUpgrade)->Arg(100)->Arg(10);
+
+// The full path: the application owns user_version, so Retort reads retort_migrations.
+void UpToDateUpgradeAppOwnsUserVersion(benchmark::State& state) {
+  const int tables = static_cast<int>(state.range(0));
+  const std::vector<retort::Revision> all = revisions(tables);
+  const std::filesystem::path path = database(tables, true);
+  for (auto _ : state) {
+    if (!retort::upgrade(path, all).empty()) state.SkipWithError("not up to date");
+  }
+}
+BENCHMARK(UpToDateUpgradeAppOwnsUserVersion)->Arg(100)->Arg(10);
 
 }  // namespace
 

@@ -265,6 +265,15 @@ TEST(CliTest, SqlFlagPrintsScriptsAndChangesNothing) {
       cli({"downgrade", "base", "--sql", "--dir", dir, "--db", other}).out);
   EXPECT_EQ(cli({"current", "--dir", dir, "--db", other}).out, "base\n");
   EXPECT_EQ(testing::Database(other).tables(), std::vector<std::string>{"retort_migrations"});
+  // The scripts keep the start-up fingerprint as the runtime does: after the script's
+  // downgrade, an upgrade applies again instead of finding the old fingerprint.
+  EXPECT_EQ(cli({"upgrade", "--dir", dir, "--db", other}).out, "retort: upgraded 0001\n");
+  EXPECT_EQ(testing::Database(other).rows("PRAGMA user_version"),
+            testing::Database(db).rows("PRAGMA user_version"));
+  // A database whose application set user_version: scripts leave the field alone.
+  testing::Database(other).exec("PRAGMA user_version = 5");
+  EXPECT_EQ(cli({"downgrade", "--sql", "--dir", dir, "--db", other}).out.find("user_version"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -205,6 +205,119 @@ TEST(RuntimeTest, UpToDateTakesNoWriteLockAndWritesNothing) {
   EXPECT_EQ(testing::read_text(path), bytes);
 }
 
+// The statements a connection runs, as SQLite's trace reports them.
+class StatementLog {
+ public:
+  explicit StatementLog(sqlite3* db) : db_(db) {
+    sqlite3_trace_v2(
+        db, SQLITE_TRACE_STMT,
+        [](unsigned, void* self, void*, void* sql) {
+          static_cast<StatementLog*>(self)->statements.emplace_back(static_cast<const char*>(sql));
+          return 0;
+        },
+        this);
+  }
+  ~StatementLog() { sqlite3_trace_v2(db_, 0, nullptr, nullptr); }
+  StatementLog(const StatementLog&) = delete;
+  StatementLog& operator=(const StatementLog&) = delete;
+  std::vector<std::string> statements;
+
+ private:
+  sqlite3* db_;
+};
+
+std::string user_version(const Database& db) { return db.rows("PRAGMA user_version").at(0); }
+
+TEST(RuntimeTest, UpToDateStartUpReadsOnlyTheHeaderFingerprint) {
+  testing::TempDir tmp;
+  const std::string path = (tmp.path() / "app.db").string();
+  upgrade(std::filesystem::path(path), two_revisions());
+  Database db(path);
+  EXPECT_NE(user_version(db), "0");
+  StatementLog log(db.get());
+  EXPECT_TRUE(upgrade(db.get(), two_revisions()).empty());
+  EXPECT_EQ(log.statements, std::vector<std::string>{"PRAGMA user_version"});
+}
+
+TEST(RuntimeTest, FingerprintFollowsEveryUpgradeDowngradeAndStamp) {
+  Database db;
+  const std::vector<Revision> revisions = two_revisions();
+  // After each operation, a start-up of a program with all revisions must see the truth.
+  const auto start_up = [&] { return upgrade(db.get(), revisions); };
+  upgrade(db.get(), revisions, "0001");
+  EXPECT_EQ(start_up(), std::vector<std::string>{"0002"});
+  const std::string at_head = user_version(db);
+  downgrade(db.get(), revisions, "-1");
+  EXPECT_NE(user_version(db), at_head);
+  EXPECT_EQ(start_up(), std::vector<std::string>{"0002"});
+  EXPECT_EQ(user_version(db), at_head);
+  downgrade(db.get(), revisions, "base");
+  EXPECT_EQ(user_version(db), "0");  // no revision: the field is free again
+  stamp(db.get(), revisions, "head");
+  EXPECT_EQ(user_version(db), at_head);
+  stamp(db.get(), revisions, "0001");
+  db.exec("CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER)");
+  db.exec("DROP TABLE posts");
+  EXPECT_EQ(start_up(), std::vector<std::string>{"0002"});
+  // A program whose first revision differs (edited after it was applied) is refused, also
+  // when the database is at its head: the fingerprint covers every checksum.
+  std::vector<Revision> edited = revisions;
+  edited[0] =
+      revision("0001", "", "CREATE TABLE users (id INTEGER PRIMARY KEY);", "DROP TABLE users;");
+  EXPECT_THROW(upgrade(db.get(), edited), Error);
+  // Sealing an applied draft changes no checksum but the draft flag: it is recorded.
+  std::vector<Revision> with_draft = revisions;
+  with_draft.push_back(revision("0003", "0002", "CREATE TABLE c (x);", "DROP TABLE c;", true));
+  EXPECT_EQ(upgrade(db.get(), with_draft), std::vector<std::string>{"0003"});
+  std::vector<Revision> sealed = revisions;
+  sealed.push_back(revision("0003", "0002", "CREATE TABLE c (x);", "DROP TABLE c;"));
+  EXPECT_TRUE(upgrade(db.get(), sealed).empty());
+  EXPECT_EQ(db.rows("SELECT draft FROM retort_migrations WHERE revision = '0003'"),
+            std::vector<std::string>{"0"});
+  StatementLog log(db.get());
+  EXPECT_TRUE(upgrade(db.get(), sealed).empty());
+  EXPECT_EQ(log.statements, std::vector<std::string>{"PRAGMA user_version"});
+}
+
+TEST(RuntimeTest, UserVersionSetByTheApplicationIsNeverTouched) {
+  Database db;
+  db.exec("PRAGMA user_version = 42");
+  EXPECT_EQ(upgrade(db.get(), two_revisions(), "0001"), std::vector<std::string>{"0001"});
+  EXPECT_EQ(user_version(db), "42");
+  EXPECT_FALSE(keeps_fingerprint(db.get()));
+  {
+    StatementLog log(db.get());
+    EXPECT_EQ(upgrade(db.get(), two_revisions()), std::vector<std::string>{"0002"});
+    EXPECT_TRUE(upgrade(db.get(), two_revisions()).empty());  // from retort_migrations
+    EXPECT_GT(log.statements.size(), 1u);
+  }
+  EXPECT_EQ(user_version(db), "42");
+  downgrade(db.get(), two_revisions(), "base");
+  EXPECT_EQ(user_version(db), "42");
+  // Set after Retort used the field: Retort leaves it from then on.
+  Database other;
+  upgrade(other.get(), two_revisions(), "0001");
+  EXPECT_TRUE(keeps_fingerprint(other.get()));
+  other.exec("PRAGMA user_version = 7");
+  upgrade(other.get(), two_revisions());
+  stamp(other.get(), two_revisions(), "0001");
+  EXPECT_EQ(user_version(other), "7");
+  EXPECT_EQ(current(other.get()), "0001");
+}
+
+TEST(RuntimeTest, OfflineScriptsKeepTheFingerprintAsTheRuntimeDoes) {
+  Database by_runtime;
+  Database by_script;
+  upgrade(by_runtime.get(), two_revisions());
+  by_script.exec(upgrade_sql(two_revisions(), std::nullopt, "head"));
+  EXPECT_EQ(user_version(by_script), user_version(by_runtime));
+  by_script.exec(downgrade_sql(two_revisions(), "0002", "-1"));
+  EXPECT_EQ(upgrade(by_script.get(), two_revisions()), std::vector<std::string>{"0002"});
+  // For a database whose application owns the field, the script leaves it alone.
+  const std::string script = upgrade_sql(two_revisions(), std::nullopt, "head", false);
+  EXPECT_EQ(script.find("user_version"), std::string::npos);
+}
+
 TEST(RuntimeTest, ReadOnlyConnectionIsRefusedAndNothingChanges) {
   testing::TempDir tmp;
   const std::string path = (tmp.path() / "app.db").string();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -96,6 +97,72 @@ std::vector<AppliedRow> read_applied(sqlite3* db) {
   if (rc != SQLITE_DONE)
     throw Error(std::string("cannot read retort_migrations: ") + sqlite3_errmsg(db));
   return rows;
+}
+
+// The start-up fingerprint of a chain of applied revisions: FNV-1a/64 over each one's id,
+// checksum and draft flag, folded to 31 bits; 0 only for no revision. Retort keeps it in
+// PRAGMA user_version (see docs/start-up.md) so that an up-to-date start-up reads one header
+// field instead of the schema.
+class Fingerprint {
+ public:
+  void add(std::string_view id, std::string_view checksum, bool draft) {
+    for (std::string_view part : {id, checksum, draft ? std::string_view("d") : "s"}) {
+      for (const char c : part) mix(static_cast<unsigned char>(c));
+      mix(0);
+    }
+    empty_ = false;
+  }
+  std::int32_t value() const {
+    if (empty_) return 0;
+    const auto folded = static_cast<std::uint32_t>(hash_ ^ (hash_ >> 32)) & 0x7fffffffu;
+    return folded == 0 ? 1 : static_cast<std::int32_t>(folded);
+  }
+
+ private:
+  void mix(unsigned char c) {
+    hash_ ^= c;
+    hash_ *= 1099511628211ull;
+  }
+  std::uint64_t hash_ = 14695981039346656037ull;
+  bool empty_ = true;
+};
+
+std::int32_t fingerprint_of(const std::vector<AppliedRow>& rows) {
+  Fingerprint f;
+  for (const AppliedRow& r : rows) f.add(r.revision, r.checksum, r.draft);
+  return f.value();
+}
+
+std::int32_t fingerprint_of(const std::vector<Revision>& revisions, std::size_t count) {
+  Fingerprint f;
+  for (std::size_t i = 0; i < count && i < revisions.size(); ++i) {
+    f.add(revisions[i].id, revisions[i].checksum, revisions[i].draft);
+  }
+  return f.value();
+}
+
+// PRAGMA user_version: a header field, read without parsing the schema.
+std::int32_t user_version(sqlite3* db) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK) {
+    throw Error(std::string("cannot read the database header: ") + sqlite3_errmsg(db));
+  }
+  Statement stmt(raw);
+  if (sqlite3_step(raw) != SQLITE_ROW) {
+    throw Error(std::string("cannot read the database header: ") + sqlite3_errmsg(db));
+  }
+  return sqlite3_column_int(raw, 0);
+}
+
+// Retort writes its fingerprint into user_version only while the field is free (0) or holds
+// the fingerprint of the applied revisions: a value the application set is never touched.
+bool owns_user_version(sqlite3* db, const std::vector<AppliedRow>& applied) {
+  const std::int32_t value = user_version(db);
+  return value == 0 || value == fingerprint_of(applied);
+}
+
+std::string set_user_version(std::int32_t value) {
+  return "PRAGMA user_version = " + std::to_string(value);
 }
 
 const Revision* find_revision(const std::vector<Revision>& revisions, std::string_view id) {
@@ -450,6 +517,12 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
   std::vector<std::string> done;
   // Set before the first read too: a reader meets a writer's pending lock while it commits.
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // Up to date, the common start-up: the header holds the fingerprint of every revision (ids,
+  // checksums, drafts), so nothing else is read, not even the schema.
+  if (plan == plan_upgrade && target == "head" && !revisions.empty() &&
+      user_version(db) == fingerprint_of(revisions, revisions.size())) {
+    return done;
+  }
   std::vector<Step> steps = plan(read_applied(db), revisions, target);
   if (steps.empty()) return done;
   const std::size_t planned = steps.size();
@@ -459,13 +532,15 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
     ForeignKeysOff fk_guard(db, foreign_keys_off);
     Transaction tx(db);
     exec(db, kVersionTableDdl);
-    steps = plan(read_applied(db), revisions, target);
+    const std::vector<AppliedRow> applied = read_applied(db);
+    steps = plan(applied, revisions, target);
     if (steps.empty()) {
       tx.commit();
       break;
     }
     if (steps.front().foreign_keys_off != foreign_keys_off) continue;  // retry with the pragma
     const Step& step = steps.front();
+    const bool keep_fingerprint = owns_user_version(db, applied);
     Progress event{Progress::Event::kStarted,
                    step.revision,
                    step.kind == Step::kRevert,
@@ -476,6 +551,7 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
                    0};
     if (progress && step.kind != Step::kMarkSealed) progress(event);
     run_step(db, step, done, progress, event);
+    if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(read_applied(db))).c_str());
     tx.commit();
     if (step.kind != Step::kMarkSealed) {
       done.push_back(step.revision);
@@ -525,7 +601,8 @@ std::vector<AppliedRow> assumed_rows(const std::vector<Revision>& revisions,
   throw Error("revision '" + *from + "' is not among the revisions");
 }
 
-std::string script(const std::vector<Step>& steps, const std::vector<Revision>& revisions) {
+std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
+                   const std::vector<Revision>& revisions, bool keep_fingerprint) {
   std::string out = std::string(kVersionTableDdl) + ";\n";
   for (const Step& step : steps) {
     if (step.kind == Step::kMarkSealed) continue;
@@ -550,6 +627,12 @@ std::string script(const std::vector<Step>& steps, const std::vector<Revision>& 
       if (step.foreign_keys_off) out += "PRAGMA foreign_key_check;\n";
       out += "DELETE FROM retort_migrations WHERE revision = " + sql_literal(step.revision) + ";\n";
     }
+    if (apply) {
+      rows.push_back({step.revision, step.up->checksum, step.up->draft, false, {}});
+    } else if (!rows.empty()) {
+      rows.pop_back();  // a revert is always of the newest applied revision
+    }
+    if (keep_fingerprint) out += set_user_version(fingerprint_of(rows)) + ";\n";
     out += "COMMIT;\n";
     if (step.foreign_keys_off) out += "PRAGMA foreign_keys = ON;\n";
   }
@@ -559,13 +642,24 @@ std::string script(const std::vector<Step>& steps, const std::vector<Revision>& 
 }  // namespace
 
 std::string upgrade_sql(const std::vector<Revision>& revisions,
-                        const std::optional<std::string>& from, std::string_view target) {
-  return script(plan_upgrade(assumed_rows(revisions, from), revisions, target), revisions);
+                        const std::optional<std::string>& from, std::string_view target,
+                        bool keep_fingerprint) {
+  std::vector<AppliedRow> rows = assumed_rows(revisions, from);
+  const std::vector<Step> steps = plan_upgrade(rows, revisions, target);
+  return script(std::move(rows), steps, revisions, keep_fingerprint);
 }
 
 std::string downgrade_sql(const std::vector<Revision>& revisions,
-                          const std::optional<std::string>& from, std::string_view target) {
-  return script(plan_downgrade(assumed_rows(revisions, from), revisions, target), revisions);
+                          const std::optional<std::string>& from, std::string_view target,
+                          bool keep_fingerprint) {
+  std::vector<AppliedRow> rows = assumed_rows(revisions, from);
+  const std::vector<Step> steps = plan_downgrade(rows, revisions, target);
+  return script(std::move(rows), steps, revisions, keep_fingerprint);
+}
+
+bool keeps_fingerprint(sqlite3* db) {
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  return owns_user_version(db, read_applied(db));
 }
 
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
@@ -583,11 +677,13 @@ void stamp(sqlite3* db, const std::vector<Revision>& revisions, std::string_view
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   Transaction tx(db);
   exec(db, kVersionTableDdl);
+  const bool keep_fingerprint = owns_user_version(db, read_applied(db));
   exec(db, "DELETE FROM retort_migrations");
   for (std::size_t i = 0; i < count; ++i) {
     const Revision& r = revisions[i];
     record(db, {Step::kApply, r.id, r.foreign_keys_off, &r, {}}, {});
   }
+  if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(revisions, count)).c_str());
   tx.commit();
 }
 
@@ -614,6 +710,11 @@ std::vector<std::string> downgrade(const std::filesystem::path& path,
 std::optional<std::string> current(const std::filesystem::path& path) {
   Db db = open_db(path, SQLITE_OPEN_READONLY);
   return current(db.get());
+}
+
+bool keeps_fingerprint(const std::filesystem::path& path) {
+  Db db = open_db(path, SQLITE_OPEN_READONLY);
+  return keeps_fingerprint(db.get());
 }
 
 }  // namespace retort

@@ -212,8 +212,10 @@ ProgressCallback terminal_progress(std::ostream& err) {
 void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
   const std::vector<Revision> revisions = revisions_of(o);
   if (o.sql) {
-    const std::optional<std::string> at = fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
-    out << upgrade_sql(revisions, at, o.target.empty() ? "head" : o.target);
+    const bool exists = fs::exists(o.db);
+    const std::optional<std::string> at = exists ? current(fs::path(o.db)) : std::nullopt;
+    out << upgrade_sql(revisions, at, o.target.empty() ? "head" : o.target,
+                       !exists || keeps_fingerprint(fs::path(o.db)));
     return;
   }
   print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target,
@@ -225,7 +227,7 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
   if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
   if (o.sql) {
     out << downgrade_sql(revisions_of(o), current(fs::path(o.db)),
-                         o.target.empty() ? "-1" : o.target);
+                         o.target.empty() ? "-1" : o.target, keeps_fingerprint(fs::path(o.db)));
     return;
   }
   print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target,

@@ -67,8 +67,11 @@ const std::vector<Revision>& embedded_revisions();
 /// Upgrades `db` to `target`: "head" (the newest), a revision id, or "+N" (N steps up).
 /// Each revision runs in one BEGIN IMMEDIATE transaction with its row in `retort_migrations`.
 /// Sets a busy timeout of 60 s on `db`, so that processes starting at once wait for each other.
-/// Up to date costs one read and no write. Returns the ids applied, in order; an applied draft
-/// that changed is reverted first (its id is then applied again).
+/// Up to date costs one read and no write: to "head", the read of PRAGMA user_version, where
+/// each transaction leaves the fingerprint of the applied revisions (ids, checksums, drafts)
+/// unless the application uses that field itself (docs/start-up.md); otherwise one SELECT.
+/// Returns the ids applied, in order; an applied draft that changed is reverted first (its id
+/// is then applied again).
 /// Throws Error on an unknown target, a database ahead of `revisions`, or a sealed revision
 /// changed after it was applied (nothing is changed then); MigrationError when a revision fails.
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
@@ -84,12 +87,20 @@ std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& rev
 /// The SQL upgrade() would run to take a database at revision `from` (std::nullopt: base) to
 /// `target`, as one script for the sqlite3 shell (Alembic's offline `--sql` mode): per revision,
 /// `PRAGMA foreign_keys = OFF` around it when it says so, `BEGIN IMMEDIATE`, its Up section,
-/// its `retort_migrations` row, `COMMIT`. Runs nothing. Throws Error on a bad target.
+/// its `retort_migrations` row, the start-up fingerprint when `keep_fingerprint` (pass
+/// keeps_fingerprint() of the database the script is for), `COMMIT`. Runs nothing. Throws
+/// Error on a bad target.
 std::string upgrade_sql(const std::vector<Revision>& revisions,
-                        const std::optional<std::string>& from, std::string_view target);
+                        const std::optional<std::string>& from, std::string_view target,
+                        bool keep_fingerprint = true);
 /// The same for downgrade(), with each revision's Down section and the removal of its row.
 std::string downgrade_sql(const std::vector<Revision>& revisions,
-                          const std::optional<std::string>& from, std::string_view target);
+                          const std::optional<std::string>& from, std::string_view target,
+                          bool keep_fingerprint = true);
+
+/// Whether Retort keeps its start-up fingerprint in `db`'s PRAGMA user_version: the field is 0
+/// or holds the fingerprint of the revisions applied, rather than a value the application set.
+bool keeps_fingerprint(sqlite3* db);
 
 /// Records `db` as being at `target` (a revision id or "base", "head") without running any
 /// revision's SQL, as Alembic's `stamp`: for a database whose schema was made another way.
@@ -111,6 +122,8 @@ std::vector<std::string> downgrade(const std::filesystem::path& path,
                                    const ProgressCallback& progress = {});
 /// Opens the existing database at `path` read-only and reads its revision. Throws Error.
 std::optional<std::string> current(const std::filesystem::path& path);
+/// Opens the existing database at `path` read-only: keeps_fingerprint(). Throws Error.
+bool keeps_fingerprint(const std::filesystem::path& path);
 
 /// upgrade() with the revisions embedded by add_migrations().
 inline std::vector<std::string> upgrade(sqlite3* db, std::string_view target = "head",
