@@ -506,6 +506,24 @@ void run_step(sqlite3* db, const Step& step, const std::vector<std::string>& don
   record(db, step, done);
 }
 
+// The applied rows once `step`, the first step planned from `applied`, is done.
+std::vector<AppliedRow> after(std::vector<AppliedRow> applied, const Step& step) {
+  switch (step.kind) {
+    case Step::kApply:
+      applied.push_back({step.revision, step.up->checksum, step.up->draft, false, {}});
+      break;
+    case Step::kRevert:
+      applied.pop_back();  // reverts start from the newest applied revision
+      break;
+    case Step::kMarkSealed:
+      for (AppliedRow& row : applied) {
+        if (row.revision == step.revision) row.draft = false;
+      }
+      break;
+  }
+  return applied;
+}
+
 using Planner = std::vector<Step> (*)(const std::vector<AppliedRow>&, const std::vector<Revision>&,
                                       std::string_view);
 
@@ -551,7 +569,7 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
                    0};
     if (progress && step.kind != Step::kMarkSealed) progress(event);
     run_step(db, step, done, progress, event);
-    if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(read_applied(db))).c_str());
+    if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(after(applied, step))).c_str());
     tx.commit();
     if (step.kind != Step::kMarkSealed) {
       done.push_back(step.revision);
@@ -627,11 +645,7 @@ std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
       if (step.foreign_keys_off) out += "PRAGMA foreign_key_check;\n";
       out += "DELETE FROM retort_migrations WHERE revision = " + sql_literal(step.revision) + ";\n";
     }
-    if (apply) {
-      rows.push_back({step.revision, step.up->checksum, step.up->draft, false, {}});
-    } else if (!rows.empty()) {
-      rows.pop_back();  // a revert is always of the newest applied revision
-    }
+    rows = after(std::move(rows), step);
     if (keep_fingerprint) out += set_user_version(fingerprint_of(rows)) + ";\n";
     out += "COMMIT;\n";
     if (step.foreign_keys_off) out += "PRAGMA foreign_keys = ON;\n";
