@@ -1,7 +1,9 @@
 // The `retort` executable as separate processes: many upgrading one file at once, one killed
 // with SIGKILL in the middle of a long rebuild, and bad input at the command line.
 #include <fcntl.h>
+#include <grp.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,19 +23,30 @@ namespace {
 using testing::Database;
 using testing::TempDir;
 
+// Who runs a process: this test's own user, or (from root) another one.
+struct RunAs {
+  std::string executable = RETORT_CLI;
+  const passwd* user = nullptr;  ///< switch to this user in the child
+};
+
 // A running `retort` with its output in a file.
 class Process {
  public:
-  Process(const std::vector<std::string>& args, const std::filesystem::path& output) {
+  Process(const std::vector<std::string>& args, const std::filesystem::path& output,
+          const RunAs& as = {}) {
     pid_ = fork();
     if (pid_ == 0) {
       const int fd = open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(fd, STDOUT_FILENO);
       dup2(fd, STDERR_FILENO);
-      std::vector<char*> argv{const_cast<char*>(RETORT_CLI)};
+      if (as.user && (setgroups(0, nullptr) != 0 || setgid(as.user->pw_gid) != 0 ||
+                      setuid(as.user->pw_uid) != 0)) {
+        _exit(126);
+      }
+      std::vector<char*> argv{const_cast<char*>(as.executable.c_str())};
       for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
-      execv(RETORT_CLI, argv.data());
+      execv(as.executable.c_str(), argv.data());
       _exit(127);
     }
   }
@@ -239,8 +252,9 @@ class BadInputTest : public ::testing::Test {
     before = testing::read_text(db);
   }
   // Runs retort; expects exit 1, `message` in its output and the database file unchanged.
-  void expect_refused(const std::vector<std::string>& args, const std::string& message) {
-    Process p(args, out);
+  void expect_refused(const std::vector<std::string>& args, const std::string& message,
+                      const RunAs& as = {}) {
+    Process p(args, out, as);
     EXPECT_EQ(p.wait(), 1);
     const std::string output = testing::read_text(out);
     EXPECT_NE(output.find("retort: error: "), std::string::npos) << output;
@@ -271,10 +285,21 @@ TEST_F(BadInputTest, FileThatIsNotADatabase) {
 }
 
 TEST_F(BadInputTest, ReadOnlyDatabase) {
-  if (geteuid() == 0) GTEST_SKIP() << "root writes to read-only files";
-  std::filesystem::permissions(
-      db, std::filesystem::perms::owner_read | std::filesystem::perms::group_read);
-  expect_refused({"upgrade", "--dir", dir.string(), "--db", db.string()}, "readonly");
+  namespace fs = std::filesystem;
+  fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  RunAs as;
+  if (geteuid() == 0) {
+    // Root writes to read-only files: run retort as `nobody`, from a copy it can reach
+    // whatever the permissions of the build tree.
+    as.user = getpwnam("nobody");
+    ASSERT_NE(as.user, nullptr) << "no user 'nobody' to run as";
+    as.executable = (tmp.path() / "retort").string();
+    fs::copy_file(RETORT_CLI, as.executable);
+    fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read |
+                                    fs::perms::group_exec | fs::perms::others_read |
+                                    fs::perms::others_exec);
+  }
+  expect_refused({"upgrade", "--dir", dir.string(), "--db", db.string()}, "readonly", as);
 }
 
 TEST_F(BadInputTest, CorruptRevisionFile) {
