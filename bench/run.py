@@ -402,7 +402,8 @@ def main():
         "revision files and calls `retort::upgrade`; one `BEGIN IMMEDIATE` transaction and "
         "bookkeeping row per revision) vs the `sqlite3` shell running the same SQL, one "
         "transaction per revision (the limit; target ≤ 1.1×), and vs `alembic upgrade head` "
-        "(target ≥ 20× faster). The `retort upgrade` CLI is shown too: it also loads libclang.",
+        "(target ≥ 20× faster). The `retort upgrade` CLI is shown too (a process that reads "
+        "the migration directory; it does not load libclang).",
         "",
         "| Retort runtime | `retort upgrade` CLI | sqlite3 shell | Alembic | runtime / shell | Alembic / runtime |",
         "| --- | --- | --- | --- | --- | --- |",

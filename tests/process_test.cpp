@@ -221,6 +221,28 @@ TEST(ProcessTest, BuildDirectoriesGeneratingAtOnceAgreeOnTheDraft) {
   }
 }
 
+// libclang is loaded only by a scan: the dynamic loader's own log (LD_DEBUG) of each process.
+TEST(ProcessTest, OnlyAScanLoadsLibclang) {
+  TempDir tmp;
+  const auto dir = tmp.path() / "migrations";
+  write_repository(dir, 10);
+  const std::string cli = "LD_DEBUG=files " + std::string(RETORT_CLI);
+  const std::string db = (tmp.path() / "app.db").string();
+  for (const std::string verb : {"upgrade", "current", "history", "downgrade base"}) {
+    const auto r =
+        testing::run(cli + " " + verb + " --dir " + dir.string() + " --db " + db + " 2>&1");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("libsqlite3"), std::string::npos) << r.output;  // the log is there
+    EXPECT_EQ(r.output.find("libclang"), std::string::npos) << verb << ":\n" << r.output;
+  }
+  testing::write_text(tmp.path() / "model.hpp",
+                      "#include <retort/annotations.hpp>\n"
+                      "struct RETORT_TABLE(\"t\") T { RETORT_PRIMARY_KEY long id; };\n");
+  const auto scan = testing::run(cli + " check --dir " + (tmp.path() / "empty").string() +
+                                 " --models " + (tmp.path() / "model.hpp").string() + " 2>&1");
+  EXPECT_NE(scan.output.find("libclang"), std::string::npos) << scan.output;
+}
+
 TEST(ProcessTest, ProgressLineOnATerminalOnly) {
   TempDir tmp;
   const auto dir = tmp.path() / "migrations";

@@ -1,7 +1,6 @@
 // The only file that talks to libclang: cursors become ModelClass/SourceLoc at once.
 #include "scanner.hpp"
 
-#include <clang-c/Index.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,19 +13,27 @@
 #include <memory>
 #include <set>
 
+#include "libclang.hpp"
+
 namespace retort {
 namespace {
 
 namespace fs = std::filesystem;
+
+// libclang's functions; scan() has checked that it loads before anything here runs.
+const LibClang& lib() {
+  std::string error;
+  return *load_libclang(error);
+}
 
 constexpr std::string_view kPrefix = "retort:";
 constexpr char kSeparator = '\x1f';
 constexpr const char* kUmbrellaName = "__retort_scan__.cpp";
 
 std::string take(CXString s) {
-  const char* c = clang_getCString(s);
+  const char* c = lib().getCString(s);
   std::string out = c ? c : "";
-  clang_disposeString(s);
+  lib().disposeString(s);
   return out;
 }
 
@@ -39,15 +46,15 @@ std::string canonical(const std::string& path) {
 SourceLoc location_of(CXSourceLocation loc) {
   CXFile file = nullptr;
   unsigned line = 0, column = 0;
-  clang_getExpansionLocation(loc, &file, &line, &column, nullptr);
-  return {file ? take(clang_getFileName(file)) : "", line, column};
+  lib().getExpansionLocation(loc, &file, &line, &column, nullptr);
+  return {file ? take(lib().getFileName(file)) : "", line, column};
 }
 
-SourceLoc location_of(CXCursor c) { return location_of(clang_getCursorLocation(c)); }
+SourceLoc location_of(CXCursor c) { return location_of(lib().getCursorLocation(c)); }
 
 CXChildVisitResult collect_annotation(CXCursor c, CXCursor, CXClientData data) {
-  if (clang_getCursorKind(c) != CXCursor_AnnotateAttr) return CXChildVisit_Continue;
-  const std::string text = take(clang_getCursorSpelling(c));
+  if (lib().getCursorKind(c) != CXCursor_AnnotateAttr) return CXChildVisit_Continue;
+  const std::string text = take(lib().getCursorSpelling(c));
   if (text.rfind(kPrefix, 0) != 0) return CXChildVisit_Continue;  // someone else's annotation
   Annotation a;
   std::size_t pos = kPrefix.size();
@@ -66,7 +73,7 @@ CXChildVisitResult collect_annotation(CXCursor c, CXCursor, CXClientData data) {
 // libclang's child order of attributes differs between versions: order by source position.
 std::vector<Annotation> annotations_of(CXCursor c) {
   std::vector<Annotation> out;
-  clang_visitChildren(c, collect_annotation, &out);
+  lib().visitChildren(c, collect_annotation, &out);
   std::stable_sort(out.begin(), out.end(), [](const Annotation& a, const Annotation& b) {
     return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
   });
@@ -75,15 +82,15 @@ std::vector<Annotation> annotations_of(CXCursor c) {
 
 // libclang 14 shows `extern "C++" { ... }` as an unexposed declaration, later ones as LinkageSpec.
 bool is_linkage_block(CXCursor c) {
-  const CXCursorKind kind = clang_getCursorKind(c);
+  const CXCursorKind kind = lib().getCursorKind(c);
   return kind == CXCursor_LinkageSpec || kind == CXCursor_UnexposedDecl;
 }
 
 // The semantic parent, looking through `extern "C++" { ... }` blocks.
 CXCursor enclosing(CXCursor c) {
-  CXCursor parent = clang_getCursorSemanticParent(c);
+  CXCursor parent = lib().getCursorSemanticParent(c);
   while (is_linkage_block(parent)) {
-    parent = clang_getCursorSemanticParent(parent);
+    parent = lib().getCursorSemanticParent(parent);
   }
   return parent;
 }
@@ -92,27 +99,27 @@ CXCursor enclosing(CXCursor c) {
 // libstdc++'s std::__cxx11, or an extern "C++" block as around std::byte).
 bool in_std(CXCursor decl) {
   CXCursor ns = enclosing(decl);
-  while (clang_getCursorKind(ns) == CXCursor_Namespace) {
+  while (lib().getCursorKind(ns) == CXCursor_Namespace) {
     const CXCursor parent = enclosing(ns);
-    if (clang_getCursorKind(parent) == CXCursor_TranslationUnit) {
-      return take(clang_getCursorSpelling(ns)) == "std";
+    if (lib().getCursorKind(parent) == CXCursor_TranslationUnit) {
+      return take(lib().getCursorSpelling(ns)) == "std";
     }
-    if (!clang_Cursor_isInlineNamespace(ns)) return false;
+    if (!lib().Cursor_isInlineNamespace(ns)) return false;
     ns = parent;
   }
   return false;
 }
 
 bool is_byte_type(CXType t) {
-  t = clang_getCanonicalType(t);
+  t = lib().getCanonicalType(t);
   if (t.kind == CXType_UChar || t.kind == CXType_Char_U) return true;
   if (t.kind != CXType_Enum) return false;
-  const CXCursor decl = clang_getTypeDeclaration(t);
-  return in_std(decl) && take(clang_getCursorSpelling(decl)) == "byte";
+  const CXCursor decl = lib().getTypeDeclaration(t);
+  return in_std(decl) && take(lib().getCursorSpelling(decl)) == "byte";
 }
 
 ValueKind classify(CXType type, bool& optional) {
-  const CXType t = clang_getCanonicalType(type);
+  const CXType t = lib().getCanonicalType(type);
   switch (t.kind) {
     case CXType_Bool:
       return ValueKind::kBool;
@@ -141,15 +148,15 @@ ValueKind classify(CXType type, bool& optional) {
     default:
       return ValueKind::kUnsupported;
   }
-  const CXCursor decl = clang_getTypeDeclaration(t);
+  const CXCursor decl = lib().getTypeDeclaration(t);
   if (!in_std(decl)) return ValueKind::kUnsupported;
-  const std::string name = take(clang_getCursorSpelling(decl));
-  const CXType arg = clang_Type_getTemplateArgumentAsType(t, 0);
+  const std::string name = take(lib().getCursorSpelling(decl));
+  const CXType arg = lib().Type_getTemplateArgumentAsType(t, 0);
   if (name == "optional" && !optional) {
     optional = true;
     return classify(arg, optional);
   }
-  const CXType canonical_arg = clang_getCanonicalType(arg);
+  const CXType canonical_arg = lib().getCanonicalType(arg);
   if (name == "basic_string" &&
       (canonical_arg.kind == CXType_Char_S || canonical_arg.kind == CXType_Char_U)) {
     return ValueKind::kText;
@@ -167,7 +174,7 @@ class Scanner {
   }
 
   void visit_children(CXCursor parent) {
-    clang_visitChildren(
+    lib().visitChildren(
         parent,
         [](CXCursor c, CXCursor, CXClientData self) {
           static_cast<Scanner*>(self)->visit(c);
@@ -178,14 +185,14 @@ class Scanner {
 
  private:
   void visit(CXCursor c) {
-    const CXCursorKind kind = clang_getCursorKind(c);
+    const CXCursorKind kind = lib().getCursorKind(c);
     if (kind == CXCursor_Namespace || is_linkage_block(c)) {
-      if (!clang_Location_isInSystemHeader(clang_getCursorLocation(c))) visit_children(c);
+      if (!lib().Location_isInSystemHeader(lib().getCursorLocation(c))) visit_children(c);
       return;
     }
     if (kind == CXCursor_AnnotateAttr || kind == CXCursor_FieldDecl || !in_model_file(c)) return;
     if ((kind == CXCursor_StructDecl || kind == CXCursor_ClassDecl) &&
-        clang_isCursorDefinition(c)) {
+        lib().isCursorDefinition(c)) {
       visit_class(c);
       visit_children(c);  // nested classes; misplaced annotations on methods
       return;
@@ -201,7 +208,7 @@ class Scanner {
     ModelClass model;
     model.annotations = annotations_of(c);
     if (model.annotations.empty()) return;  // a mixin or an ordinary class
-    model.name = take(clang_getCursorSpelling(c));
+    model.name = take(lib().getCursorSpelling(c));
     model.loc = location_of(c);
     collect_fields(c, model.fields);
     result_.models.push_back(std::move(model));
@@ -210,15 +217,15 @@ class Scanner {
   // Bases' data members first (in base order), then the class's own.
   void collect_fields(CXCursor record, std::vector<ModelField>& fields) {
     std::pair<Scanner*, std::vector<ModelField>*> state{this, &fields};
-    clang_visitChildren(
+    lib().visitChildren(
         record,
         [](CXCursor c, CXCursor, CXClientData data) {
           auto& [self, out] = *static_cast<std::pair<Scanner*, std::vector<ModelField>*>*>(data);
-          if (clang_getCursorKind(c) == CXCursor_CXXBaseSpecifier) {
-            const CXType base = clang_getCanonicalType(clang_getCursorType(c));
-            const CXCursor def = clang_getCursorDefinition(clang_getTypeDeclaration(base));
-            if (!clang_Cursor_isNull(def)) self->collect_fields(def, *out);
-          } else if (clang_getCursorKind(c) == CXCursor_FieldDecl) {
+          if (lib().getCursorKind(c) == CXCursor_CXXBaseSpecifier) {
+            const CXType base = lib().getCanonicalType(lib().getCursorType(c));
+            const CXCursor def = lib().getCursorDefinition(lib().getTypeDeclaration(base));
+            if (!lib().Cursor_isNull(def)) self->collect_fields(def, *out);
+          } else if (lib().getCursorKind(c) == CXCursor_FieldDecl) {
             out->push_back(field_of(c));
           }
           return CXChildVisit_Continue;
@@ -228,10 +235,10 @@ class Scanner {
 
   static ModelField field_of(CXCursor c) {
     ModelField f;
-    f.name = take(clang_getCursorSpelling(c));
+    f.name = take(lib().getCursorSpelling(c));
     f.loc = location_of(c);
-    const CXType type = clang_getCursorType(c);
-    f.type_spelling = take(clang_getTypeSpelling(type));
+    const CXType type = lib().getCursorType(c);
+    f.type_spelling = take(lib().getTypeSpelling(type));
     f.kind = classify(type, f.optional);
     f.annotations = annotations_of(c);
     return f;
@@ -239,14 +246,14 @@ class Scanner {
 
   bool in_model_file(CXCursor c) {
     CXFile file = nullptr;
-    clang_getExpansionLocation(clang_getCursorLocation(c), &file, nullptr, nullptr, nullptr);
+    lib().getExpansionLocation(lib().getCursorLocation(c), &file, nullptr, nullptr, nullptr);
     if (!file) return false;
     auto [it, inserted] = file_is_model_.emplace(file, false);
     if (inserted) {
       // Clang names a model file as the umbrella included it; resolving symbolic links, which
       // costs a readlink per path component, only for a name that could be another path to a
       // model file (one model including another through a link).
-      const fs::path name = fs::absolute(take(clang_getFileName(file))).lexically_normal();
+      const fs::path name = fs::absolute(take(lib().getFileName(file))).lexically_normal();
       it->second = model_files_.count(name.string()) > 0 ||
                    (model_names_.count(name.filename().string()) > 0 &&
                     canonical_models().count(canonical(name.string())) > 0);
@@ -269,30 +276,30 @@ class Scanner {
 };
 
 struct IndexDeleter {
-  void operator()(void* index) const { clang_disposeIndex(index); }
+  void operator()(void* index) const { lib().disposeIndex(index); }
 };
 struct UnitDeleter {
-  void operator()(CXTranslationUnit tu) const { clang_disposeTranslationUnit(tu); }
+  void operator()(CXTranslationUnit tu) const { lib().disposeTranslationUnit(tu); }
 };
 
 void collect_clang_errors(CXTranslationUnit tu, std::vector<Diagnostic>& out) {
-  const unsigned n = clang_getNumDiagnostics(tu);
+  const unsigned n = lib().getNumDiagnostics(tu);
   for (unsigned i = 0; i < n; ++i) {
-    CXDiagnostic d = clang_getDiagnostic(tu, i);
-    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-      out.push_back({Severity::kError, location_of(clang_getDiagnosticLocation(d)),
-                     take(clang_getDiagnosticSpelling(d))});
+    CXDiagnostic d = lib().getDiagnostic(tu, i);
+    if (lib().getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+      out.push_back({Severity::kError, location_of(lib().getDiagnosticLocation(d)),
+                     take(lib().getDiagnosticSpelling(d))});
     }
-    clang_disposeDiagnostic(d);
+    lib().disposeDiagnostic(d);
   }
 }
 
 std::vector<std::string> included_files(CXTranslationUnit tu) {
   std::set<std::string> files;
-  clang_getInclusions(
+  lib().getInclusions(
       tu,
       [](CXFile file, CXSourceLocation*, unsigned, CXClientData data) {
-        const std::string name = take(clang_getFileName(file));
+        const std::string name = take(lib().getFileName(file));
         if (fs::path(name).filename() != kUmbrellaName) {
           // Absolute and normalized without touching the disk: there are hundreds of them.
           static_cast<std::set<std::string>*>(data)->insert(
@@ -364,7 +371,7 @@ Unit parse(CXIndex index, const std::string& path, const std::string& text,
   for (const std::string& a : args) argv.push_back(a.c_str());
   CXUnsavedFile unsaved{path.c_str(), text.c_str(), static_cast<unsigned long>(text.size())};
   CXTranslationUnit raw = nullptr;
-  rc = clang_parseTranslationUnit2(index, path.c_str(), argv.data(), static_cast<int>(argv.size()),
+  rc = lib().parseTranslationUnit2(index, path.c_str(), argv.data(), static_cast<int>(argv.size()),
                                    &unsaved, 1, options, &raw);
   return Unit(raw);
 }
@@ -380,7 +387,7 @@ bool has_clang_errors(CXTranslationUnit tu) {
 std::string cached_pch(CXIndex index, const std::string& dir, const std::string& prelude,
                        const std::vector<std::string>& args) {
   std::vector<std::string> key = args;
-  key.push_back(take(clang_getClangVersion()));
+  key.push_back(take(lib().getClangVersion()));
   key.push_back(prelude);
   key.push_back("-fpch-instantiate-templates");
   const fs::path pch = fs::path(dir) / ("prelude-" + fingerprint(key) + ".pch");
@@ -398,7 +405,7 @@ std::string cached_pch(CXIndex index, const std::string& dir, const std::string&
                         CXTranslationUnit_ForSerialization | CXTranslationUnit_Incomplete, rc);
   if (rc != CXError_Success || !tu || has_clang_errors(tu.get())) return "";
   const fs::path temp = pch.string() + ".tmp" + std::to_string(::getpid());
-  if (clang_saveTranslationUnit(tu.get(), temp.c_str(), CXSaveTranslationUnit_None) !=
+  if (lib().saveTranslationUnit(tu.get(), temp.c_str(), CXSaveTranslationUnit_None) !=
       CXSaveError_None) {
     fs::remove(temp, ec);
     return "";
@@ -411,6 +418,11 @@ std::string cached_pch(CXIndex index, const std::string& dir, const std::string&
 
 ScanResult scan(const ScanRequest& request) {
   ScanResult result;
+  std::string libclang_error;
+  if (!load_libclang(libclang_error)) {
+    result.diagnostics.push_back(unplaced_error(libclang_error));
+    return result;
+  }
   std::string umbrella;
   std::set<std::string> model_files;
   for (const std::string& file : request.model_files) {
@@ -431,7 +443,7 @@ ScanResult scan(const ScanRequest& request) {
   args.insert(args.end(), request.clang_args.begin(), request.clang_args.end());
 
   const std::string umbrella_path = (fs::current_path() / kUmbrellaName).string();
-  std::unique_ptr<void, IndexDeleter> index(clang_createIndex(1, 0));
+  std::unique_ptr<void, IndexDeleter> index(lib().createIndex(1, 0));
   constexpr unsigned kOptions = CXTranslationUnit_SkipFunctionBodies | CXTranslationUnit_KeepGoing;
   CXErrorCode rc = CXError_Failure;
   Unit tu;
@@ -463,7 +475,7 @@ ScanResult scan(const ScanRequest& request) {
     return result;
   }
   collect_clang_errors(tu.get(), result.diagnostics);
-  Scanner(model_files, result).visit_children(clang_getTranslationUnitCursor(tu.get()));
+  Scanner(model_files, result).visit_children(lib().getTranslationUnitCursor(tu.get()));
   result.dependencies = included_files(tu.get());
   return result;
 }
