@@ -20,7 +20,7 @@ Loaded load() {
                 "); on Debian: apt-get install libclang1-" RETORT_LLVM_VERSION;
     return out;
   }
-  // Never closed: the scanner's results hold no pointer into it, but the process may scan again.
+  // Never closed: the process may scan again, and unloading LLVM at exit would gain nothing.
 #define RETORT_LIBCLANG_RESOLVE(name)                                                     \
   out.lib.name = reinterpret_cast<decltype(out.lib.name)>(dlsym(handle, "clang_" #name)); \
   if (!out.lib.name && out.error.empty()) {                                               \
@@ -31,12 +31,15 @@ Loaded load() {
   return out;
 }
 
+const Loaded& loaded() {
+  static const Loaded once = load();
+  return once;
+}
+
 }  // namespace
 
-const LibClang* load_libclang(std::string& error) {
-  static const Loaded loaded = load();
-  error = loaded.error;
-  return loaded.error.empty() ? &loaded.lib : nullptr;
-}
+const LibClang* libclang() { return loaded().error.empty() ? &loaded().lib : nullptr; }
+
+const std::string& libclang_error() { return loaded().error; }
 
 }  // namespace retort

@@ -53,9 +53,11 @@ struct LibClang {
 #undef RETORT_LIBCLANG_POINTER
 };
 
-/// libclang, loaded once (thread-safe) from where it was found when Retort was configured.
-/// nullptr when it cannot be loaded; `error` then says why.
-const LibClang* load_libclang(std::string& error);
+/// libclang, loaded on the first call (thread-safe) from where it was found when Retort was
+/// configured; nullptr when it cannot be loaded.
+const LibClang* libclang();
+/// Why libclang() is nullptr; "" when it loaded.
+const std::string& libclang_error();
 
 }  // namespace retort
 

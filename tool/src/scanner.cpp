@@ -21,10 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // libclang's functions; scan() has checked that it loads before anything here runs.
-const LibClang& lib() {
-  std::string error;
-  return *load_libclang(error);
-}
+const LibClang& lib() { return *libclang(); }
 
 constexpr std::string_view kPrefix = "retort:";
 constexpr char kSeparator = '\x1f';
@@ -418,9 +415,8 @@ std::string cached_pch(CXIndex index, const std::string& dir, const std::string&
 
 ScanResult scan(const ScanRequest& request) {
   ScanResult result;
-  std::string libclang_error;
-  if (!load_libclang(libclang_error)) {
-    result.diagnostics.push_back(unplaced_error(libclang_error));
+  if (!libclang()) {
+    result.diagnostics.push_back(unplaced_error(libclang_error()));
     return result;
   }
   std::string umbrella;
