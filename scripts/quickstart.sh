@@ -9,8 +9,9 @@ case "$mode" in example | test) ;; *) echo "usage: $0 [example|test]" >&2; exit 
 
 packages=(cmake ninja-build g++ pkg-config libclang-dev libsqlite3-dev sqlite3 libgtest-dev
           nlohmann-json3-dev libcli11-dev)
-# The test suite also builds with Clang (the fuzz targets, the Clang-built consumer) and Make.
-[ "$mode" = test ] && packages+=(clang libclang-rt-14-dev make)
+# The test suite also builds with Clang (the fuzz targets, the Clang-built consumer) and Make,
+# and compares schemas with SQLAlchemy/Alembic's own (tests/alembic/).
+[ "$mode" = test ] && packages+=(clang libclang-rt-14-dev make python3-alembic)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
