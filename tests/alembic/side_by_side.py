@@ -191,9 +191,85 @@ def features_v2_tables(md):
           sqlite_with_rowid=False)  # SQLAlchemy 1.4 neither writes nor reads STRICT
 
 
+# --- Scenario 3: changes that rebuild tables, over three versions. -----------------------------
+
+REBUILDS_V1 = HEADER + """
+struct RETORT_TABLE("authors") Author {
+    RETORT_PRIMARY_KEY std::int64_t id;
+    std::string name;
+    RETORT_INDEX std::string country;
+    std::optional<std::string> bio;
+};
+struct RETORT_TABLE("books") Book {
+    RETORT_PRIMARY_KEY std::int64_t id;
+    std::int64_t author_id;
+    std::string title;
+    std::string isbn;
+};
+struct RETORT_TABLE("drafts") Draft {
+    RETORT_PRIMARY_KEY std::int64_t id;
+};
+"""
+
+# A foreign key added, a column made NOT NULL with a default, an index dropped, a table dropped,
+# a unique index and a CHECK added.
+REBUILDS_V2 = HEADER + """
+struct RETORT_TABLE("authors") Author {
+    RETORT_PRIMARY_KEY std::int64_t id;
+    std::string name;
+    std::string country;
+    RETORT_DEFAULT("''") std::string bio;
+};
+struct RETORT_TABLE("books") Book {
+    RETORT_PRIMARY_KEY std::int64_t id;
+    RETORT_REFERENCES("authors", "id") RETORT_ON_DELETE("RESTRICT") std::int64_t author_id;
+    RETORT_CHECK("length(title) > 0") std::string title;
+    RETORT_UNIQUE std::string isbn;
+};
+"""
+
+# WITHOUT ROWID on a referenced table, a composite primary key, a column added with a default.
+REBUILDS_V3 = HEADER + """
+struct RETORT_TABLE("authors") RETORT_WITHOUT_ROWID Author {
+    RETORT_PRIMARY_KEY std::int64_t id;
+    std::string name;
+    std::string country;
+    RETORT_DEFAULT("''") std::string bio;
+};
+struct RETORT_TABLE("books") RETORT_PRIMARY_KEY_ON("id, edition") Book {
+    std::int64_t id;
+    RETORT_DEFAULT("1") std::int32_t edition;
+    RETORT_REFERENCES("authors", "id") RETORT_ON_DELETE("RESTRICT") std::int64_t author_id;
+    RETORT_CHECK("length(title) > 0") std::string title;
+    RETORT_UNIQUE std::string isbn;
+    RETORT_DEFAULT("0") std::int32_t pages;
+};
+"""
+
+
+def rebuilds_v3_tables(md):
+    Table("authors", md,
+          Column("id", INTEGER, primary_key=True),
+          Column("name", TEXT, nullable=False),
+          Column("country", TEXT, nullable=False),
+          Column("bio", TEXT, nullable=False, server_default=text("''")),
+          sqlite_with_rowid=False)
+    Table("books", md,
+          Column("id", INTEGER, primary_key=True),
+          Column("edition", INTEGER, primary_key=True, server_default=text("1")),
+          Column("author_id", INTEGER, ForeignKey("authors.id", ondelete="RESTRICT"),
+                 nullable=False),
+          Column("title", TEXT, CheckConstraint("length(title) > 0", name="title"),
+                 nullable=False),
+          Column("isbn", TEXT, nullable=False),
+          Column("pages", INTEGER, nullable=False, server_default=text("0")),
+          Index("uq_books_isbn", "isbn", unique=True))
+
+
 SCENARIOS = {
     "spec_models": ([USERS_V1, USERS_V2], users_v2_tables),
     "every_feature": ([FEATURES_V1, FEATURES_V2], features_v2_tables),
+    "rebuilds": ([REBUILDS_V1, REBUILDS_V2, REBUILDS_V3], rebuilds_v3_tables),
 }
 IGNORED = ("retort_migrations", "alembic_version", "sqlite_sequence")
 
