@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "fnv1a.hpp"
 #include "retort/runtime.hpp"
 
 namespace retort {
@@ -76,18 +77,12 @@ void apply_header(Revision& r, std::string_view body, std::string_view file, int
 }  // namespace
 
 std::string revision_checksum(std::string_view up_sql, std::string_view down_sql) {
-  std::uint64_t hash = 14695981039346656037ull;
-  const auto feed = [&hash](std::string_view s) {
-    for (unsigned char c : s) {
-      hash ^= c;
-      hash *= 1099511628211ull;
-    }
-  };
-  feed(normalize_sql(up_sql));
-  feed("\n-- +retort Down\n");
-  feed(normalize_sql(down_sql));
+  Fnv1a hash;
+  hash.add(normalize_sql(up_sql));
+  hash.add("\n-- +retort Down\n");
+  hash.add(normalize_sql(down_sql));
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash.value()));
   return buf;
 }
 

@@ -11,6 +11,8 @@
 #include <memory>
 #include <utility>
 
+#include "fnv1a.hpp"
+
 namespace retort {
 
 MigrationError::MigrationError(std::string revision, std::string statement,
@@ -107,23 +109,20 @@ class Fingerprint {
  public:
   void add(std::string_view id, std::string_view checksum, bool draft) {
     for (std::string_view part : {id, checksum, draft ? std::string_view("d") : "s"}) {
-      for (const char c : part) mix(static_cast<unsigned char>(c));
-      mix(0);
+      hash_.add(part);
+      hash_.add(static_cast<unsigned char>(0));
     }
     empty_ = false;
   }
   std::int32_t value() const {
     if (empty_) return 0;
-    const auto folded = static_cast<std::uint32_t>(hash_ ^ (hash_ >> 32)) & 0x7fffffffu;
+    const std::uint64_t h = hash_.value();
+    const auto folded = static_cast<std::uint32_t>(h ^ (h >> 32)) & 0x7fffffffu;
     return folded == 0 ? 1 : static_cast<std::int32_t>(folded);
   }
 
  private:
-  void mix(unsigned char c) {
-    hash_ ^= c;
-    hash_ *= 1099511628211ull;
-  }
-  std::uint64_t hash_ = 14695981039346656037ull;
+  Fnv1a hash_;
   bool empty_ = true;
 };
 
