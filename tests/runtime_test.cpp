@@ -343,6 +343,7 @@ TEST(RuntimeTest, ProgressReportsRevisionsAndRowsCopiedByARebuild) {
                "DROP TABLE t;"),
       revision("0002", "0001",
                "CREATE TABLE \"_retort_new_t\" (id INTEGER PRIMARY KEY, v TEXT NOT NULL);\n"
+               "-- +retort copy: t\n"
                "INSERT INTO \"_retort_new_t\" (id, v) SELECT id, v FROM t;\nDROP TABLE t;\n"
                "ALTER TABLE \"_retort_new_t\" RENAME TO t;",
                "SELECT 1;")};

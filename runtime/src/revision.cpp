@@ -4,14 +4,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 
 #include "fnv1a.hpp"
-#include "retort/runtime.hpp"
+#include "retort/error.hpp"
 
 namespace retort {
 namespace {
 
 constexpr std::string_view kDirective = "-- +retort ";
+constexpr std::string_view kCopyMarker = "copy";
 
 enum class Section { kHeader, kUp, kDown, kSchema };
 
@@ -22,21 +24,40 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Calls `line` with each line of `text`, without its '\n'; a last line without one counts.
+template <typename LineFn>
+void for_each_line(std::string_view text, LineFn line) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    line(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+}
+
 // Lines without trailing blanks or '\r', and without leading or trailing empty lines.
 std::string normalize_sql(std::string_view text) {
   std::string out;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
+  for_each_line(text, [&out](std::string_view line) {
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
       line.remove_suffix(1);
     }
     out.append(line).push_back('\n');
-    pos = end + 1;
-  }
+  });
   return std::string(trim(out));
+}
+
+// A marker inside an Up or Down section ("copy: users"), or std::nullopt for another line.
+std::optional<SectionPart> section_marker(std::string_view directive_body) {
+  const std::size_t colon = directive_body.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const std::string_view key = trim(directive_body.substr(0, colon));
+  const std::string_view value = trim(directive_body.substr(colon + 1));
+  if (key == kCopyMarker && !value.empty()) {
+    return SectionPart{SectionPart::Kind::kCopy, std::string(value)};
+  }
+  return std::nullopt;
 }
 
 [[noreturn]] void fail(std::string_view file, int line, const std::string& message) {
@@ -95,19 +116,15 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
   bool seen_down = false;
   std::string up, down, schema;
   int line_no = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
+  for_each_line(text, [&](std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos = end + 1;
     ++line_no;
     // A directive may be indented: sections are stored trimmed, so an indented one inside a
     // section would turn into a real one when the revision is written back.
     const std::string_view directive = trim(line);
     if (directive.substr(0, kDirective.size()) == kDirective) {
       const std::string_view body = trim(directive.substr(kDirective.size()));
+      const bool in_sql = section == Section::kUp || section == Section::kDown;
       if (body == "Up" && section == Section::kHeader) {
         section = Section::kUp;
       } else if (body == "Down" && section == Section::kUp) {
@@ -117,10 +134,14 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
         section = Section::kSchema;
       } else if (section == Section::kHeader) {
         apply_header(r, body, file_name, line_no);
+      } else if (in_sql && section_marker(body)) {
+        // A marker stays in its section's text, so the checksum and the stored down script
+        // keep it; written back unindented.
+        (section == Section::kUp ? up : down).append(directive).push_back('\n');
       } else {
         fail(file_name, line_no, "unexpected '" + std::string(line) + "'");
       }
-      continue;
+      return;
     }
     switch (section) {
       case Section::kHeader:
@@ -139,7 +160,7 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
         break;
       }
     }
-  }
+  });
   if (!seen_down)
     fail(file_name, line_no, "missing '-- +retort Up' and '-- +retort Down' sections");
   r.up_sql = normalize_sql(up);
@@ -194,16 +215,33 @@ std::string render_revision(const Revision& r) {
   if (!r.down_sql.empty()) out += normalize_sql(r.down_sql) + "\n";
   if (!r.schema_json.empty()) {
     out += "\n" + std::string(kDirective) + "Schema\n";
-    std::size_t pos = 0;
-    const std::string& s = r.schema_json;
-    while (pos < s.size()) {
-      std::size_t end = s.find('\n', pos);
-      if (end == std::string::npos) end = s.size();
-      out += "-- " + s.substr(pos, end - pos) + "\n";
-      pos = end + 1;
-    }
+    for_each_line(r.schema_json, [&out](std::string_view line) {
+      out.append("-- ").append(line).push_back('\n');
+    });
   }
   return out;
+}
+
+std::vector<SectionPart> split_section(std::string_view sql) {
+  std::vector<SectionPart> parts;
+  for_each_line(sql, [&parts](std::string_view line) {
+    const std::string_view directive = trim(line);
+    if (directive.substr(0, kDirective.size()) == kDirective) {
+      if (auto marker = section_marker(trim(directive.substr(kDirective.size())))) {
+        parts.push_back(std::move(*marker));
+        return;
+      }
+    }
+    if (parts.empty() || parts.back().kind != SectionPart::Kind::kSql) {
+      parts.push_back({SectionPart::Kind::kSql, {}});
+    }
+    parts.back().text.append(line).push_back('\n');
+  });
+  return parts;
+}
+
+std::string copy_marker(std::string_view table) {
+  return std::string(kDirective) + std::string(kCopyMarker) + ": " + std::string(table);
 }
 
 }  // namespace retort

@@ -7,6 +7,7 @@ CREATE TABLE _retort_new_users (
     email TEXT,
     joined_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
+-- +retort copy: users
 INSERT INTO _retort_new_users (id, username, email)
     SELECT id, username, email FROM users;
 DROP TABLE users;
@@ -20,6 +21,7 @@ CREATE TABLE _retort_new_users (
     username VARCHAR(64) NOT NULL,
     email TEXT
 );
+-- +retort copy: users
 INSERT INTO _retort_new_users (id, username, email)
     SELECT id, username, email FROM users;
 DROP TABLE users;

@@ -6,6 +6,7 @@ CREATE TABLE _retort_new_users (
     username INTEGER NOT NULL,
     email TEXT
 );
+-- +retort copy: users
 INSERT INTO _retort_new_users (id, username, email)
     SELECT id, username, email FROM users;
 DROP TABLE users;
@@ -19,6 +20,7 @@ CREATE TABLE _retort_new_users (
     username VARCHAR(64) NOT NULL,
     email TEXT
 );
+-- +retort copy: users
 INSERT INTO _retort_new_users (id, username, email)
     SELECT id, username, email FROM users;
 DROP TABLE users;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "emit.hpp"
+#include "retort/revision.hpp"
 
 namespace retort {
 namespace {
@@ -175,6 +176,7 @@ class SqliteDialect final : public Dialect {
     std::string out = "-- rebuild " + quote(c.to.name) + " (SQLite's generalized ALTER TABLE)\n";
     out += create_table_as(c.to, temp);
     if (!targets.empty()) {
+      out += copy_marker(c.from.name) + "\n";
       out += "INSERT INTO " + quote(temp) + " (" + targets + ")\n" + kIndent + "SELECT " + sources +
              " FROM " + quote(c.from.name) + ";\n";
     }

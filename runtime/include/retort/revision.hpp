@@ -46,6 +46,24 @@ std::string revision_checksum(std::string_view up_sql, std::string_view down_sql
 /// Renders a revision back to its file text; parse_revision(render_revision(r)) == r.
 std::string render_revision(const Revision& revision);
 
+/// A piece of an Up or Down section: statements to run, or a marker line that stands between
+/// them (docs/revision-format.md).
+struct SectionPart {
+  enum class Kind {
+    kSql,   ///< `text`: one or more SQL statements
+    kCopy,  ///< `-- +retort copy: T`: the next statement copies the rows of table `text` into
+            ///< its rebuilt table (the runtime reports that copy's progress)
+  };
+  Kind kind;
+  std::string text;
+};
+
+/// Splits a section's SQL at its marker lines, in order.
+std::vector<SectionPart> split_section(std::string_view sql);
+
+/// The marker line that announces a rebuild's copy of `table`'s rows.
+std::string copy_marker(std::string_view table);
+
 }  // namespace retort
 
 #endif  // RETORT_REVISION_HPP

@@ -6,40 +6,16 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "retort/error.hpp"
 #include "retort/revision.hpp"
 
 struct sqlite3;
 
 namespace retort {
-
-/// Every error the runtime reports: a bad target, an unknown or tampered revision, SQLite errors.
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// A revision failed and was rolled back; the database is at the last good revision.
-class MigrationError : public Error {
- public:
-  MigrationError(std::string revision, std::string statement, std::string sqlite_message,
-                 std::vector<std::string> applied);
-  const std::string& revision() const { return revision_; }
-  const std::string& statement() const { return statement_; }
-  const std::string& sqlite_message() const { return sqlite_message_; }
-  /// The revisions applied (or reverted) by this call before the failure.
-  const std::vector<std::string>& applied() const { return applied_; }
-
- private:
-  std::string revision_;
-  std::string statement_;
-  std::string sqlite_message_;
-  std::vector<std::string> applied_;
-};
 
 /// What a running upgrade or downgrade reports, for a progress display.
 struct Progress {

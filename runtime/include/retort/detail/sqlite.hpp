@@ -1,0 +1,59 @@
+// Small RAII helpers over the SQLite C API, shared by the runtime and the tool (not an API).
+#ifndef RETORT_DETAIL_SQLITE_HPP
+#define RETORT_DETAIL_SQLITE_HPP
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace retort::detail {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const;
+};
+/// An owned connection, closed when it goes.
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* statement) const;
+};
+/// An owned prepared statement, finalized when it goes.
+using Statement = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+/// Opens the database at `path` with sqlite3_open_v2 `flags`. Throws Error naming the file.
+Db open_db(const std::filesystem::path& path, int flags);
+
+/// A new in-memory database with foreign keys enforced. Throws Error.
+Db open_memory();
+
+/// Prepares one statement. Throws Error with `what` and SQLite's message.
+Statement prepare(sqlite3* db, const std::string& sql);
+
+/// Runs `sql` (several statements allowed). Throws Error naming the statement.
+void exec(sqlite3* db, const std::string& sql);
+
+/// Runs `sql`; returns SQLite's message on failure, "" on success.
+std::string try_exec(sqlite3* db, const std::string& sql);
+
+/// Runs `sql` and calls `row` with each result row's columns as text ("NULL" for NULL).
+/// Throws Error naming the statement when SQLite fails.
+void query_rows(sqlite3* db, const std::string& sql,
+                const std::function<void(const std::vector<std::string>&)>& row);
+
+/// Column `i` of the current row as text; "" for NULL.
+std::string column_text(sqlite3_stmt* statement, int i);
+
+/// Binds `value` to parameter `i` (1-based), copied.
+void bind_text(sqlite3_stmt* statement, int i, const std::string& value);
+
+/// `text` as an SQL string literal: quoted, inner quotes doubled.
+std::string sql_literal(const std::string& text);
+
+}  // namespace retort::detail
+
+#endif  // RETORT_DETAIL_SQLITE_HPP

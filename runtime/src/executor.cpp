@@ -1,0 +1,253 @@
+// Runs revisions: statements and markers of a section, one transaction per step.
+#include "executor.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "fingerprint.hpp"
+#include "retort/detail/sqlite.hpp"
+#include "version_table.hpp"
+
+namespace retort::detail {
+namespace {
+
+std::string statement_text(const char* start, const char* end) {
+  std::string s(start, end);
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// Reports a rebuild's copy of `table`'s rows, announced by a copy marker: the table's row
+// count first, an estimate while it runs (the last rowid inserted, from SQLite's progress
+// handler, at most every 100 ms), the exact count when done.
+class CopyProgress {
+ public:
+  CopyProgress(sqlite3* db, const ProgressCallback& progress, Progress base, std::string table)
+      : db_(db), progress_(progress), event_(std::move(base)) {
+    if (!progress_ || table.empty()) return;
+    event_.event = Progress::Event::kRowsCopied;
+    event_.table = std::move(table);
+    event_.rows_total = count_rows();
+    active_ = true;
+    report(0);
+    last_report_ = std::chrono::steady_clock::now();
+    sqlite3_progress_handler(db_, 100000, &CopyProgress::tick, this);
+  }
+  ~CopyProgress() {
+    if (active_) sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  }
+  void done() {
+    if (active_) report(sqlite3_changes64(db_));
+  }
+  CopyProgress(const CopyProgress&) = delete;
+  CopyProgress& operator=(const CopyProgress&) = delete;
+
+ private:
+  std::int64_t count_rows() {
+    sqlite3_stmt* raw = nullptr;
+    std::int64_t n = 0;
+    const std::string sql = "SELECT count(*) FROM " + quote_identifier(event_.table);
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) == SQLITE_OK &&
+        sqlite3_step(raw) == SQLITE_ROW) {
+      n = sqlite3_column_int64(raw, 0);
+    }
+    sqlite3_finalize(raw);
+    return n;
+  }
+  void report(std::int64_t rows) {
+    event_.rows_copied = std::clamp<std::int64_t>(rows, 0, event_.rows_total);
+    progress_(event_);
+  }
+  static int tick(void* self) {
+    auto* me = static_cast<CopyProgress*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - me->last_report_ >= std::chrono::milliseconds(100)) {
+      me->last_report_ = now;
+      me->report(sqlite3_last_insert_rowid(me->db_));
+    }
+    return 0;
+  }
+
+  sqlite3* db_;
+  const ProgressCallback& progress_;
+  Progress event_;
+  bool active_ = false;
+  std::chrono::steady_clock::time_point last_report_;
+};
+
+// What one step's run needs besides the SQL: who reports failures, and progress.
+struct StepContext {
+  sqlite3* db;
+  const std::string& revision;
+  const std::vector<std::string>& done;
+  const ProgressCallback& progress;
+  const Progress& event;
+};
+
+// Runs every statement of `sql`; `copy_table`, when set, names the table whose rows the first
+// statement copies. A failure names the revision and the statement.
+void run_statements(const StepContext& c, const std::string& sql, std::string copy_table) {
+  const char* tail = sql.c_str();
+  while (*tail) {
+    const char* start = tail;
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(c.db, start, -1, &raw, &tail) != SQLITE_OK) {
+      const char* semi = std::strchr(start, ';');
+      throw MigrationError(c.revision,
+                           statement_text(start, semi ? semi + 1 : start + std::strlen(start)),
+                           sqlite3_errmsg(c.db), c.done);
+    }
+    if (!raw) continue;  // only blanks or comments were left
+    const Statement statement(raw);
+    CopyProgress copy(c.db, c.progress, c.event, std::move(copy_table));
+    copy_table.clear();
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) {
+      throw MigrationError(c.revision, statement_text(start, tail), sqlite3_errmsg(c.db), c.done);
+    }
+    copy.done();
+  }
+}
+
+// Runs a section: its statements in order, its markers where they stand.
+void run_section(const StepContext& c, const std::string& sql) {
+  std::string copy_table;
+  for (SectionPart& part : split_section(sql)) {
+    switch (part.kind) {
+      case SectionPart::Kind::kCopy:
+        copy_table = std::move(part.text);
+        break;
+      case SectionPart::Kind::kSql:
+        run_statements(c, part.text, std::move(copy_table));
+        copy_table.clear();
+        break;
+    }
+  }
+}
+
+void check_foreign_keys(sqlite3* db, const std::string& revision,
+                        const std::vector<std::string>& done) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &raw, nullptr) != SQLITE_OK) {
+    throw MigrationError(revision, "PRAGMA foreign_key_check", sqlite3_errmsg(db), done);
+  }
+  const Statement statement(raw);
+  if (sqlite3_step(raw) == SQLITE_ROW) {
+    throw MigrationError(revision, "PRAGMA foreign_key_check",
+                         "a row of table '" + column_text(raw, 0) +
+                             "' references a missing row of table '" + column_text(raw, 2) + "'",
+                         done);
+  }
+}
+
+// PRAGMA foreign_keys is a no-op inside a transaction: switch it before BEGIN, restore after.
+class ForeignKeysOff {
+ public:
+  ForeignKeysOff(sqlite3* db, bool wanted) : db_(db) {
+    if (!wanted) return;
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &raw, nullptr) == SQLITE_OK) {
+      const Statement statement(raw);
+      was_on_ = sqlite3_step(raw) == SQLITE_ROW && sqlite3_column_int(raw, 0) != 0;
+    }
+    if (was_on_) exec(db, "PRAGMA foreign_keys = OFF");
+  }
+  ~ForeignKeysOff() {
+    if (was_on_) sqlite3_exec(db_, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+  }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  sqlite3* db_;
+  bool was_on_ = false;
+};
+
+void run_step(const StepContext& c, const Step& step) {
+  if (step.kind == Step::kApply) run_section(c, step.up->up_sql);
+  if (step.kind == Step::kRevert) {
+    run_section(c, step.down_sql.empty() ? stored_down_sql(c.db, step.revision, c.done)
+                                         : step.down_sql);
+  }
+  if (step.foreign_keys_off) check_foreign_keys(c.db, step.revision, c.done);
+  record(c.db, step, c.done);
+}
+
+}  // namespace
+
+Transaction::Transaction(sqlite3* db) : db_(db) { exec(db, "BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  exec(db_, "COMMIT");
+  open_ = false;
+}
+
+std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revisions,
+                                 std::string_view target, Planner plan,
+                                 const ProgressCallback& progress) {
+  std::vector<std::string> done;
+  // Set before the first read too: a reader meets a writer's pending lock while it commits.
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // Up to date, the common start-up: the header holds the fingerprint of every revision (ids,
+  // checksums, drafts), so nothing else is read, not even the schema.
+  if (plan == plan_upgrade && target == "head" && !revisions.empty() &&
+      user_version(db) == fingerprint_of(revisions, revisions.size())) {
+    return done;
+  }
+  std::vector<Step> steps = plan(read_applied(db), revisions, target);
+  const std::size_t planned = steps.size();
+  std::size_t step_number = 0;
+  while (!steps.empty()) {
+    const bool foreign_keys_off = steps.front().foreign_keys_off;
+    ForeignKeysOff fk_guard(db, foreign_keys_off);
+    Transaction tx(db);
+    exec(db, kVersionTableDdl);
+    const std::vector<AppliedRow> applied = read_applied(db);
+    steps = plan(applied, revisions, target);
+    if (steps.empty()) {
+      tx.commit();
+      break;
+    }
+    if (steps.front().foreign_keys_off != foreign_keys_off) continue;  // retry with the pragma
+    const Step& step = steps.front();
+    const bool keep_fingerprint = owns_user_version(db, applied);
+    Progress event{Progress::Event::kStarted,
+                   step.revision,
+                   step.kind == Step::kRevert,
+                   std::min(++step_number, planned),
+                   planned,
+                   {},
+                   0,
+                   0};
+    if (progress && step.kind != Step::kMarkSealed) progress(event);
+    run_step({db, step.revision, done, progress, event}, step);
+    if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(after(applied, step))));
+    tx.commit();
+    if (step.kind != Step::kMarkSealed) {
+      done.push_back(step.revision);
+      event.event = Progress::Event::kFinished;
+      if (progress) progress(event);
+    }
+    steps.erase(steps.begin());
+  }
+  return done;
+}
+
+}  // namespace retort::detail

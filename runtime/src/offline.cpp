@@ -1,0 +1,77 @@
+// The offline `--sql` script: what upgrade() or downgrade() would run, for the sqlite3 shell.
+#include "fingerprint.hpp"
+#include "plan.hpp"
+#include "retort/error.hpp"
+#include "retort/runtime.hpp"
+#include "version_table.hpp"
+
+namespace retort {
+namespace {
+
+using detail::AppliedRow;
+using detail::Step;
+
+// The rows a database at `from` holds, when it matches `revisions` (offline: no database).
+std::vector<AppliedRow> assumed_rows(const std::vector<Revision>& revisions,
+                                     const std::optional<std::string>& from) {
+  std::vector<AppliedRow> rows;
+  if (!from) return rows;
+  for (const Revision& r : revisions) {
+    rows.push_back({r.id, r.checksum, r.draft, r.foreign_keys_off, r.down_sql});
+    if (r.id == *from) return rows;
+  }
+  throw Error("revision '" + *from + "' is not among the revisions");
+}
+
+std::string with_newline(const std::string& sql) {
+  return sql.empty() || sql.back() == '\n' ? sql : sql + "\n";
+}
+
+std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
+                   const std::vector<Revision>& revisions, bool keep_fingerprint) {
+  std::string out = std::string(detail::kVersionTableDdl) + ";\n";
+  for (const Step& step : steps) {
+    if (step.kind == Step::kMarkSealed) continue;
+    const bool apply = step.kind == Step::kApply;
+    out += "\n-- " + std::string(apply ? "upgrade to " : "revert ") + step.revision + "\n";
+    if (step.foreign_keys_off) out += "PRAGMA foreign_keys = OFF;\n";
+    out += "BEGIN IMMEDIATE;\n";
+    if (apply) {
+      out += with_newline(step.up->up_sql);
+      if (step.foreign_keys_off) out += "PRAGMA foreign_key_check;\n";
+      out += detail::insert_row_sql(*step.up) + ";\n";
+    } else {
+      const Revision* r = detail::find_revision(revisions, step.revision);
+      out += with_newline(r ? r->down_sql : step.down_sql);
+      if (step.foreign_keys_off) out += "PRAGMA foreign_key_check;\n";
+      out += detail::delete_row_sql(step.revision) + ";\n";
+    }
+    rows = detail::after(std::move(rows), step);
+    if (keep_fingerprint) {
+      out += detail::set_user_version(detail::fingerprint_of(rows)) + ";\n";
+    }
+    out += "COMMIT;\n";
+    if (step.foreign_keys_off) out += "PRAGMA foreign_keys = ON;\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string upgrade_sql(const std::vector<Revision>& revisions,
+                        const std::optional<std::string>& from, std::string_view target,
+                        bool keep_fingerprint) {
+  std::vector<AppliedRow> rows = assumed_rows(revisions, from);
+  const std::vector<Step> steps = detail::plan_upgrade(rows, revisions, target);
+  return script(std::move(rows), steps, revisions, keep_fingerprint);
+}
+
+std::string downgrade_sql(const std::vector<Revision>& revisions,
+                          const std::optional<std::string>& from, std::string_view target,
+                          bool keep_fingerprint) {
+  std::vector<AppliedRow> rows = assumed_rows(revisions, from);
+  const std::vector<Step> steps = detail::plan_downgrade(rows, revisions, target);
+  return script(std::move(rows), steps, revisions, keep_fingerprint);
+}
+
+}  // namespace retort

@@ -1,0 +1,57 @@
+// Planning: which steps take a database from its applied revisions to a target. Pure: no SQLite.
+#ifndef RETORT_RUNTIME_PLAN_HPP
+#define RETORT_RUNTIME_PLAN_HPP
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "retort/revision.hpp"
+
+namespace retort::detail {
+
+/// A row of retort_migrations, as the planner needs it.
+struct AppliedRow {
+  std::string revision;
+  std::string checksum;
+  bool draft = false;
+  bool foreign_keys_off = false;
+  std::string down_sql;  ///< read only when the revision is reverted (or given, offline)
+};
+
+/// One revision's worth of work, run in its own transaction.
+struct Step {
+  enum Kind { kApply, kRevert, kMarkSealed } kind;
+  std::string revision;
+  bool foreign_keys_off = false;
+  const Revision* up = nullptr;  ///< kApply: the revision to apply
+  std::string down_sql;          ///< kRevert; "" until read, inside the step's transaction
+};
+
+/// The revision with id `id`, or nullptr.
+const Revision* find_revision(const std::vector<Revision>& revisions, std::string_view id);
+
+/// How many revisions `target` ("head", "base", "+N", "-N", an id or a unique prefix of one)
+/// asks to have applied, counting from `applied_count`. Throws Error on a bad target.
+std::size_t target_count(const std::vector<Revision>& revisions, std::string_view target,
+                         std::size_t applied_count);
+
+/// The steps that take a database holding `applied` up to `target`; the first is run next.
+/// Throws Error when the database holds a revision `revisions` does not know, a sealed
+/// revision that changed, or is past `target`.
+std::vector<Step> plan_upgrade(const std::vector<AppliedRow>& applied,
+                               const std::vector<Revision>& revisions, std::string_view target);
+
+/// The steps that take a database holding `applied` down to `target` ("base", "-N", an id).
+std::vector<Step> plan_downgrade(const std::vector<AppliedRow>& applied,
+                                 const std::vector<Revision>& revisions, std::string_view target);
+
+using Planner = std::vector<Step> (*)(const std::vector<AppliedRow>&, const std::vector<Revision>&,
+                                      std::string_view);
+
+/// The applied rows once `step`, the first step planned from `applied`, is done.
+std::vector<AppliedRow> after(std::vector<AppliedRow> applied, const Step& step);
+
+}  // namespace retort::detail
+
+#endif  // RETORT_RUNTIME_PLAN_HPP
