@@ -54,6 +54,20 @@ function(add_migrations target)
   if(arg_CHECK)
     set(check_flag "--check")
   endif()
+  # CMake 3.25's Makefile generators merge each new depfile into the target's cached list
+  # instead of replacing it; the tool resets that cache when its depfile changes, so a sealed
+  # draft or a renamed revision does not stay a prerequisite forever (docs/build.md).
+  set(make_cache "")
+  if(CMAKE_GENERATOR MATCHES "Makefiles")
+    set(make_cache --make-depend-cache
+      "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}_retort_scan.dir/compiler_depend.internal")
+  endif()
+  # The compiler's own include directories stay out of the scan's -I, as CMake leaves them out
+  # of compile lines (an explicit -I/usr/include breaks libstdc++'s #include_next).
+  set(implicit "")
+  if(CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
+    set(implicit --implicit-include-dirs ${CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES})
+  endif()
   file(MAKE_DIRECTORY "${out}")
 
   # The stamp is the OUTPUT (always touched, so Make needs no restat); the embedded source is a
@@ -62,8 +76,10 @@ function(add_migrations target)
     OUTPUT "${stamp}"
     BYPRODUCTS "${embed}"
     COMMAND Retort::retort generate --dir "${directory}" --embed "${embed}"
-            --depfile "${depfile}" --stamp "${stamp}" ${check_flag}
-            --pch-dir "${CMAKE_BINARY_DIR}/retort/pch" --models ${models}
+            --depfile "${depfile}" --stamp "${stamp}" ${check_flag} ${make_cache}
+            --pch-dir "${CMAKE_BINARY_DIR}/retort/pch"
+            ${implicit}
+            --models ${models}
             -- "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
                "$<$<BOOL:${definitions}>:-D$<JOIN:${definitions},;-D>>"
                "$<$<BOOL:${standard}>:-std=c++${standard}>"

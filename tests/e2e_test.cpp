@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include "test_support.hpp"
@@ -232,6 +233,55 @@ void builds_only_what_changed(const ConsumerProject& p) {
   EXPECT_TRUE(contains(built.output, kScan)) << built.output;
 }
 
+// Every file the depfile names exists: a path that does not re-runs the scan at every build.
+void expect_depfile_names_existing_files(const ConsumerProject& p) {
+  const std::string depfile = testing::read_text(p.build() / "retort" / "app" / "scan.d");
+  std::istringstream words(depfile);
+  std::size_t checked = 0;
+  for (std::string word; words >> word;) {
+    if (word == "\\" || word.back() == ':') continue;
+    EXPECT_TRUE(fs::exists(word)) << word << " in\n" << depfile;
+    ++checked;
+  }
+  EXPECT_GT(checked, 10u) << depfile;  // the standard headers of types.hpp are among them
+  EXPECT_TRUE(contains(depfile, "/models/types.hpp")) << depfile;
+}
+
+// A build with nothing changed runs no Retort step, compiles and links nothing.
+void expect_no_op(const ConsumerProject& p, const std::string& after) {
+  const auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_FALSE(contains(built.output, kScan)) << after << ":\n" << built.output;
+  EXPECT_FALSE(contains(built.output, "Building")) << after << ":\n" << built.output;
+  EXPECT_FALSE(contains(built.output, "Linking")) << after << ":\n" << built.output;
+}
+
+// The shape users have: a model that includes a project header which includes standard
+// headers, a package from find_package. Build, build; seal, build, build; a revision renamed
+// (as a rebase does), build, build: each second build does nothing.
+void no_op_after_seal_and_rename(const ConsumerProject& p) {
+  auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  expect_depfile_names_existing_files(p);
+  expect_no_op(p, "the first build");
+
+  ASSERT_EQ(p.retort("migrate -m first").exit_code, 0);
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, kEmbedCompile)) << built.output;
+  expect_no_op(p, "sealing");
+
+  fs::rename(p.versions() / "0001_first.sql", p.versions() / "0001_renamed.sql");
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, kScan)) << built.output;
+  expect_no_op(p, "a renamed revision");
+  expect_depfile_names_existing_files(p);
+  const auto ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0001\ncurrent 0001\n");
+}
+
 TEST(EndToEndTest, AddSubdirectoryWithNinja) {
   ConsumerProject p({});
   seal_upgrade_change_downgrade(p);
@@ -278,6 +328,14 @@ TEST_F(PackageTest, IncrementalWithNinja) { builds_only_what_changed(ConsumerPro
 
 TEST_F(PackageTest, IncrementalWithMakefiles) {
   builds_only_what_changed(ConsumerProject(package("Unix Makefiles")));
+}
+
+TEST_F(PackageTest, NoOpAfterSealAndRenameWithNinja) {
+  no_op_after_seal_and_rename(ConsumerProject(package()));
+}
+
+TEST_F(PackageTest, NoOpAfterSealAndRenameWithMakefiles) {
+  no_op_after_seal_and_rename(ConsumerProject(package("Unix Makefiles")));
 }
 
 TEST(BuildTreePackageTest, FindPackageFromRetortsBuildDirectory) {

@@ -1,4 +1,5 @@
 // Draft planning, verification, the repository on disk and the CLI verbs around them.
+#include "embed.hpp"
 #include "pipeline.hpp"
 
 #include <gtest/gtest.h>

@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "dot.hpp"
 #include "emit.hpp"
 #include "pipeline.hpp"
+#include "retort/detail/sqlite.hpp"
 #include "retort/runtime.hpp"
 
 namespace retort {
@@ -28,36 +30,16 @@ struct Options {
   std::string format = "sql";
   std::vector<std::string> models;
   std::vector<std::string> clang_args;
-  std::string embed, depfile, stamp;
+  std::string embed, depfile, stamp, make_depend_cache;
   std::string pch_dir;
+  /// The compiler's implicit include directories, left out of the scan's -I arguments as
+  /// CMake leaves them out of compile lines (an explicit -I/usr/include reorders the system
+  /// search path and breaks libstdc++'s #include_next).
+  std::vector<std::string> implicit_include_dirs = {"/usr/include", "/usr/local/include"};
   bool allow_destructive = false;
   bool sql = false;
   bool check = false;
 };
-
-class Failure : public std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-using Database = std::unique_ptr<sqlite3, int (*)(sqlite3*)>;
-
-Database open_database(const std::string& path, int flags) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  Database db(raw, sqlite3_close);
-  if (rc != SQLITE_OK) throw Failure("cannot open database '" + path + "'");
-  return db;
-}
-
-std::string escape_make(const std::string& path) {
-  std::string out;
-  for (char c : path) {
-    if (c == ' ' || c == '#') out += '\\';
-    if (c == '$') out += '$';
-    out += c;
-  }
-  return out;
-}
 
 // Where <retort/annotations.hpp> is: beside an installed tool (<prefix>/bin/retort →
 // <prefix>/include), else in the source tree the tool was built from.
@@ -71,13 +53,15 @@ std::string annotations_dir() {
   return RETORT_ANNOTATIONS_DIR;
 }
 
-// The clang arguments, without repeats and without the system include directories that a
-// target's usage requirements may list (an explicit -I/usr/include reorders the system search
-// path and breaks libstdc++'s #include_next).
+// The clang arguments, without repeats and without the implicit include directories.
 ScanRequest scan_request(const Options& o) {
   ScanRequest request{o.models, {}, o.pch_dir};
+  const auto implicit = [&o](const std::string& arg) {
+    return std::any_of(o.implicit_include_dirs.begin(), o.implicit_include_dirs.end(),
+                       [&arg](const std::string& dir) { return arg == "-I" + dir; });
+  };
   for (const std::string& arg : o.clang_args) {
-    if (arg == "-I/usr/include" || arg == "-I/usr/local/include") continue;
+    if (implicit(arg)) continue;
     const auto& seen = request.clang_args;
     if (arg.rfind("-I", 0) == 0 && std::find(seen.begin(), seen.end(), arg) != seen.end()) continue;
     request.clang_args.push_back(arg);
@@ -86,93 +70,49 @@ ScanRequest scan_request(const Options& o) {
   return request;
 }
 
-// Scans the models; prints diagnostics; fails on errors.
-Models scan_models(const Options& o, std::ostream& err) {
-  Models models = read_models(scan_request(o));
-  print_diagnostics(err, models.diagnostics);
-  if (has_errors(models.diagnostics)) throw Failure("the models have errors; nothing was written");
-  return models;
-}
-
-std::vector<Revision> revisions_of(const Options& o) { return load_repository(o.dir).revisions; }
-
 void print_destructive(const Revision& r, std::ostream& err) {
   for (const std::string& d : r.destructive) {
     err << "retort: warning: revision " << r.id << " is destructive: " << d << "\n";
   }
 }
 
-// Brings the draft in line with the models; returns what happened.
-DraftWrite update_draft(const Options& o, const Schema& models, std::ostream& out,
-                        std::ostream& err) {
-  if (o.check && !fs::exists(fs::path(o.dir) / "versions")) {
-    throw Failure(
-        "the models differ from the last sealed revision: there is no migration "
-        "repository at " +
-        o.dir + " yet");
-  }
-  const Repository repo = load_repository(o.dir);
-  Draft draft = plan_draft(repo, models, false);
-  print_diagnostics(err, draft.changes.diagnostics);
-  if (has_errors(draft.changes.diagnostics)) throw Failure("cannot generate a revision");
-  const bool same =
-      draft.revision && repo.draft() && render_revision(*draft.revision) == repo.texts.back();
-  if (o.check) {
-    if (repo.draft()) {
-      throw Failure("a draft revision exists: " + repo.draft()->file_name +
-                    " (seal it with retort migrate -m MESSAGE)");
-    }
-    if (draft.revision) throw Failure("the models differ from the last sealed revision");
-    return DraftWrite::kNone;
-  }
-  if (draft.revision && !same) {
-    const VerifyReport report =
-        verify_revision(repo.sealed(), *draft.revision, repo.sealed_schema(), models);
-    for (const std::string& n : report.notes) err << "retort: note: " << n << "\n";
-    for (const std::string& p : report.problems) err << "retort: error: " << p << "\n";
-    if (!report.ok()) throw Failure("the generated revision failed verification; nothing written");
-  }
-  const DraftWrite result = write_draft(repo, draft.revision);
-  if (result == DraftWrite::kWritten) {
-    out << "retort: wrote draft revision " << draft.revision->id << " ("
-        << draft.changes.changes.size() << " changes) to "
-        << (repo.versions_dir() / draft.revision->file_name).string() << "\n";
-    print_destructive(*draft.revision, err);
-  } else if (result == DraftWrite::kRemoved) {
+// Prints what the step found and did; throws its error, if any, after its details.
+void print_generated(const Generated& g, const fs::path& dir, std::ostream& out,
+                     std::ostream& err) {
+  print_diagnostics(err, g.models.diagnostics);
+  print_diagnostics(err, g.draft.changes.diagnostics);
+  for (const std::string& n : g.draft.report.notes) err << "retort: note: " << n << "\n";
+  for (const std::string& p : g.draft.report.problems) err << "retort: error: " << p << "\n";
+  if (g.created_repository) out << "retort: created migration repository " << dir.string() << "\n";
+  if (g.error) throw Error(*g.error);
+  const std::optional<Revision>& draft = g.draft.revision;
+  if (g.written == DraftWrite::kWritten) {
+    out << "retort: wrote draft revision " << draft->id << " (" << g.draft.changes.changes.size()
+        << " changes) to " << (dir / "versions" / draft->file_name).string() << "\n";
+    print_destructive(*draft, err);
+  } else if (g.written == DraftWrite::kRemoved) {
     out << "retort: the models match the last sealed revision; removed the stale draft\n";
   }
-  return result;
 }
 
-// The build step behind add_migrations(): scan, update the draft, embed, depfile, stamp.
-void cmd_generate(const Options& o, std::ostream& out, std::ostream& err) {
-  const Models models = scan_models(o, err);
-  if (!o.check && init_repository(o.dir)) {
-    out << "retort: created migration repository " << o.dir << "\n";
-  }
-  update_draft(o, models.schema, out, err);
-  const Repository repo = load_repository(o.dir);
-  if (!o.embed.empty()) write_file_if_changed(o.embed, render_embed_source(repo));
-  if (!o.depfile.empty()) {
-    std::string deps = escape_make(fs::absolute(o.stamp).string()) + ":";
-    std::vector<std::string> files = models.dependencies;
-    files.push_back(fs::absolute(repo.versions_dir()).string());
-    for (const Revision& r : repo.revisions) {
-      files.push_back(fs::absolute(repo.versions_dir() / r.file_name).string());
-    }
-    for (const std::string& f : files) deps += " \\\n  " + escape_make(f);
-    write_file_if_changed(o.depfile, deps + "\n");
-  }
-  if (!o.stamp.empty()) write_file_if_changed(o.stamp, "");  // exists; its time marks the run
-  if (!o.stamp.empty()) fs::last_write_time(o.stamp, fs::file_time_type::clock::now());
+// Runs the build step (or only its scan and draft, without build outputs) and prints it.
+void run_generate(const Options& o, bool check, std::ostream& out, std::ostream& err) {
+  GenerateRequest request{o.dir, scan_request(o), check, {}, {}, {}, {}};
+  request.embed = o.embed;
+  request.depfile = o.depfile;
+  request.stamp = o.stamp;
+  request.make_depend_cache = o.make_depend_cache;
+  print_generated(generate(request), o.dir, out, err);
 }
 
 void cmd_init(const Options& o, std::ostream& out) {
   out << (init_repository(o.dir) ? "created " : "already exists: ") << o.dir << "/versions\n";
 }
 
+std::vector<Revision> revisions_of(const Options& o) { return load_repository(o.dir).revisions; }
+
 void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
-  if (!o.models.empty()) update_draft(o, scan_models(o, err).schema, out, err);
+  if (!o.models.empty()) run_generate(o, false, out, err);
   const Repository repo = load_repository(o.dir);
   const Revision* draft = repo.draft();
   if (!draft) {
@@ -182,8 +122,8 @@ void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
   }
   if (!draft->destructive.empty() && !o.allow_destructive) {
     print_destructive(*draft, err);
-    throw Failure("draft " + draft->id +
-                  " has destructive steps; seal it with --allow-destructive if that is intended");
+    throw Error("draft " + draft->id +
+                " has destructive steps; seal it with --allow-destructive if that is intended");
   }
   const fs::path sealed = seal_draft(repo, o.message);
   out << "retort: sealed revision " << draft->id << " as " << sealed.string() << "\n";
@@ -224,7 +164,7 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
-  if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
+  if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
   if (o.sql) {
     out << downgrade_sql(revisions_of(o), current(fs::path(o.db)),
                          o.target.empty() ? "-1" : o.target, keeps_fingerprint(fs::path(o.db)));
@@ -236,7 +176,7 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 void cmd_current(const Options& o, std::ostream& out) {
-  if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
+  if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
   const std::optional<std::string> rev = current(fs::path(o.db));
   out << rev.value_or("base") << "\n";
 }
@@ -260,11 +200,11 @@ void cmd_show(const Options& o, std::ostream& out) {
       return;
     }
   }
-  throw Failure("unknown revision '" + o.target + "'");
+  throw Error("unknown revision '" + o.target + "'");
 }
 
 void cmd_stamp(const Options& o, std::ostream& out) {
-  const Database db = open_database(o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   stamp(db.get(), revisions_of(o), o.target);
   out << "retort: stamped " << o.db << " at " << current(db.get()).value_or("base") << "\n";
 }
@@ -274,17 +214,7 @@ void cmd_schema(const Options& o, std::ostream& out) {
   if (o.format == "json") {
     out << schema_to_json(schema);
   } else if (o.format == "dot") {
-    out << "digraph schema {\n  node [shape=record];\n";
-    for (const Table& t : schema.tables) {
-      out << "  \"" << t.name << "\" [label=\"{" << t.name << "|";
-      for (const Column& c : t.columns) out << c.name << " : " << c.type << "\\l";
-      out << "}\"];\n";
-      for (const ForeignKey& fk : t.foreign_keys) {
-        out << "  \"" << t.name << "\" -> \"" << fk.ref_table << "\" [label=\"" << fk.columns[0]
-            << "\"];\n";
-      }
-    }
-    out << "}\n";
+    out << render_dot(schema);
   } else {
     out << render_schema(*make_sqlite_dialect(), schema);
   }
@@ -292,23 +222,21 @@ void cmd_schema(const Options& o, std::ostream& out) {
 
 // Drift detection: the live database's schema against the head schema, through PRAGMAs.
 void check_database(const Options& o, const Repository& repo, std::ostream& out) {
-  if (!fs::exists(o.db)) throw Failure("no database at '" + o.db + "'");
-  const Database db = open_database(o.db, SQLITE_OPEN_READONLY);
+  if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
+  const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READONLY);
   const std::vector<std::string> differences =
       compare_schemas(live_schema_of(repo.head_schema()), introspect(db.get()));
   for (const std::string& d : differences) out << "retort: drift: " << d << "\n";
   if (!differences.empty()) {
-    throw Failure("the database '" + o.db + "' differs from the head schema (" +
+    throw Error("the database '" + o.db + "' differs from the head schema (" +
                   std::to_string(differences.size()) + " differences)");
   }
 }
 
 void cmd_check(const Options& o, std::ostream& out, std::ostream& err) {
-  Options checking = o;
-  checking.check = true;
-  if (!o.models.empty()) update_draft(checking, scan_models(o, err).schema, out, err);
+  if (!o.models.empty()) run_generate(o, true, out, err);
   const Repository repo = load_repository(o.dir);
-  if (repo.draft()) throw Failure("a draft revision exists: " + repo.draft()->file_name);
+  if (repo.draft()) throw Error("a draft revision exists: " + repo.draft()->file_name);
   if (!o.db.empty()) check_database(o, repo, out);
   out << "retort: the migration repository is up to date\n";
 }
@@ -328,7 +256,10 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   CLI::App app{
       "retort: schema migrations generated from annotated C++ models\n"
-      "exit codes: 0 done, 1 failed, 2 usage"};
+      "exit codes: 0 done, 1 failed, 2 usage",
+      "retort"};
+  app.set_version_flag("--version", std::string("retort ") + RETORT_VERSION,
+                       "print the version and exit");
   app.require_subcommand(1);
   CLI::App* init = app.add_subcommand("init", "create the migration repository");
   CLI::App* migrate = app.add_subcommand("migrate", "seal the draft revision under a message");
@@ -351,6 +282,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   generate->add_option("--depfile", o.depfile, "the depfile to write");
   generate->add_option("--stamp", o.stamp, "the stamp file to touch");
   generate->add_flag("--check", o.check, "fail instead of writing a draft");
+  generate->add_option("--make-depend-cache", o.make_depend_cache,
+                       "Make's dependency cache to reset when the depfile changes");
   for (CLI::App* cmd :
        {init, migrate, up, down, cur, history, heads, show, stamp_cmd, check, schema, generate}) {
     add_dir(cmd, o);
@@ -358,6 +291,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   for (CLI::App* cmd : {migrate, check, generate}) {
     cmd->add_option("--models", o.models, "model headers to scan (clang arguments follow --)");
     cmd->add_option("--pch-dir", o.pch_dir, "cache a PCH of the standard headers here");
+    cmd->add_option("--implicit-include-dirs", o.implicit_include_dirs,
+                    "the compiler's own include directories, left out of the scan's -I");
   }
   for (CLI::App* cmd : {up, down}) {
     cmd->add_option("target", o.target, "head, base, a revision id, -N or +N");
@@ -391,7 +326,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     if (*stamp_cmd) cmd_stamp(o, out);
     if (*check) cmd_check(o, out, err);
     if (*schema) cmd_schema(o, out);
-    if (*generate) cmd_generate(o, out, err);
+    if (*generate) run_generate(o, o.check, out, err);
   } catch (const std::exception& e) {
     err << "retort: error: " << e.what() << "\n";
     return ExitCode::kFailed;

@@ -8,8 +8,12 @@
 #include <functional>
 #include <stdexcept>
 
+#include "retort/detail/sqlite.hpp"
+
 namespace retort {
 namespace {
+
+using detail::query_rows;
 
 // A column's collation and AUTOINCREMENT, which no PRAGMA reports.
 std::string column_metadata(sqlite3* db, const std::string& table, const std::string& column) {
@@ -26,25 +30,6 @@ std::string column_metadata(sqlite3* db, const std::string& table, const std::st
 }
 
 }  // namespace
-
-void query_rows(sqlite3* db, const std::string& sql,
-                const std::function<void(const std::vector<std::string>&)>& row) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    throw std::runtime_error("'" + sql + "' failed: " + sqlite3_errmsg(db));
-  }
-  int rc;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    std::vector<std::string> values;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      const unsigned char* t = sqlite3_column_text(stmt, i);
-      values.emplace_back(t ? reinterpret_cast<const char*>(t) : "NULL");
-    }
-    row(values);
-  }
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_DONE) throw std::runtime_error("'" + sql + "' failed: " + sqlite3_errmsg(db));
-}
 
 std::vector<std::string> check_expressions(const std::string& sql) {
   std::vector<std::string> out;

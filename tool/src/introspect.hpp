@@ -2,7 +2,6 @@
 #ifndef RETORT_TOOL_INTROSPECT_HPP
 #define RETORT_TOOL_INTROSPECT_HPP
 
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -16,11 +15,6 @@ namespace retort {
 /// Column order is not a fact: ALTER TABLE ADD COLUMN appends. SQLite's own tables and
 /// retort_migrations are left out.
 using LiveSchema = std::map<std::string, std::vector<std::string>>;
-
-/// Runs `sql` and calls `row` with each result row's columns as text ("NULL" for NULL).
-/// Throws std::runtime_error naming the statement when SQLite fails.
-void query_rows(sqlite3* db, const std::string& sql,
-                const std::function<void(const std::vector<std::string>&)>& row);
 
 /// The expressions of the CHECK constraints in a CREATE TABLE statement, in order, with runs of
 /// whitespace collapsed (SQLite reports CHECKs through no PRAGMA; it keeps the statement's text).

@@ -1,6 +1,8 @@
 // Chains the stages; each stage stays testable on its own.
 #include "pipeline.hpp"
 
+#include "depfile.hpp"
+#include "embed.hpp"
 #include "emit.hpp"
 #include "schema_builder.hpp"
 
@@ -37,8 +39,12 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
   r.down_sql = render_changes(*dialect, invert(draft.changes.changes));
   r.schema_json = schema_to_json(models);
   // Round-trip through the file format so that what is verified is what is written.
-  r = parse_revision(render_revision(r), r.file_name);
-  if (verify) draft.report = verify_revision(sealed, r, before, models);
+  const std::string text = render_revision(r);
+  r = parse_revision(text, r.file_name);
+  const Revision* existing = repository.draft();
+  const bool proven = existing && existing->file_name == r.file_name &&
+                      repository.texts.back() == text;
+  if (verify && !proven) draft.report = verify_revision(sealed, r, before, models);
   draft.revision = std::move(r);
   return draft;
 }
@@ -57,6 +63,78 @@ DraftWrite write_draft(const Repository& repository, const std::optional<Revisio
                                render_revision(*draft))
              ? DraftWrite::kWritten
              : DraftWrite::kUnchanged;
+}
+
+namespace {
+
+// The files whose change must re-run the step: every header the scan read, the versions
+// directory (a revision added or removed) and each revision file (one edited by hand).
+std::vector<std::string> step_dependencies(const Models& models, const Repository& repo) {
+  std::vector<std::string> files = models.dependencies;
+  files.push_back(fs::absolute(repo.versions_dir()).string());
+  for (const Revision& r : repo.revisions) {
+    files.push_back(fs::absolute(repo.versions_dir() / r.file_name).string());
+  }
+  return files;
+}
+
+std::optional<std::string> check_only(const Repository& repo, const Draft& draft) {
+  if (repo.draft()) {
+    return "a draft revision exists: " + repo.draft()->file_name +
+           " (seal it with retort migrate -m MESSAGE)";
+  }
+  if (draft.revision) return "the models differ from the last sealed revision";
+  return std::nullopt;
+}
+
+void write_build_outputs(const GenerateRequest& request, const Models& models) {
+  if (request.embed.empty() && request.depfile.empty() && request.stamp.empty()) return;
+  const Repository repo = load_repository(request.dir);
+  if (!request.embed.empty()) write_file_if_changed(request.embed, render_embed_source(repo));
+  if (!request.depfile.empty()) {
+    write_depfile(request.depfile,
+                  render_depfile(fs::absolute(request.stamp), step_dependencies(models, repo)),
+                  request.make_depend_cache);
+  }
+  if (!request.stamp.empty()) {
+    write_file_if_changed(request.stamp, "");  // exists; its time marks the run
+    fs::last_write_time(request.stamp, fs::file_time_type::clock::now());
+  }
+}
+
+}  // namespace
+
+Generated generate(const GenerateRequest& request) {
+  Generated out;
+  out.models = read_models(request.scan);
+  if (has_errors(out.models.diagnostics)) {
+    out.error = "the models have errors; nothing was written";
+    return out;
+  }
+  if (request.check && !fs::is_directory(request.dir / "versions")) {
+    out.error = "the models differ from the last sealed revision: there is no migration "
+                "repository at " + request.dir.string() + " yet";
+    return out;
+  }
+  out.created_repository = !request.check && init_repository(request.dir);
+  const Repository repo = load_repository(request.dir);
+  out.draft = plan_draft(repo, out.models.schema, !request.check);
+  if (has_errors(out.draft.changes.diagnostics)) {
+    out.error = "cannot generate a revision";
+    return out;
+  }
+  if (request.check) {
+    out.error = check_only(repo, out.draft);
+    if (out.error) return out;
+  } else {
+    if (!out.draft.report.ok()) {
+      out.error = "the generated revision failed verification; nothing written";
+      return out;
+    }
+    out.written = write_draft(repo, out.draft.revision);
+  }
+  write_build_outputs(request, out.models);
+  return out;
 }
 
 }  // namespace retort

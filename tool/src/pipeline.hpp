@@ -2,6 +2,7 @@
 #ifndef RETORT_TOOL_PIPELINE_HPP
 #define RETORT_TOOL_PIPELINE_HPP
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,7 +30,8 @@ struct Draft {
 };
 
 /// The draft revision that takes the last sealed revision's schema to `models`: id, parent,
-/// up and down SQL, destructive steps and the snapshot. With `verify`, proves it first.
+/// up and down SQL, destructive steps and the snapshot. With `verify`, proves it first, unless
+/// the repository's draft file already holds exactly this revision (proven when written).
 Draft plan_draft(const Repository& repository, const Schema& models, bool verify);
 
 enum class DraftWrite { kNone, kUnchanged, kWritten, kRemoved };
@@ -37,6 +39,32 @@ enum class DraftWrite { kNone, kUnchanged, kWritten, kRemoved };
 /// Makes the repository's draft file match `draft`: writes it when its text differs, removes a
 /// stale one when `draft` is empty.
 DraftWrite write_draft(const Repository& repository, const std::optional<Revision>& draft);
+
+/// What the build step (and `migrate`/`check --models`) is asked to do.
+struct GenerateRequest {
+  std::filesystem::path dir;  ///< the migration repository
+  ScanRequest scan;
+  bool check = false;  ///< never write: fail when a draft exists or would be written
+  /// Build outputs ("" for none): the embedded revisions' C++ source, the depfile, the stamp
+  /// touched at each run, and Make's dependency cache to reset (see write_depfile()).
+  std::filesystem::path embed, depfile, stamp, make_depend_cache;
+};
+
+/// What the step found and did. When `error` is set, it stopped there and wrote nothing more.
+struct Generated {
+  Models models;
+  bool created_repository = false;
+  Draft draft;
+  DraftWrite written = DraftWrite::kNone;
+  std::optional<std::string> error;
+};
+
+/// The build step, the one orchestrator of the stages: scans the models, creates the
+/// repository if needed, plans the draft and proves it when it is new, writes it (or, with
+/// `check`, fails when one exists or would be written), then writes the embedded source,
+/// the depfile and the stamp. Problems in the input come back as diagnostics and `error`;
+/// throws Error only when a file cannot be read or written.
+Generated generate(const GenerateRequest& request);
 
 }  // namespace retort
 

@@ -37,10 +37,10 @@ bool init_repository(const std::filesystem::path& dir);
 Repository load_repository(const std::filesystem::path& dir);
 
 /// Writes `content` to `path` through a temporary file in the same directory and a rename, and
-/// only when the content differs. Returns true when it wrote. Throws std::runtime_error.
+/// only when the content differs. Returns true when it wrote. Throws Error.
 bool write_file_if_changed(const std::filesystem::path& path, const std::string& content);
 
-/// Reads a whole file; throws std::runtime_error when it cannot.
+/// Reads a whole file; throws Error when it cannot.
 std::string read_file(const std::filesystem::path& path);
 
 /// A message as a file-name slug: lowercase letters, digits and '_', at most 40 characters.
@@ -49,10 +49,6 @@ std::string slugify(const std::string& message);
 /// Seals the draft under `message`: writes `NNNN_<slug>.sql` and removes the draft file.
 /// Returns the sealed file's path. Throws Error when there is no draft.
 std::filesystem::path seal_draft(const Repository& repository, const std::string& message);
-
-/// The C++ source that embeds every revision file's text and defines
-/// retort::embedded_revisions().
-std::string render_embed_source(const Repository& repository);
 
 }  // namespace retort
 

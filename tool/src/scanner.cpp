@@ -291,20 +291,38 @@ void collect_clang_errors(CXTranslationUnit tu, std::vector<Diagnostic>& out) {
   }
 }
 
+// Paths of included files, resolved on disk. libclang names libstdc++'s headers through
+// `/usr/lib/gcc/.../../../../include/c++/12`, and on Debian `/lib` is a link to `usr/lib`: a
+// `..` after a link cannot be collapsed lexically (it would give `/include/c++/12/string`, a
+// file that does not exist, and a depfile naming it re-runs the scan at every build). The
+// directory is resolved once and cached: hundreds of headers share a few dozen directories.
+class IncludedFiles {
+ public:
+  void add(const std::string& name) {
+    const fs::path path = fs::absolute(name);
+    auto [it, inserted] = directories_.emplace(path.parent_path().string(), std::string());
+    if (inserted) it->second = canonical(it->first);
+    files_.insert((fs::path(it->second) / path.filename()).string());
+  }
+  std::vector<std::string> sorted() const { return {files_.begin(), files_.end()}; }
+
+ private:
+  std::map<std::string, std::string> directories_;
+  std::set<std::string> files_;
+};
+
 std::vector<std::string> included_files(CXTranslationUnit tu) {
-  std::set<std::string> files;
+  IncludedFiles files;
   lib().getInclusions(
       tu,
       [](CXFile file, CXSourceLocation*, unsigned, CXClientData data) {
         const std::string name = take(lib().getFileName(file));
         if (fs::path(name).filename() != kUmbrellaName) {
-          // Absolute and normalized without touching the disk: there are hundreds of them.
-          static_cast<std::set<std::string>*>(data)->insert(
-              fs::absolute(name).lexically_normal().string());
+          static_cast<IncludedFiles*>(data)->add(name);
         }
       },
       &files);
-  return {files.begin(), files.end()};
+  return files.sorted();
 }
 
 // An error that belongs to no place in the models (built member by member: GCC 12 warns of a

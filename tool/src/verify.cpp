@@ -11,32 +11,16 @@
 #include "diff.hpp"
 #include "emit.hpp"
 #include "introspect.hpp"
+#include "retort/detail/sqlite.hpp"
 #include "retort/runtime.hpp"
 
 namespace retort {
 namespace {
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close(db); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-
-Db open_memory() {
-  sqlite3* raw = nullptr;
-  sqlite3_open(":memory:", &raw);
-  Db db(raw);
-  sqlite3_exec(raw, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
-  return db;
-}
-
-// Runs `sql`; returns SQLite's message on failure, "" on success.
-std::string try_exec(sqlite3* db, const std::string& sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return "";
-  std::string text = message ? message : "error";
-  sqlite3_free(message);
-  return text;
-}
+using detail::Db;
+using detail::open_memory;
+using detail::query_rows;
+using detail::try_exec;
 
 // The value sample row `row` holds in `column` of `table`, as an SQL literal.
 std::string sample_value(const Schema& schema, const Table& table, const Column& column, int row) {
@@ -164,7 +148,7 @@ void expect_state(sqlite3* db, const LiveSchema& expected, const std::string& st
 LiveSchema live_schema_of(const Schema& schema) {
   Db db = open_memory();
   const std::string error = try_exec(db.get(), render_schema(*make_sqlite_dialect(), schema));
-  if (!error.empty()) throw std::runtime_error("the schema itself does not create: " + error);
+  if (!error.empty()) throw Error("the schema itself does not create: " + error);
   return introspect(db.get());
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 #include <cstdint>
-#include <optional>
-#include <string>
 #include <retort/annotations.hpp>
 #include <shop/audit.hpp>
+// std::optional and std::string come through a project header that includes them.
+#include "types.hpp"
 
 struct RETORT_TABLE("users") User : shop::Audited {
   RETORT_PRIMARY_KEY RETORT_AUTOINCREMENT std::int64_t id;
