@@ -26,11 +26,13 @@ fi
 
 build=${RETORT_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DRETORT_BUILD_TESTS=ON -DRETORT_BUILD_EXAMPLES=ON
-cmake --build "$build" -j 2
 
 if [ "$mode" = example ]; then
-  # The build generated examples/users/migrations; the app applies it to an embedded SQLite file.
+  # Only what the example needs: the tool, the runtime and the app. The build generates
+  # examples/users/migrations; the app applies it to an embedded SQLite file.
+  cmake --build "$build" -j 2 --target users_example
   "$build/examples/users/users_example" "$build/examples/users/app.db"
 else
+  cmake --build "$build" -j 2
   ctest --test-dir "$build" --output-on-failure -j 2
 fi

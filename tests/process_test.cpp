@@ -82,7 +82,8 @@ void write_repository(const std::filesystem::path& dir, int rows) {
     return "CREATE TABLE \"_retort_new_items\" (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
            "price " +
            type +
-           ");\n-- +retort copy: items\nINSERT INTO \"_retort_new_items\" (id, name, price) SELECT id, name, price FROM "
+           ");\n-- +retort copy: items\nINSERT INTO \"_retort_new_items\" (id, name, price) SELECT "
+           "id, name, price FROM "
            "items;\nDROP TABLE items;\nALTER TABLE \"_retort_new_items\" RENAME TO items;";
   };
   write_revision(dir, "0002", "0001", rebuild("REAL"), rebuild("TEXT"));

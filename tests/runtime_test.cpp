@@ -4,34 +4,15 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "revision_support.hpp"
 #include "test_support.hpp"
 
 namespace retort {
 namespace {
 
 using testing::Database;
-
-Revision revision(const std::string& id, const std::string& parent, const std::string& up,
-                  const std::string& down, bool draft = false) {
-  Revision r;
-  r.id = id;
-  r.parent = parent;
-  r.file_name = id + (draft ? "_draft.sql" : "_rev.sql");
-  r.draft = draft;
-  r.message = draft ? "" : "rev " + id;
-  r.up_sql = up;
-  r.down_sql = down;
-  return parse_revision(render_revision(r), r.file_name);
-}
-
-std::vector<Revision> two_revisions() {
-  return {
-      revision("0001", "", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);",
-               "DROP TABLE users;"),
-      revision("0002", "0001",
-               "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id));",
-               "DROP TABLE posts;")};
-}
+using testing::revision;
+using testing::two_revisions;
 
 TEST(RuntimeTest, UpgradeAppliesEachRevisionOnceAndRecordsIt) {
   Database db;
@@ -377,55 +358,6 @@ TEST(RuntimeTest, ProgressReportsRevisionsAndRowsCopiedByARebuild) {
   downgrade(db.get(), revisions, "-1", [&](const Progress& p) { events.push_back(p); });
   ASSERT_EQ(events.size(), 2u);
   EXPECT_TRUE(events[0].reverting);
-}
-
-TEST(RevisionTest, RenderAndParseRoundTrip) {
-  Revision r = revision("0007", "0006", "CREATE TABLE t (x);", "DROP TABLE t;");
-  r.destructive = {"drop table \"x\""};
-  r.foreign_keys_off = true;
-  r.schema_json = "{\"name\":\"t\"}";
-  const Revision back = parse_revision(render_revision(r), r.file_name);
-  EXPECT_EQ(back.id, "0007");
-  EXPECT_EQ(back.parent, "0006");
-  EXPECT_EQ(back.message, "rev 0007");
-  EXPECT_EQ(back.destructive, r.destructive);
-  EXPECT_TRUE(back.foreign_keys_off);
-  EXPECT_EQ(back.up_sql, "CREATE TABLE t (x);");
-  EXPECT_EQ(back.down_sql, "DROP TABLE t;");
-  EXPECT_EQ(back.schema_json, r.schema_json);
-  EXPECT_EQ(back.checksum, r.checksum);
-}
-
-TEST(RevisionTest, MalformedFilesNameFileAndLine) {
-  EXPECT_THROW(parse_revision("-- +retort Up\nSELECT 1;\n", "0001_x.sql"), Error);
-  try {
-    parse_revision("-- +retort bogus: 1\n-- +retort Up\n-- +retort Down\n", "0001_x.sql");
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()), "0001_x.sql:1: unknown header 'bogus'");
-  }
-}
-
-TEST(RevisionTest, IndentedDirectiveIsADirective) {
-  // Found by fuzz_revision: an indented "-- +retort Schema" inside Down was kept as SQL, then
-  // written back unindented, where it is a directive.
-  const Revision r = parse_revision(
-      "-- +retort Up\nCREATE TABLE a (x);\n-- +retort Down\n\t-- +retort Schema\n-- {}\n",
-      "0001_x.sql");
-  EXPECT_EQ(r.down_sql, "");
-  EXPECT_EQ(parse_revision(render_revision(r), "0001_x.sql").down_sql, r.down_sql);
-}
-
-TEST(RevisionTest, ChecksumIgnoresLineEndingsAndMessage) {
-  EXPECT_EQ(revision_checksum("A;\r\nB;  \n", "C;"), revision_checksum("A;\nB;", "C;\n\n"));
-  EXPECT_NE(revision_checksum("A;", "C;"), revision_checksum("A;", "D;"));
-}
-
-TEST(RevisionTest, LoadRevisionsChecksTheChain) {
-  const std::string a = render_revision(two_revisions()[0]);
-  const std::string b = render_revision(two_revisions()[1]);
-  EXPECT_EQ(load_revisions({{"0002_rev.sql", b.c_str()}, {"0001_rev.sql", a.c_str()}}).size(), 2u);
-  EXPECT_THROW(load_revisions({{"0002_rev.sql", b.c_str()}}), Error);
 }
 
 }  // namespace

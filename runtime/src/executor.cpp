@@ -179,8 +179,8 @@ class ForeignKeysOff {
 void run_step(const StepContext& c, const Step& step) {
   if (step.kind == Step::kApply) run_section(c, step.up->up_sql);
   if (step.kind == Step::kRevert) {
-    run_section(c, step.down_sql.empty() ? stored_down_sql(c.db, step.revision, c.done)
-                                         : step.down_sql);
+    run_section(
+        c, step.down_sql.empty() ? stored_down_sql(c.db, step.revision, c.done) : step.down_sql);
   }
   if (step.foreign_keys_off) check_foreign_keys(c.db, step.revision, c.done);
   record(c.db, step, c.done);

@@ -9,9 +9,7 @@ namespace retort::detail {
 
 void DbCloser::operator()(sqlite3* db) const { sqlite3_close(db); }
 
-void StatementFinalizer::operator()(sqlite3_stmt* statement) const {
-  sqlite3_finalize(statement);
-}
+void StatementFinalizer::operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
 
 Db open_db(const std::filesystem::path& path, int flags) {
   sqlite3* raw = nullptr;

@@ -229,7 +229,7 @@ void check_database(const Options& o, const Repository& repo, std::ostream& out)
   for (const std::string& d : differences) out << "retort: drift: " << d << "\n";
   if (!differences.empty()) {
     throw Error("the database '" + o.db + "' differs from the head schema (" +
-                  std::to_string(differences.size()) + " differences)");
+                std::to_string(differences.size()) + " differences)");
   }
 }
 

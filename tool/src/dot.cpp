@@ -10,8 +10,8 @@ std::string render_dot(const Schema& schema) {
     for (const Column& c : t.columns) out += c.name + " : " + c.type + "\\l";
     out += "}\"];\n";
     for (const ForeignKey& fk : t.foreign_keys) {
-      out += "  \"" + t.name + "\" -> \"" + fk.ref_table + "\" [label=\"" + fk.columns[0] +
-             "\"];\n";
+      out +=
+          "  \"" + t.name + "\" -> \"" + fk.ref_table + "\" [label=\"" + fk.columns[0] + "\"];\n";
     }
   }
   return out + "}\n";

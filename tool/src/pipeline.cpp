@@ -42,8 +42,8 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
   const std::string text = render_revision(r);
   r = parse_revision(text, r.file_name);
   const Revision* existing = repository.draft();
-  const bool proven = existing && existing->file_name == r.file_name &&
-                      repository.texts.back() == text;
+  const bool proven =
+      existing && existing->file_name == r.file_name && repository.texts.back() == text;
   if (verify && !proven) draft.report = verify_revision(sealed, r, before, models);
   draft.revision = std::move(r);
   return draft;
@@ -112,8 +112,10 @@ Generated generate(const GenerateRequest& request) {
     return out;
   }
   if (request.check && !fs::is_directory(request.dir / "versions")) {
-    out.error = "the models differ from the last sealed revision: there is no migration "
-                "repository at " + request.dir.string() + " yet";
+    out.error =
+        "the models differ from the last sealed revision: there is no migration "
+        "repository at " +
+        request.dir.string() + " yet";
     return out;
   }
   out.created_repository = !request.check && init_repository(request.dir);

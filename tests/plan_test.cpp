@@ -1,0 +1,103 @@
+// The runtime's planner on hand-built rows and revisions: no SQLite.
+#include "plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include "retort/error.hpp"
+
+namespace retort::detail {
+namespace {
+
+Revision rev(const std::string& id, const std::string& checksum, bool draft = false) {
+  Revision r;
+  r.id = id;
+  r.checksum = checksum;
+  r.draft = draft;
+  r.down_sql = "-- down " + id;
+  return r;
+}
+
+AppliedRow row(const std::string& id, const std::string& checksum, bool draft = false) {
+  return {id, checksum, draft, false, "-- stored down " + id};
+}
+
+// Each step as "apply 0002", "revert 0003", "seal 0001".
+std::vector<std::string> describe(const std::vector<Step>& steps) {
+  std::vector<std::string> out;
+  for (const Step& s : steps) {
+    const char* verb = s.kind == Step::kApply    ? "apply "
+                       : s.kind == Step::kRevert ? "revert "
+                                                 : "seal ";
+    out.push_back(verb + s.revision);
+  }
+  return out;
+}
+
+const std::vector<Revision> kThree = {rev("0001", "a"), rev("0002", "b"), rev("0003", "c")};
+
+TEST(PlanTest, UpgradeAppliesWhatIsMissingUpToTheTarget) {
+  EXPECT_EQ(describe(plan_upgrade({}, kThree, "head")),
+            (std::vector<std::string>{"apply 0001", "apply 0002", "apply 0003"}));
+  EXPECT_EQ(describe(plan_upgrade({row("0001", "a")}, kThree, "0002")),
+            std::vector<std::string>{"apply 0002"});
+  EXPECT_EQ(describe(plan_upgrade({row("0001", "a")}, kThree, "+1")),
+            std::vector<std::string>{"apply 0002"});
+  EXPECT_TRUE(
+      plan_upgrade({row("0001", "a"), row("0002", "b"), row("0003", "c")}, kThree, "head").empty());
+}
+
+TEST(PlanTest, UpgradeRefusesUnknownChangedAndPastTargets) {
+  EXPECT_THROW(plan_upgrade({row("0009", "z")}, kThree, "head"), Error);
+  EXPECT_THROW(plan_upgrade({row("0001", "changed")}, kThree, "head"), Error);
+  EXPECT_THROW(plan_upgrade({row("0001", "a"), row("0002", "b")}, kThree, "0001"), Error);
+  EXPECT_THROW(plan_upgrade({}, kThree, "+4"), Error);
+  EXPECT_THROW(plan_upgrade({}, kThree, "nope"), Error);
+  EXPECT_THROW(plan_upgrade({}, kThree, "+x"), Error);
+}
+
+TEST(PlanTest, ChangedDraftIsRevertedWithItsStoredScriptThenApplied) {
+  const std::vector<Revision> revisions = {rev("0001", "a"), rev("0002", "new", true)};
+  const std::vector<Step> steps =
+      plan_upgrade({row("0001", "a"), row("0002", "old", true)}, revisions, "head");
+  EXPECT_EQ(describe(steps), (std::vector<std::string>{"revert 0002", "apply 0002"}));
+  EXPECT_EQ(steps[0].down_sql, "-- stored down 0002");
+  EXPECT_EQ(steps[1].up, &revisions[1]);
+}
+
+TEST(PlanTest, SealedDraftIsMarkedSealedNotReapplied) {
+  const std::vector<Revision> revisions = {rev("0001", "a")};
+  EXPECT_EQ(describe(plan_upgrade({row("0001", "a", true)}, revisions, "head")),
+            std::vector<std::string>{"seal 0001"});
+}
+
+TEST(PlanTest, DowngradeRevertsNewestFirst) {
+  const std::vector<AppliedRow> applied = {row("0001", "a"), row("0002", "b"), row("0003", "c")};
+  EXPECT_EQ(describe(plan_downgrade(applied, kThree, "-1")),
+            std::vector<std::string>{"revert 0003"});
+  EXPECT_EQ(describe(plan_downgrade(applied, kThree, "0001")),
+            (std::vector<std::string>{"revert 0003", "revert 0002"}));
+  EXPECT_EQ(describe(plan_downgrade(applied, kThree, "base")),
+            (std::vector<std::string>{"revert 0003", "revert 0002", "revert 0001"}));
+  EXPECT_EQ(describe(plan_downgrade(applied, kThree, "-9")).size(), 3u);
+  EXPECT_THROW(plan_downgrade({row("0001", "a")}, kThree, "0003"), Error);
+}
+
+TEST(PlanTest, AfterFollowsEachKindOfStep) {
+  std::vector<AppliedRow> rows = {row("0001", "a", true)};
+  rows = after(rows, {Step::kMarkSealed, "0001", false, nullptr, {}});
+  EXPECT_FALSE(rows[0].draft);
+  rows = after(rows, {Step::kApply, "0002", false, &kThree[1], {}});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].checksum, "b");
+  rows = after(rows, {Step::kRevert, "0002", false, nullptr, {}});
+  EXPECT_EQ(rows.size(), 1u);
+}
+
+TEST(PlanTest, TargetsByPrefixMustBeUnique) {
+  const std::vector<Revision> revisions = {rev("0010", "a"), rev("0011", "b")};
+  EXPECT_EQ(target_count(revisions, "0011", 0), 2u);
+  EXPECT_THROW(target_count(revisions, "001", 0), Error);
+}
+
+}  // namespace
+}  // namespace retort::detail
