@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -53,9 +54,21 @@ std::string annotations_dir() {
   return RETORT_ANNOTATIONS_DIR;
 }
 
+// Where the PCH of the standard headers is cached when no --pch-dir is given: the user's cache
+// directory ($XDG_CACHE_HOME/retort/pch, else ~/.cache/retort/pch); "" (no PCH) without either.
+std::string default_pch_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
+    return (fs::path(xdg) / "retort" / "pch").string();
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return (fs::path(home) / ".cache" / "retort" / "pch").string();
+  }
+  return "";
+}
+
 // The clang arguments, without repeats and without the implicit include directories.
 ScanRequest scan_request(const Options& o) {
-  ScanRequest request{o.models, {}, o.pch_dir};
+  ScanRequest request{o.models, {}, o.pch_dir.empty() ? default_pch_dir() : o.pch_dir};
   const auto implicit = [&o](const std::string& arg) {
     return std::any_of(o.implicit_include_dirs.begin(), o.implicit_include_dirs.end(),
                        [&arg](const std::string& dir) { return arg == "-I" + dir; });
@@ -290,7 +303,9 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   for (CLI::App* cmd : {migrate, check, generate}) {
     cmd->add_option("--models", o.models, "model headers to scan (clang arguments follow --)");
-    cmd->add_option("--pch-dir", o.pch_dir, "cache a PCH of the standard headers here");
+    cmd->add_option("--pch-dir", o.pch_dir,
+                    "cache a PCH of the standard headers here (default: "
+                    "$XDG_CACHE_HOME/retort/pch or ~/.cache/retort/pch)");
     cmd->add_option("--implicit-include-dirs", o.implicit_include_dirs,
                     "the compiler's own include directories, left out of the scan's -I");
   }

@@ -102,26 +102,51 @@ std::vector<std::string> check_expressions(const std::string& sql) {
   return out;
 }
 
-LiveSchema introspect(sqlite3* db) {
+namespace {
+
+// A condition on column `name` that leaves out SQLite's own tables and the version table.
+std::string own_tables(const std::string& name) {
+  return name + " NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND " + name + " <> 'retort_migrations'";
+}
+
+}  // namespace
+
+std::map<std::string, std::string> table_texts(sqlite3* db) {
+  std::map<std::string, std::string> out;
+  query_rows(db,
+             std::string("SELECT tbl_name, type || ' ' || name || ': ' || ifnull(sql, '') FROM "
+                         "sqlite_schema WHERE ") +
+                 own_tables("tbl_name") + " ORDER BY tbl_name, type, name",
+             [&out](const std::vector<std::string>& row) { out[row[0]] += row[1] + "\n"; });
+  return out;
+}
+
+LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
   // One query per kind of fact over all tables (table-valued PRAGMA functions joined to
   // pragma_table_list), rather than several per table.
-  const std::string tables =
-      "pragma_table_list t WHERE t.schema = 'main' AND t.type = 'table' AND t.name NOT LIKE "
-      "'sqlite\\_%' ESCAPE '\\' AND t.name <> 'retort_migrations'";
+  std::string tables = "pragma_table_list t WHERE t.schema = 'main' AND t.type = 'table' AND " +
+                       own_tables("t.name");
+  if (only) {
+    std::string names;
+    for (const std::string& name : *only) {
+      names += (names.empty() ? "" : ", ") + detail::sql_literal(name);
+    }
+    tables += " AND t.name IN (" + names + ")";
+  }
   LiveSchema schema;
-  query_rows(
-      db,
-      "SELECT t.name, t.wr, t.strict, (SELECT sql FROM sqlite_schema s WHERE s.name = t.name) "
-      "FROM " +
-          tables,
-      [&](const std::vector<std::string>& t) {
-        std::vector<std::string>& facts = schema[t[0]];
-        facts.push_back(std::string("table") + (t[1] == "1" ? " WITHOUT ROWID" : "") +
-                        (t[2] == "1" ? " STRICT" : ""));
-        for (const std::string& check : check_expressions(t[3])) {
-          facts.push_back("check (" + check + ")");
-        }
-      });
+  // The CREATE statements in one pass (a subquery per table would scan sqlite_schema n times).
+  std::map<std::string, std::string> create_sql;
+  query_rows(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'table'",
+             [&](const std::vector<std::string>& t) { create_sql[t[0]] = t[1]; });
+  query_rows(db, "SELECT t.name, t.wr, t.strict FROM " + tables,
+             [&](const std::vector<std::string>& t) {
+               std::vector<std::string>& facts = schema[t[0]];
+               facts.push_back(std::string("table") + (t[1] == "1" ? " WITHOUT ROWID" : "") +
+                               (t[2] == "1" ? " STRICT" : ""));
+               for (const std::string& check : check_expressions(create_sql[t[0]])) {
+                 facts.push_back("check (" + check + ")");
+               }
+             });
   query_rows(db,
              "SELECT t.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden FROM "
              "pragma_table_xinfo(t.name) c, " +

@@ -3,6 +3,7 @@
 #define RETORT_TOOL_INTROSPECT_HPP
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,15 @@ using LiveSchema = std::map<std::string, std::vector<std::string>>;
 /// whitespace collapsed (SQLite reports CHECKs through no PRAGMA; it keeps the statement's text).
 std::vector<std::string> check_expressions(const std::string& create_table_sql);
 
-/// Reads the schema of the main database of `db`. Throws std::runtime_error on SQLite errors.
-LiveSchema introspect(sqlite3* db);
+/// Reads the schema of the main database of `db`; with `only`, of those tables alone.
+/// Throws Error on SQLite errors.
+LiveSchema introspect(sqlite3* db, const std::set<std::string>* only = nullptr);
+
+/// Per table (retort_migrations and SQLite's own left out), the text SQLite stores for it and
+/// its indexes and triggers, in name order. Two tables with the same text have the same facts
+/// (every PRAGMA derives them from that text), so only tables whose text differs need
+/// introspect(); the reverse does not hold (ALTER TABLE edits the text).
+std::map<std::string, std::string> table_texts(sqlite3* db);
 
 /// Readable differences, "table 'x': missing column ..." / "... unexpected ...".
 std::vector<std::string> compare_schemas(const LiveSchema& expected, const LiveSchema& actual);
