@@ -96,6 +96,25 @@ TEST(PipelineTest, VerificationCatchesAWrongDownScript) {
       << report.problems[0];
 }
 
+TEST(PipelineTest, VerificationCatchesRowsACascadeDeletesInATableItDoesNotChange) {
+  // A parent rebuilt with foreign keys on: dropping it deletes the child's rows (ON DELETE
+  // CASCADE). The child's schema is unchanged, yet its rows are checked: it references the
+  // rebuilt table.
+  TempDir tmp;
+  init_repository(tmp.path());
+  seal(tmp.path(), parent_child(), "first");
+  Schema next = parent_child();
+  const_cast<Table&>(*next.find_table("parent")).columns[1].type = "VARCHAR(20)";
+  const Repository repo = load_repository(tmp.path());
+  Revision draft = *plan_draft(repo, next, false).revision;
+  ASSERT_TRUE(draft.foreign_keys_off);
+  draft.foreign_keys_off = false;
+  const VerifyReport report = verify_revision(repo.sealed(), draft, repo.sealed_schema(), next);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.problems[0].find("up: table 'child' had 2 rows, now 0"), std::string::npos)
+      << report.problems[0];
+}
+
 TEST(PipelineTest, VerificationCatchesAChangedValue) {
   ExtraColumnDraft bad;
   bad.draft.up_sql += "UPDATE \"parent\" SET \"note\" = 'lost';\n";

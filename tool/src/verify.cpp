@@ -46,10 +46,70 @@ std::string sample_value(const Schema& schema, const Table& table, const Column&
   return n;
 }
 
-// Inserts two rows into every table, parents first. Rows a constraint rejects become notes.
-void fill(sqlite3* db, const Schema& schema, std::vector<std::string>& notes) {
+// The tables of `before` whose rows a revision can touch: those it changes, renames or drops
+// (those it only creates have no rows yet), and those that reference them, transitively (a
+// rebuilt parent's ON DELETE CASCADE would empty them). The rest keep their text, which the
+// state checks prove, and so their rows.
+std::set<std::string> touched_tables(const Schema& before, const Schema& after) {
+  std::set<std::string> touched;
+  std::set<std::string> kept;
+  for (const TableMatch& m : match_tables(before, after)) {
+    kept.insert(m.from->name);
+    if (!(*m.from == *m.to)) touched.insert(m.from->name);
+  }
+  for (const Table& t : before.tables) {
+    if (!kept.count(t.name)) touched.insert(t.name);
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const Table& t : before.tables) {
+      if (touched.count(t.name)) continue;
+      for (const ForeignKey& fk : t.foreign_keys) {
+        if (touched.count(fk.ref_table)) {
+          grew = touched.insert(t.name).second;
+          break;
+        }
+      }
+    }
+  }
+  return touched;
+}
+
+// `tables` (of `before`) and the parents their foreign keys need rows in, transitively, before
+// the revision and after it (a key it adds must find its parent's rows), by their old names.
+std::set<std::string> with_parents(const Schema& before, const Schema& after,
+                                   std::set<std::string> tables) {
+  std::map<std::string, std::string> old_name;  // after's name → before's
+  for (const Table& t : before.tables) old_name[t.name] = t.name;
+  for (const TableMatch& m : match_tables(before, after)) old_name[m.to->name] = m.from->name;
+  std::map<std::string, std::set<std::string>> parents;  // by before's names
+  for (const Table& t : before.tables) {
+    for (const ForeignKey& fk : t.foreign_keys) parents[t.name].insert(fk.ref_table);
+  }
+  for (const Table& t : after.tables) {
+    const auto child = old_name.find(t.name);
+    if (child == old_name.end()) continue;
+    for (const ForeignKey& fk : t.foreign_keys) {
+      if (const auto parent = old_name.find(fk.ref_table); parent != old_name.end()) {
+        parents[child->second].insert(parent->second);
+      }
+    }
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const std::string& table : std::set<std::string>(tables)) {
+      for (const std::string& parent : parents[table]) grew |= tables.insert(parent).second;
+    }
+  }
+  return tables;
+}
+
+// Inserts two rows into each of `tables`, parents first. Rows a constraint rejects become notes.
+void fill(sqlite3* db, const Schema& schema, const std::set<std::string>& tables,
+          std::vector<std::string>& notes) {
   const auto dialect = make_sqlite_dialect();
   for (const Table& t : schema.tables) {
+    if (!tables.count(t.name)) continue;
     for (int row = 0; row < 2; ++row) {
       std::string columns, values;
       for (const Column& c : t.columns) {
@@ -71,9 +131,11 @@ struct KeptTable {
   std::vector<std::pair<std::string, std::string>> columns;
 };
 
-std::vector<KeptTable> kept_tables(const Schema& before, const Schema& after) {
+std::vector<KeptTable> kept_tables(const Schema& before, const Schema& after,
+                                   const std::set<std::string>& touched) {
   std::vector<KeptTable> out;
   for (const TableMatch& m : match_tables(before, after)) {
+    if (!touched.count(m.from->name)) continue;
     KeptTable kept{m.from->name, m.to->name, {}};
     for (const auto& [old_name, new_name] : m.columns) {
       const Column& was = *m.from->find_column(old_name);
@@ -199,8 +261,9 @@ VerifyReport verify_revision(const std::vector<Revision>& history, const Revisio
     if (!history.empty()) upgrade(db.get(), all, history.back().id);
     expect_state(db.get(), expected_before, "the sealed revisions", problems);
     if (!problems.empty()) return report;
-    fill(db.get(), before, report.notes);
-    const std::vector<KeptTable> kept = kept_tables(before, after);
+    const std::set<std::string> touched = touched_tables(before, after);
+    fill(db.get(), before, with_parents(before, after, touched), report.notes);
+    const std::vector<KeptTable> kept = kept_tables(before, after, touched);
     const RowSnapshot rows = snapshot_rows(db.get(), kept, false);
 
     upgrade(db.get(), all, "head");

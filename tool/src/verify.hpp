@@ -22,11 +22,13 @@ struct VerifyReport {
 LiveSchema live_schema_of(const Schema& schema);
 
 /// On an in-memory database: applies `history` (the sealed revisions), checks it gives `before`,
-/// inserts two rows into every table (one with NULLs where allowed, foreign keys pointing at real
-/// parents), then applies `candidate` and checks the schema equals `after` and no row was lost,
-/// reverts it and checks `before` and the rows again, and applies it once more. The down step of
-/// a destructive revision that refuses the sample rows is proven on tables without rows.
-/// Schemas are compared through PRAGMAs against databases created fresh from each schema.
+/// inserts two rows into every table the revision touches and every table that references one
+/// (one with NULLs where allowed, foreign keys pointing at real parents, which get rows too),
+/// then applies `candidate` and checks the schema equals `after` and no row was lost, reverts it
+/// and checks `before` and the rows again, and applies it once more. The down step of a
+/// destructive revision that refuses the sample rows is proven on tables without rows.
+/// Schemas are compared against databases created fresh from each schema: a table whose stored
+/// CREATE text equals the fresh one's is equal; the others are compared through PRAGMAs.
 VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
                              const Schema& before, const Schema& after);
 
