@@ -56,22 +56,27 @@ std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
   return out;
 }
 
+// The script that takes a database at `from` to `target`, as planned by `plan`.
+std::string offline_script(const std::vector<Revision>& revisions,
+                           const std::optional<std::string>& from, std::string_view target,
+                           bool keep_fingerprint, detail::Planner plan) {
+  std::vector<AppliedRow> rows = assumed_rows(revisions, from);
+  const std::vector<Step> steps = plan(rows, revisions, target);
+  return script(std::move(rows), steps, revisions, keep_fingerprint);
+}
+
 }  // namespace
 
 std::string upgrade_sql(const std::vector<Revision>& revisions,
                         const std::optional<std::string>& from, std::string_view target,
                         bool keep_fingerprint) {
-  std::vector<AppliedRow> rows = assumed_rows(revisions, from);
-  const std::vector<Step> steps = detail::plan_upgrade(rows, revisions, target);
-  return script(std::move(rows), steps, revisions, keep_fingerprint);
+  return offline_script(revisions, from, target, keep_fingerprint, detail::plan_upgrade);
 }
 
 std::string downgrade_sql(const std::vector<Revision>& revisions,
                           const std::optional<std::string>& from, std::string_view target,
                           bool keep_fingerprint) {
-  std::vector<AppliedRow> rows = assumed_rows(revisions, from);
-  const std::vector<Step> steps = detail::plan_downgrade(rows, revisions, target);
-  return script(std::move(rows), steps, revisions, keep_fingerprint);
+  return offline_script(revisions, from, target, keep_fingerprint, detail::plan_downgrade);
 }
 
 }  // namespace retort
