@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "fnv1a.hpp"
+#include "retort/detail/fnv1a.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/error.hpp"
 

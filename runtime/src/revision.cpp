@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <optional>
 
-#include "fnv1a.hpp"
+#include "retort/detail/fnv1a.hpp"
 #include "retort/error.hpp"
 
 namespace retort {

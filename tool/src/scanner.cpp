@@ -14,6 +14,7 @@
 #include <set>
 
 #include "libclang.hpp"
+#include "retort/detail/fnv1a.hpp"
 
 namespace retort {
 namespace {
@@ -363,17 +364,15 @@ std::string prelude_of(const std::vector<std::string>& model_files) {
   return out;
 }
 
-// FNV-1a/64 as 16 hex digits: the PCH cache key.
+// FNV-1a/64 of the parts, each ended by a NUL, as 16 hex digits: the PCH cache key.
 std::string fingerprint(const std::vector<std::string>& parts) {
-  std::uint64_t hash = 14695981039346656037ull;
+  Fnv1a hash;
   for (const std::string& part : parts) {
-    for (unsigned char c : part + '\0') {
-      hash ^= c;
-      hash *= 1099511628211ull;
-    }
+    hash.add(part);
+    hash.add(static_cast<unsigned char>(0));
   }
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash.value()));
   return buf;
 }
 

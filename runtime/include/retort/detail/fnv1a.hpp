@@ -1,6 +1,6 @@
-// FNV-1a/64, the runtime's one hash: revision checksums and the start-up fingerprint.
-#ifndef RETORT_RUNTIME_FNV1A_HPP
-#define RETORT_RUNTIME_FNV1A_HPP
+// FNV-1a/64, Retort's one hash: revision checksums, the start-up fingerprint, the PCH key.
+#ifndef RETORT_DETAIL_FNV1A_HPP
+#define RETORT_DETAIL_FNV1A_HPP
 
 #include <cstdint>
 #include <string_view>
@@ -24,4 +24,4 @@ class Fnv1a {
 
 }  // namespace retort
 
-#endif  // RETORT_RUNTIME_FNV1A_HPP
+#endif  // RETORT_DETAIL_FNV1A_HPP
