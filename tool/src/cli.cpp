@@ -110,11 +110,8 @@ void print_generated(const Generated& g, const fs::path& dir, std::ostream& out,
 
 // Runs the build step (or only its scan and draft, without build outputs) and prints it.
 void run_generate(const Options& o, bool check, std::ostream& out, std::ostream& err) {
-  GenerateRequest request{o.dir, scan_request(o), check, {}, {}, {}, {}};
-  request.embed = o.embed;
-  request.depfile = o.depfile;
-  request.stamp = o.stamp;
-  request.make_depend_cache = o.make_depend_cache;
+  const GenerateRequest request{o.dir,   scan_request(o),    check, o.embed, o.depfile,
+                                o.stamp, o.make_depend_cache};
   print_generated(generate(request), o.dir, out, err);
 }
 

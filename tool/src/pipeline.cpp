@@ -87,9 +87,9 @@ std::optional<std::string> check_only(const Repository& repo, const Draft& draft
   return std::nullopt;
 }
 
-void write_build_outputs(const GenerateRequest& request, const Models& models) {
-  if (request.embed.empty() && request.depfile.empty() && request.stamp.empty()) return;
-  const Repository repo = load_repository(request.dir);
+// `repo` is the repository as the step leaves it.
+void write_build_outputs(const GenerateRequest& request, const Models& models,
+                         const Repository& repo) {
   if (!request.embed.empty()) write_file_if_changed(request.embed, render_embed_source(repo));
   if (!request.depfile.empty()) {
     write_depfile(request.depfile,
@@ -135,7 +135,10 @@ Generated generate(const GenerateRequest& request) {
     }
     out.written = write_draft(repo, out.draft.revision);
   }
-  write_build_outputs(request, out.models);
+  if (request.embed.empty() && request.depfile.empty() && request.stamp.empty()) return out;
+  // Read the revision files again only when the step changed them.
+  const bool changed = out.written == DraftWrite::kWritten || out.written == DraftWrite::kRemoved;
+  write_build_outputs(request, out.models, changed ? load_repository(request.dir) : repo);
   return out;
 }
 
