@@ -136,9 +136,14 @@ Generated generate(const GenerateRequest& request) {
     out.written = write_draft(repo, out.draft.revision);
   }
   if (request.embed.empty() && request.depfile.empty() && request.stamp.empty()) return out;
-  // Read the revision files again only when the step changed them.
-  const bool changed = out.written == DraftWrite::kWritten || out.written == DraftWrite::kRemoved;
-  write_build_outputs(request, out.models, changed ? load_repository(request.dir) : repo);
+  // `repo` still holds what is on disk when no draft is wanted and none existed, or when the
+  // draft it loaded was already this one. Otherwise read the files again: this step, or
+  // another build directory generating at once, wrote the draft since `repo` was loaded.
+  const Revision* loaded = repo.draft();
+  const bool current =
+      out.written == DraftWrite::kNone || (out.written == DraftWrite::kUnchanged && loaded &&
+                                           loaded->file_name == out.draft.revision->file_name);
+  write_build_outputs(request, out.models, current ? repo : load_repository(request.dir));
   return out;
 }
 
