@@ -343,16 +343,16 @@ TEST(RuntimeTest, ProgressReportsRevisionsAndRowsCopiedByARebuild) {
   EXPECT_EQ(events[2].step, 2u);
   EXPECT_EQ(events[3].event, E::kRowsCopied);
   EXPECT_EQ(events[3].table, "t");
-  EXPECT_EQ(events[3].rows_copied, 0);
+  EXPECT_EQ(events[3].rows_done, 0);
   EXPECT_EQ(events[3].rows_total, 50000);
   const Progress& last_copy = events[events.size() - 2];
   EXPECT_EQ(last_copy.event, E::kRowsCopied);
-  EXPECT_EQ(last_copy.rows_copied, 50000);
+  EXPECT_EQ(last_copy.rows_done, 50000);
   EXPECT_EQ(events.back().event, E::kFinished);
   EXPECT_EQ(events.back().revision, "0002");
   for (std::size_t i = 4; i + 1 < events.size(); ++i) {
-    EXPECT_GE(events[i].rows_copied, events[i - 1].rows_copied);
-    EXPECT_LE(events[i].rows_copied, 50000);
+    EXPECT_GE(events[i].rows_done, events[i - 1].rows_done);
+    EXPECT_LE(events[i].rows_done, 50000);
   }
   events.clear();
   downgrade(db.get(), revisions, "-1", [&](const Progress& p) { events.push_back(p); });

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,23 @@ class Database {
       out.push_back(row);
     }
     sqlite3_finalize(stmt);
+    return out;
+  }
+
+  /// The whole database as text, to compare row by row: its user_version, every schema object's
+  /// SQL, then each table's rows (sorted), each line prefixed with its table's name.
+  std::vector<std::string> dump() const {
+    std::vector<std::string> out = rows("PRAGMA user_version");
+    for (const std::string& object :
+         rows("SELECT type || ' ' || name || ': ' || ifnull(sql, '') FROM sqlite_schema ORDER BY "
+              "type, name")) {
+      out.push_back(object);
+    }
+    for (const std::string& table : rows("SELECT name FROM sqlite_schema WHERE type = 'table'")) {
+      std::vector<std::string> table_rows = rows("SELECT * FROM \"" + table + "\"");
+      std::sort(table_rows.begin(), table_rows.end());
+      for (const std::string& row : table_rows) out.push_back(table + ": " + row);
+    }
     return out;
   }
 

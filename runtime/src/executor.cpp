@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <map>
 
 #include "fingerprint.hpp"
 #include "retort/detail/sqlite.hpp"
@@ -66,7 +67,7 @@ class CopyProgress {
     return n;
   }
   void report(std::int64_t rows) {
-    event_.rows_copied = std::clamp<std::int64_t>(rows, 0, event_.rows_total);
+    event_.rows_done = std::clamp<std::int64_t>(rows, 0, event_.rows_total);
     progress_(event_);
   }
   static int tick(void* self) {
@@ -86,14 +87,120 @@ class CopyProgress {
   std::chrono::steady_clock::time_point last_report_;
 };
 
-// What one step's run needs besides the SQL: who reports failures, and progress.
+// The hooks this program links, by name.
+using HookTable = std::map<std::string, HookFunction, std::less<>>;
+
+// What one step's run needs besides the SQL: who reports failures, hooks, and progress.
 struct StepContext {
   sqlite3* db;
   const std::string& revision;
   const std::vector<std::string>& done;
+  const HookTable& hooks;
   const ProgressCallback& progress;
   const Progress& event;
 };
+
+// Reports a hook's progress as kHookRows events: the first report, then at most one every
+// 100 ms, and the one where the hook is done.
+class HookReporter final : public HookProgress {
+ public:
+  HookReporter(const ProgressCallback& progress, Progress base, std::string hook)
+      : progress_(progress), event_(std::move(base)) {
+    event_.event = Progress::Event::kHookRows;
+    event_.hook = std::move(hook);
+  }
+  void report(std::int64_t done, std::int64_t total) override {
+    if (!progress_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (reported_ && done < total && now - last_report_ < std::chrono::milliseconds(100)) return;
+    reported_ = true;
+    last_report_ = now;
+    event_.rows_done = done;
+    event_.rows_total = total;
+    progress_(event_);
+  }
+
+ private:
+  const ProgressCallback& progress_;
+  Progress event_;
+  bool reported_ = false;
+  std::chrono::steady_clock::time_point last_report_;
+};
+
+// While a hook runs, an authorizer refuses what a hook may not do (docs/data-migrations.md):
+// end or nest the revision's transaction, switch foreign keys, change the schema (the
+// revision's snapshot would not know; temporary tables are fine). The first refusal is kept,
+// so that the revision fails with it even when the hook ignores the error.
+class HookGuard {
+ public:
+  explicit HookGuard(sqlite3* db) : db_(db) { sqlite3_set_authorizer(db_, &HookGuard::check, this); }
+  ~HookGuard() { sqlite3_set_authorizer(db_, nullptr, nullptr); }
+  const std::string& refused() const { return refused_; }
+  HookGuard(const HookGuard&) = delete;
+  HookGuard& operator=(const HookGuard&) = delete;
+
+ private:
+  static int check(void* self, int action, const char* a, const char* b, const char*,
+                   const char*) {
+    auto* me = static_cast<HookGuard*>(self);
+    std::string why;
+    switch (action) {
+      case SQLITE_TRANSACTION:
+        why = std::string("run ") + (a ? a : "BEGIN") +
+              ": the revision's transaction belongs to the runtime";
+        break;
+      case SQLITE_PRAGMA:
+        if (a && b && (sqlite3_stricmp(a, "foreign_keys") == 0 ||
+                       sqlite3_stricmp(a, "writable_schema") == 0)) {
+          why = std::string("set PRAGMA ") + a + ": the runtime sets it around the revision";
+        }
+        break;
+      case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TRIGGER:
+      case SQLITE_CREATE_VIEW: case SQLITE_CREATE_VTABLE: case SQLITE_DROP_INDEX:
+      case SQLITE_DROP_TABLE: case SQLITE_DROP_TRIGGER: case SQLITE_DROP_VIEW:
+      case SQLITE_DROP_VTABLE: case SQLITE_ALTER_TABLE:
+        why = std::string("change the schema (") + (a ? a : "") +
+              "): schema changes belong in the revision's SQL, where its snapshot sees them";
+        break;
+      default:
+        break;
+    }
+    if (why.empty()) return SQLITE_OK;
+    if (me->refused_.empty()) me->refused_ = "a hook may not " + why;
+    return SQLITE_DENY;
+  }
+
+  sqlite3* db_;
+  std::string refused_;
+};
+
+// Runs hook `name` inside the revision's transaction. Whatever it throws, a refused action,
+// or a transaction it ended fails the revision with statement "hook NAME".
+void run_hook(const StepContext& c, const std::string& name) {
+  const std::string statement = "hook " + name;
+  const auto found = c.hooks.find(name);
+  if (found == c.hooks.end()) {
+    throw MigrationError(c.revision, statement, "this program does not link the hook", c.done);
+  }
+  HookReporter reporter(c.progress, c.event, name);
+  std::string failure;
+  {
+    const HookGuard guard(c.db);
+    try {
+      found->second(c.db, reporter);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    } catch (...) {
+      failure = "the hook threw an exception that is not a std::exception";
+    }
+    if (!guard.refused().empty()) failure = guard.refused() + (failure.empty() ? "" : "; " + failure);
+  }
+  if (failure.empty() && sqlite3_get_autocommit(c.db)) {
+    failure = "the revision's transaction ended inside the hook (a statement with OR ROLLBACK, or "
+              "an I/O error), so the revision is not recorded";
+  }
+  if (!failure.empty()) throw MigrationError(c.revision, statement, failure, c.done);
+}
 
 // Runs every statement of `sql`; `copy_table`, when set, names the table whose rows the first
 // statement copies. A failure names the revision and the statement.
@@ -133,6 +240,9 @@ void run_section(const StepContext& c, const std::string& sql) {
       case SectionPart::Kind::kSql:
         run_statements(c, part.text, std::move(copy_table));
         copy_table.clear();
+        break;
+      case SectionPart::Kind::kHook:
+        run_hook(c, part.text);
         break;
     }
   }
@@ -186,6 +296,35 @@ void run_step(const StepContext& c, const Step& step) {
   record(c.db, step, c.done);
 }
 
+HookTable linked_hooks(const std::vector<Revision>& revisions) {
+  HookTable table;
+  for (const Revision& r : revisions) {
+    for (const Hook& h : r.hooks) {
+      if (h.function) table.emplace(h.name, h.function);
+    }
+  }
+  return table;
+}
+
+// Before anything runs: every hook the planned steps name must be linked, so that a program
+// without them (the retort CLI) changes nothing rather than stopping halfway.
+void expect_hooks_linked(sqlite3* db, const std::vector<Step>& steps, const HookTable& hooks) {
+  for (const Step& step : steps) {
+    std::string sql;
+    if (step.kind == Step::kApply) sql = step.up->up_sql;
+    if (step.kind == Step::kRevert) {
+      sql = step.down_sql.empty() ? stored_down_sql(db, step.revision, {}) : step.down_sql;
+    }
+    for (const std::string& name : section_hooks(sql)) {
+      if (!hooks.count(name)) {
+        throw Error("revision " + step.revision + " runs the C++ hook '" + name +
+                    "', which this program does not link: hooks run only in the application "
+                    "whose build embeds the revisions (add_migrations()); nothing was changed");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Transaction::Transaction(sqlite3* db) : db_(db) { exec(db, "BEGIN IMMEDIATE"); }
@@ -212,6 +351,8 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
     return done;
   }
   std::vector<Step> steps = plan(read_applied(db), revisions, target);
+  const HookTable hooks = linked_hooks(revisions);
+  expect_hooks_linked(db, steps, hooks);
   const std::size_t planned = steps.size();
   std::size_t step_number = 0;
   while (!steps.empty()) {
@@ -228,16 +369,14 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
     if (steps.front().foreign_keys_off != foreign_keys_off) continue;  // retry with the pragma
     const Step& step = steps.front();
     const bool keep_fingerprint = owns_user_version(db, applied);
-    Progress event{Progress::Event::kStarted,
-                   step.revision,
-                   step.kind == Step::kRevert,
-                   std::min(++step_number, planned),
-                   planned,
-                   {},
-                   0,
-                   0};
+    Progress event;
+    event.event = Progress::Event::kStarted;
+    event.revision = step.revision;
+    event.reverting = step.kind == Step::kRevert;
+    event.step = std::min(++step_number, planned);
+    event.steps = planned;
     if (progress && step.kind != Step::kMarkSealed) progress(event);
-    run_step({db, step.revision, done, progress, event}, step);
+    run_step({db, step.revision, done, hooks, progress, event}, step);
     if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(after(applied, step))));
     tx.commit();
     if (step.kind != Step::kMarkSealed) {

@@ -27,6 +27,16 @@ std::string with_newline(const std::string& sql) {
   return sql.empty() || sql.back() == '\n' ? sql : sql + "\n";
 }
 
+// A section as an offline script runs it: a hook it names cannot run there.
+const std::string& offline_section(const std::string& revision, const std::string& sql) {
+  const std::vector<std::string> hooks = section_hooks(sql);
+  if (!hooks.empty()) {
+    throw Error("revision " + revision + " runs the C++ hook '" + hooks.front() +
+                "', which an SQL script cannot run: upgrade with the application that links it");
+  }
+  return sql;
+}
+
 std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
                    const std::vector<Revision>& revisions, bool keep_fingerprint) {
   std::string out = std::string(detail::kVersionTableDdl) + ";\n";
@@ -37,12 +47,12 @@ std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
     if (step.foreign_keys_off) out += "PRAGMA foreign_keys = OFF;\n";
     out += "BEGIN IMMEDIATE;\n";
     if (apply) {
-      out += with_newline(step.up->up_sql);
+      out += with_newline(offline_section(step.revision, step.up->up_sql));
       if (step.foreign_keys_off) out += "PRAGMA foreign_key_check;\n";
       out += detail::insert_row_sql(*step.up) + ";\n";
     } else {
       const Revision* r = detail::find_revision(revisions, step.revision);
-      out += with_newline(r ? r->down_sql : step.down_sql);
+      out += with_newline(offline_section(step.revision, r ? r->down_sql : step.down_sql));
       if (step.foreign_keys_off) out += "PRAGMA foreign_key_check;\n";
       out += detail::delete_row_sql(step.revision) + ";\n";
     }

@@ -14,6 +14,40 @@ namespace {
 
 constexpr std::string_view kDirective = "-- +retort ";
 constexpr std::string_view kCopyMarker = "copy";
+constexpr std::string_view kHookMarker = "hook";
+
+// C++'s keywords and alternative tokens: a hook's name becomes a function's name.
+constexpr std::string_view kCppKeywords[] = {
+    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
+    "case", "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept",
+    "const", "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await",
+    "co_return", "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast",
+    "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
+    "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
+    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
+    "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
+    "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
+    "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using",
+    "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq"};
+
+// Why `name` cannot name a hook (it must be a C++ identifier), or "" when it can.
+std::string hook_name_problem(std::string_view name) {
+  const auto letter = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  bool identifier = !name.empty() && letter(name.front());
+  for (char c : name) identifier = identifier && (letter(c) || digit(c));
+  if (!identifier) return "a hook's name must be a C++ identifier, not '" + std::string(name) + "'";
+  for (std::string_view keyword : kCppKeywords) {
+    if (name == keyword) return "a hook's name cannot be the C++ keyword '" + std::string(name) + "'";
+  }
+  if (name.find("__") != std::string_view::npos || (name.size() > 1 && name[0] == '_' &&
+                                                    name[1] >= 'A' && name[1] <= 'Z')) {
+    return "a hook's name cannot be a name C++ reserves ('" + std::string(name) + "')";
+  }
+  return "";
+}
 
 enum class Section { kHeader, kUp, kDown, kSchema };
 
@@ -57,6 +91,7 @@ std::optional<SectionPart> section_marker(std::string_view directive_body) {
   if (key == kCopyMarker && !value.empty()) {
     return SectionPart{SectionPart::Kind::kCopy, std::string(value)};
   }
+  if (key == kHookMarker) return SectionPart{SectionPart::Kind::kHook, std::string(value)};
   return std::nullopt;
 }
 
@@ -134,7 +169,14 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
         section = Section::kSchema;
       } else if (section == Section::kHeader) {
         apply_header(r, body, file_name, line_no);
-      } else if (in_sql && section_marker(body)) {
+      } else if (const auto marker = in_sql ? section_marker(body) : std::nullopt) {
+        if (marker->kind == SectionPart::Kind::kHook) {
+          const std::string problem = hook_name_problem(marker->text);
+          if (!problem.empty()) fail(file_name, line_no, problem);
+          const bool named = std::any_of(r.hooks.begin(), r.hooks.end(),
+                                         [&](const Hook& h) { return h.name == marker->text; });
+          if (!named) r.hooks.push_back({marker->text, nullptr});
+        }
         // A marker stays in its section's text, so the checksum and the stored down script
         // keep it; written back unindented.
         (section == Section::kUp ? up : down).append(directive).push_back('\n');
@@ -170,10 +212,18 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
   return r;
 }
 
-std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources) {
+std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
+                                     const std::vector<Hook>& linked) {
   std::vector<Revision> revisions;
   revisions.reserve(sources.size());
-  for (const RevisionSource& s : sources) revisions.push_back(parse_revision(s.text, s.file_name));
+  for (const RevisionSource& s : sources) {
+    revisions.push_back(parse_revision(s.text, s.file_name));
+    for (Hook& hook : revisions.back().hooks) {
+      for (const Hook& l : linked) {
+        if (l.name == hook.name) hook.function = l.function;
+      }
+    }
+  }
   std::sort(revisions.begin(), revisions.end(),
             [](const Revision& a, const Revision& b) { return a.id < b.id; });
   for (std::size_t i = 0; i < revisions.size(); ++i) {
@@ -242,6 +292,21 @@ std::vector<SectionPart> split_section(std::string_view sql) {
 
 std::string copy_marker(std::string_view table) {
   return std::string(kDirective) + std::string(kCopyMarker) + ": " + std::string(table);
+}
+
+std::string hook_marker(std::string_view name) {
+  return std::string(kDirective) + std::string(kHookMarker) + ": " + std::string(name);
+}
+
+std::vector<std::string> section_hooks(std::string_view sql) {
+  std::vector<std::string> names;
+  for (const SectionPart& part : split_section(sql)) {
+    if (part.kind == SectionPart::Kind::kHook &&
+        std::find(names.begin(), names.end(), part.text) == names.end()) {
+      names.push_back(part.text);
+    }
+  }
+  return names;
 }
 
 }  // namespace retort

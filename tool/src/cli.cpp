@@ -2,7 +2,6 @@
 #include "cli.hpp"
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -144,19 +143,10 @@ void print_applied(const std::vector<std::string>& ids, const char* verb, std::o
   for (const std::string& id : ids) out << "retort: " << verb << "d " << id << "\n";
 }
 
-// A one-line progress display on stderr when it is a terminal; nothing when it is piped.
-ProgressCallback terminal_progress(std::ostream& err) {
-  if (&err != &std::cerr || !isatty(STDERR_FILENO)) return {};
-  return [&err](const Progress& p) {
-    err << "\r\033[K";
-    if (p.event == Progress::Event::kFinished) return err.flush(), void();
-    err << "retort: [" << p.step << "/" << p.steps << "] "
-        << (p.reverting ? "reverting " : "applying ") << p.revision;
-    if (p.event == Progress::Event::kRowsCopied) {
-      err << ": copying \"" << p.table << "\" " << p.rows_copied << "/" << p.rows_total << " rows";
-    }
-    err.flush();
-  };
+// The runtime's progress line on stderr when it is a terminal; nothing when it is piped or
+// when the output goes elsewhere (tests).
+ProgressCallback progress_for(std::ostream& err) {
+  return &err == &std::cerr ? retort::terminal_progress() : ProgressCallback{};
 }
 
 void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
@@ -169,7 +159,7 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
     return;
   }
   print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target,
-                        terminal_progress(err)),
+                        progress_for(err)),
                 "upgrade", out);
 }
 
@@ -181,7 +171,7 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
     return;
   }
   print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target,
-                          terminal_progress(err)),
+                          progress_for(err)),
                 "downgrade", out);
 }
 
@@ -191,14 +181,25 @@ void cmd_current(const Options& o, std::ostream& out) {
   out << rev.value_or("base") << "\n";
 }
 
+// "hook a" or "hooks a, b": the C++ hooks a revision runs, which only the application can.
+std::string hook_names(const Revision& r) {
+  std::string names;
+  for (const Hook& h : r.hooks) names += (names.empty() ? "" : ", ") + h.name;
+  return (r.hooks.size() > 1 ? "hooks " : "hook ") + names;
+}
+
+std::string hooks_note(const Revision& r) {
+  return r.hooks.empty() ? "" : "  [" + hook_names(r) + "]";
+}
+
 void cmd_history(const Options& o, std::ostream& out) {
   const std::optional<std::string> at =
       !o.db.empty() && fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
   const std::vector<Revision> revisions = revisions_of(o);
   for (auto it = revisions.rbegin(); it != revisions.rend(); ++it) {
     out << it->id << "  " << (it->parent.empty() ? "base" : it->parent) << " -> " << it->id << "  "
-        << (it->draft ? "(draft)" : it->message) << (at && *at == it->id ? "  (current)" : "")
-        << "\n";
+        << (it->draft ? "(draft)" : it->message) << hooks_note(*it)
+        << (at && *at == it->id ? "  (current)" : "") << "\n";
   }
 }
 
@@ -207,6 +208,10 @@ void cmd_show(const Options& o, std::ostream& out) {
   for (std::size_t i = 0; i < repo.revisions.size(); ++i) {
     if (repo.revisions[i].id == o.target) {
       out << repo.texts[i];
+      if (!repo.revisions[i].hooks.empty()) {
+        out << "\n-- retort: runs the C++ " << hook_names(repo.revisions[i])
+            << ": only the application applies this revision\n";
+      }
       return;
     }
   }

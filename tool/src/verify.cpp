@@ -241,6 +241,17 @@ void expect_state(sqlite3* db, const Expected& expected, const std::string& step
   expect_sound(db, step, problems);
 }
 
+// Hooks transform rows and never the schema (the runtime refuses schema changes inside one),
+// so replaying revisions to prove schemas skips them.
+void skip_hook(sqlite3*, HookProgress&) {}
+
+std::vector<Revision> without_hooks(std::vector<Revision> revisions) {
+  for (Revision& r : revisions) {
+    for (Hook& h : r.hooks) h.function = &skip_hook;
+  }
+  return revisions;
+}
+
 }  // namespace
 
 LiveSchema live_schema_of(const Schema& schema) { return introspect(expected_of(schema).db.get()); }
@@ -255,7 +266,7 @@ VerifyReport verify_revision(const std::vector<Revision>& history, const Revisio
     std::future<Expected> expected_after_later =
         std::async(std::launch::async, [&after] { return expected_of(after); });
     const Expected expected_before = expected_of(before);
-    std::vector<Revision> all = history;
+    std::vector<Revision> all = without_hooks(history);
     all.push_back(candidate);
     Db db = open_memory();
     if (!history.empty()) upgrade(db.get(), all, history.back().id);

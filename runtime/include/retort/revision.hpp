@@ -7,7 +7,23 @@
 #include <string_view>
 #include <vector>
 
+struct sqlite3;
+
 namespace retort {
+
+class HookProgress;
+
+/// A C++ data migration: the function a `RETORT_HOOK(NAME)` defines (retort/runtime.hpp).
+using HookFunction = void (*)(sqlite3* db, HookProgress& progress);
+
+/// A hook a revision names with `-- +retort hook: NAME`, and the function linked for it.
+struct Hook {
+  std::string name;
+  HookFunction function = nullptr;  ///< nullptr: this program does not link it (the CLI)
+  bool operator==(const Hook& other) const {
+    return name == other.name && function == other.function;
+  }
+};
 
 /// One revision: the SQL that moves a database one step up and back, and its bookkeeping.
 struct Revision {
@@ -22,6 +38,8 @@ struct Revision {
   std::string down_sql;
   std::string schema_json;  ///< the schema after this revision (the tool's snapshot), may be ""
   std::string checksum;     ///< of the Up and Down sections, see revision_checksum()
+  /// The hooks its Up and Down sections name, each once, in order of their first marker.
+  std::vector<Hook> hooks;
 };
 
 /// The file text and name of one revision, as the build embeds it into an application.
@@ -36,7 +54,9 @@ Revision parse_revision(std::string_view text, std::string_view file_name);
 
 /// Parses and orders revisions by id; checks that ids are unique, that parents link each one to
 /// the one before it, and that at most the last one is a draft. Throws retort::Error otherwise.
-std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources);
+/// Each hook a revision names is bound to the function of that name in `linked`, if any.
+std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
+                                     const std::vector<Hook>& linked = {});
 
 /// The checksum of a revision's Up and Down sections (line endings and trailing blanks ignored):
 /// 16 hex digits of FNV-1a/64. Message, headers and schema snapshot do not count, so sealing an
@@ -53,6 +73,7 @@ struct SectionPart {
     kSql,   ///< `text`: one or more SQL statements
     kCopy,  ///< `-- +retort copy: T`: the next statement copies the rows of table `text` into
             ///< its rebuilt table (the runtime reports that copy's progress)
+    kHook,  ///< `-- +retort hook: NAME`: the C++ hook `text` runs here
   };
   Kind kind;
   std::string text;
@@ -63,6 +84,12 @@ std::vector<SectionPart> split_section(std::string_view sql);
 
 /// The marker line that announces a rebuild's copy of `table`'s rows.
 std::string copy_marker(std::string_view table);
+
+/// The marker line that runs the C++ hook `name`.
+std::string hook_marker(std::string_view name);
+
+/// The hooks a section names, in order, each once.
+std::vector<std::string> section_hooks(std::string_view sql);
 
 }  // namespace retort
 

@@ -22,19 +22,39 @@ struct Progress {
   enum class Event {
     kStarted,     ///< a revision's transaction began
     kRowsCopied,  ///< a table rebuild is copying rows (repeatedly, then once when done)
+    kHookRows,    ///< a hook reported its progress (HookProgress::report)
     kFinished,    ///< a revision was committed
   };
-  Event event;
+  Event event = Event::kStarted;
   std::string revision;
   bool reverting = false;  ///< running the revision's down script
   std::size_t step = 0;    ///< 1-based, of `steps` in this call (as planned at its start)
   std::size_t steps = 0;
-  std::string table;             ///< kRowsCopied: the table being rebuilt
-  std::int64_t rows_copied = 0;  ///< kRowsCopied: exact when the copy is done, else an estimate
-  std::int64_t rows_total = 0;   ///< kRowsCopied: the rows the table holds
+  std::string table;           ///< kRowsCopied: the table being rebuilt
+  std::string hook;            ///< kHookRows: the hook running
+  std::int64_t rows_done = 0;  ///< kRowsCopied: rows copied, exact when the copy is done, else
+                               ///< an estimate; kHookRows: as the hook reported
+  std::int64_t rows_total = 0;  ///< kRowsCopied: the rows the table holds; kHookRows: as reported
 };
 /// Called on the migrating thread; it must not use the database connection.
 using ProgressCallback = std::function<void(const Progress&)>;
+
+/// The progress line the `retort` CLI draws: one line on stderr, redrawn in place
+/// ("retort: [2/3] applying 0002: copying "users" 41000/100000 rows"), when stderr is a terminal;
+/// an empty callback (nothing drawn) when it is not. `prefix` starts the line.
+ProgressCallback terminal_progress(std::string_view prefix = "retort");
+
+/// The text of that line for `p`; "" for kFinished.
+std::string progress_line(const Progress& p, std::string_view prefix = "retort");
+
+/// Given to a hook: reports how far it is through the upgrade's ProgressCallback
+/// (Progress::Event::kHookRows). Cheap enough to call once per row: it passes a report on at
+/// most every 100 ms, and always the first and the one where `done` reaches `total`.
+class HookProgress {
+ public:
+  virtual ~HookProgress() = default;
+  virtual void report(std::int64_t done, std::int64_t total) = 0;
+};
 
 /// The revisions that add_migrations() compiled into this program. Defined by the source file
 /// add_migrations() generates; a program that did not call it gets a link error here.
@@ -123,5 +143,23 @@ inline std::vector<std::string> downgrade(const std::filesystem::path& path,
 }
 
 }  // namespace retort
+
+/// Defines the C++ data migration `NAME`, which a revision runs with a line
+/// `-- +retort hook: NAME` in its Up or Down section (docs/data-migrations.md). Write it at
+/// namespace scope, outside any namespace, in any source file of the target:
+///
+///     RETORT_HOOK(split_full_name) {
+///       // `db`: the sqlite3* inside the revision's transaction; `progress`: a HookProgress
+///     }
+///
+/// It runs inside the revision's transaction; throwing rolls the whole revision back. The
+/// source add_migrations() generates references every hook its revisions name, so a hook no
+/// source defines is a link error naming `retort::hooks::NAME`.
+#define RETORT_HOOK(NAME)                                                                  \
+  namespace retort::hooks {                                                                \
+  void NAME(::sqlite3* db, ::retort::HookProgress& progress);                              \
+  }                                                                                        \
+  void retort::hooks::NAME([[maybe_unused]] ::sqlite3* db,                                 \
+                           [[maybe_unused]] ::retort::HookProgress& progress)
 
 #endif  // RETORT_RUNTIME_HPP
