@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "repository_support.hpp"
+#include "retort/runtime.hpp"
 #include "test_support.hpp"
 
 namespace retort {
@@ -128,6 +129,59 @@ TEST(CliTest, SqlFlagPrintsScriptsAndChangesNothing) {
   // A database whose application set user_version: scripts leave the field alone.
   testing::Database(other).exec("PRAGMA user_version = 5");
   EXPECT_EQ(cli({"downgrade", "--sql", "--dir", dir, "--db", other}).out.find("user_version"),
+            std::string::npos);
+}
+
+// The CLI has no hooks: a revision naming one is refused whole, and marked where it is listed.
+TEST(CliTest, RevisionsWithHooksAreRefusedAndMarked) {
+  const SealedRepository repo;
+  const std::string& dir = repo.dir;
+  const std::string& db = repo.db;
+  // A hand-written data migration after 0001: a statement, then the hook, down and up.
+  testing::write_text(repo.tmp.path() / "m" / "versions" / "0002_fill_names.sql",
+                      "-- +retort parent: 0001\n-- +retort message: fill names\n\n"
+                      "-- +retort Up\nUPDATE parent SET note = 'filled';\n"
+                      "-- +retort hook: fill_names\n\n"
+                      "-- +retort Down\n-- +retort hook: clear_names\n");
+  const std::string refusal = "revision 0002 runs the C++ hook 'fill_names'";
+  const Cli fresh = cli({"upgrade", "--dir", dir, "--db", db});
+  EXPECT_EQ(fresh.code, ExitCode::kFailed);
+  EXPECT_NE(fresh.err.find("retort: error: " + refusal), std::string::npos) << fresh.err;
+  EXPECT_TRUE(testing::Database(db).tables().empty()) << "0001 ran before the refusal";
+  EXPECT_EQ(cli({"upgrade", "0001", "--dir", dir, "--db", db}).code, ExitCode::kDone);
+  const std::string at_0001 = testing::read_text(db);
+  const Cli up = cli({"upgrade", "--dir", dir, "--db", db});
+  EXPECT_EQ(up.code, ExitCode::kFailed);
+  EXPECT_NE(up.err.find(refusal), std::string::npos) << up.err;
+  const Cli up_sql = cli({"upgrade", "--sql", "--dir", dir, "--db", db});
+  EXPECT_EQ(up_sql.code, ExitCode::kFailed);
+  EXPECT_NE(up_sql.err.find(refusal), std::string::npos) << up_sql.err;
+  EXPECT_EQ(up_sql.out, "");
+  EXPECT_EQ(testing::read_text(db), at_0001);
+
+  // A database the application took to 0002 (its hooks linked): the CLI cannot go back.
+  std::vector<Revision> linked = load_repository(repo.tmp.path() / "m").revisions;
+  for (Revision& r : linked) {
+    for (Hook& h : r.hooks) h.function = [](sqlite3*, HookProgress&) {};
+  }
+  EXPECT_EQ(upgrade(std::filesystem::path(db), linked), std::vector<std::string>{"0002"});
+  const std::string at_0002 = testing::read_text(db);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"downgrade", "--dir", dir, "--db", db},
+        std::vector<std::string>{"downgrade", "base", "--sql", "--dir", dir, "--db", db}}) {
+    const Cli down = cli(args);
+    EXPECT_EQ(down.code, ExitCode::kFailed);
+    EXPECT_NE(down.err.find("revision 0002 runs the C++ hook 'clear_names'"), std::string::npos)
+        << down.err;
+  }
+  EXPECT_EQ(testing::read_text(db), at_0002);
+
+  EXPECT_NE(cli({"history", "--dir", dir}).out.find(
+                "0002  0001 -> 0002  fill names  [hooks fill_names, clear_names]\n"),
+            std::string::npos);
+  EXPECT_NE(cli({"show", "0002", "--dir", dir}).out.find(
+                "-- retort: runs the C++ hooks fill_names, clear_names: only the application "
+                "applies this revision"),
             std::string::npos);
 }
 
