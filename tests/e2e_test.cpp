@@ -75,6 +75,10 @@ class ConsumerProject {
   testing::CommandResult run_app(const std::string& name = "app") const {
     return run((build() / name).string() + " " + db().string());
   }
+  /// The target `app` with these arguments (a shell's words).
+  testing::CommandResult run_app_with(const std::string& args) const {
+    return run((build() / "app").string() + " " + args);
+  }
 
  private:
   ProjectSetup setup_;
@@ -413,6 +417,110 @@ TEST_F(PackageTest, TwoTargetsEachWithItsOwnRepository) {
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_EQ(Database(p.db().string()).tables(),
             (std::vector<std::string>{"operators", "retort_migrations"}));
+}
+
+// Writes `text` into a revision file just before the line `before` (a section's directive).
+void insert_before(const fs::path& file, const std::string& before, const std::string& text) {
+  std::string content = testing::read_text(file);
+  const auto at = content.find(before);
+  ASSERT_NE(at, std::string::npos) << before << " in\n" << content;
+  content.insert(at, text);
+  testing::write_text(file, content);
+}
+
+// The expand -> hook -> contract pattern of docs/data-migrations.md on 100,000 rows: a hook
+// that splits every name, a misspelt hook that fails the link, a hook that throws, the CLI's
+// refusal, and a downgrade by the application that runs the contract's down hook.
+TEST_F(PackageTest, DataMigrationWithHooksThroughExpandAndContract) {
+  ProjectSetup setup = package();
+  setup.project = "hooks";
+  ConsumerProject p(setup);
+  const fs::path model = p.app() / "models" / "person.hpp";
+  const std::string header =
+      "#include <cstdint>\n#include <optional>\n#include <string>\n"
+      "#include <retort/annotations.hpp>\n\nstruct RETORT_TABLE(\"people\") Person {\n"
+      "  RETORT_PRIMARY_KEY std::int64_t id;\n";
+  const std::string names =
+      "  std::optional<std::string> first_name;\n  std::optional<std::string> last_name;\n";
+  const std::string full_name = "  RETORT_DEFAULT(\"''\") std::string full_name;\n";
+
+  auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  ASSERT_EQ(p.retort("migrate -m people").exit_code, 0);
+  ASSERT_EQ(p.build_app().exit_code, 0);
+  ASSERT_EQ(p.run_app().output, "applied 0001\ncurrent 0001\n");
+  Database(p.db().string())
+      .exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+            "INSERT INTO people (id, full_name) SELECT i, 'First' || i || ' Last' || i FROM n");
+
+  // Expand: the new columns, sealed, then the hook's marker added to the sealed revision.
+  testing::write_text(model, header + full_name + names + "};\n");
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  ASSERT_EQ(p.retort("migrate -m \"split names\"").exit_code, 0);
+  const fs::path expand = p.versions() / "0002_split_names.sql";
+  insert_before(expand, "\n-- +retort Down", "-- +retort hook: split_fullname\n");
+  built = p.build_app();  // misspelt: no source defines it, and the link says which
+  EXPECT_NE(built.exit_code, 0);
+  EXPECT_TRUE(contains(built.output, "retort::hooks::split_fullname")) << built.output;
+  testing::write_text(expand, testing::read_text(expand).replace(
+                                  testing::read_text(expand).find("split_fullname"), 14,
+                                  "split_full_name"));
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_EQ(files_in(p.versions()),
+            (std::vector<std::string>{"0001_people.sql", "0002_split_names.sql"}));
+
+  // A hook that throws: the whole revision rolls back, row by row as before.
+  const fs::path copy = p.db().string() + ".throwing";
+  fs::copy_file(p.db(), copy);
+  Database(copy.string()).exec("UPDATE people SET full_name = 'fail here' WHERE id = 99999");
+  const std::vector<std::string> before = Database(copy.string()).dump();
+  const auto failed = p.run_app_with(copy.string() + " 2>&1");
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_TRUE(contains(failed.output, "revision 0002, hook split_full_name: ")) << failed.output;
+  EXPECT_TRUE(contains(failed.output, "cannot split 'fail here'")) << failed.output;
+  EXPECT_EQ(Database(copy.string()).dump(), before);
+
+  auto ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0002\nhook reported 100000 rows\ncurrent 0002\n");
+  EXPECT_EQ(Database(p.db().string())
+                .rows("SELECT count(*) FROM people WHERE first_name = 'First' || id AND "
+                      "last_name = 'Last' || id"),
+            std::vector<std::string>{"100000"});
+
+  // Contract: the old column dropped; its down re-adds it, and the down hook fills it.
+  testing::write_text(model, header + names + "};\n");
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  ASSERT_EQ(p.retort("migrate -m \"drop full name\" --allow-destructive").exit_code, 0);
+  insert_before(p.versions() / "0003_drop_full_name.sql", "\n-- +retort Schema",
+                "-- +retort hook: join_full_name\n");
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_FALSE(fs::exists(p.versions() / "0004_draft.sql"));
+  ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0003\ncurrent 0003\n");
+  EXPECT_EQ(Database(p.db().string()).rows("SELECT name FROM pragma_table_info('people')"),
+            (std::vector<std::string>{"id", "first_name", "last_name"}));
+
+  // The CLI has no hooks: it refuses, and changes nothing.
+  const std::string at_0003 = testing::read_text(p.db());
+  const auto refused = p.retort("downgrade --db " + p.db().string() + " 2>&1");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_TRUE(contains(refused.output, "revision 0003 runs the C++ hook 'join_full_name'"))
+      << refused.output;
+  EXPECT_EQ(testing::read_text(p.db()), at_0003);
+
+  // The application goes back: the stored down script runs join_full_name.
+  ran = p.run_app_with(p.db().string() + " down");
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "reverted 0003\nhook reported 100000 rows\ncurrent 0002\n");
+  EXPECT_EQ(Database(p.db().string())
+                .rows("SELECT count(*) FROM people WHERE full_name = 'First' || id || ' Last' || id"),
+            std::vector<std::string>{"100000"});
 }
 
 }  // namespace
