@@ -184,6 +184,116 @@ TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
   std::cout << "killed runs found the database at: " << seen << "\n";
 }
 
+// The hook app (tests/hook_app): revision 0002 adds first_name and last_name, then its hook
+// split_full_name fills them, logging each run to $HOOK_LOG.
+const std::string kHookRepository = RETORT_TEST_DIR "/hook_app/migrations";
+
+// A database at 0001 (the CLI can apply it: no hook) holding `rows` people.
+void people_database(const std::filesystem::path& db, const std::filesystem::path& out, int rows) {
+  Process p({"upgrade", "0001", "--dir", kHookRepository, "--db", db.string()}, out);
+  ASSERT_EQ(p.wait(), 0) << testing::read_text(out);
+  Database(db.string())
+      .exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+            std::to_string(rows) +
+            ") INSERT INTO people (id, full_name) SELECT i, 'First' || i || ' Last' || i FROM n");
+}
+
+std::string split_rows(const std::filesystem::path& db) {
+  return Database(db.string())
+      .rows("SELECT count(*) FROM people WHERE first_name = 'First' || id AND last_name = 'Last' "
+            "|| id")[0];
+}
+
+// Runs `body` with the environment variable `name` set to `value`, for the processes it starts.
+template <typename Body>
+void with_env(const char* name, const std::string& value, Body body) {
+  setenv(name, value.c_str(), 1);
+  body();
+  unsetenv(name);
+}
+
+TEST(ProcessTest, EightApplicationsStartingAtOnceRunTheHookOnce) {
+  TempDir tmp;
+  const auto seeded = tmp.path() / "seeded.db";
+  people_database(seeded, tmp.path() / "out", 20000);
+  const RunAs app{RETORT_HOOK_APP};
+  for (int round = 0; round < 10 && !HasFailure(); ++round) {
+    const auto db = tmp.path() / ("app" + std::to_string(round) + ".db");
+    std::filesystem::copy_file(seeded, db);
+    const auto log = tmp.path() / ("hooks" + std::to_string(round) + ".log");
+    std::vector<Process> processes;
+    with_env("HOOK_LOG", log.string(), [&] {
+      for (int i = 0; i < 8; ++i) {
+        processes.emplace_back(std::vector<std::string>{db.string()},
+                               tmp.path() / ("out" + std::to_string(i)), app);
+      }
+    });
+    int applied = 0;
+    for (int i = 0; i < 8; ++i) {
+      const std::string output = testing::read_text(tmp.path() / ("out" + std::to_string(i)));
+      EXPECT_EQ(processes[static_cast<std::size_t>(i)].wait(), 0) << output;
+    }
+    for (int i = 0; i < 8; ++i) {
+      const std::string output = testing::read_text(tmp.path() / ("out" + std::to_string(i)));
+      if (output.find("applied 0002\n") != std::string::npos) ++applied;
+      EXPECT_NE(output.find("current 0002\n"), std::string::npos) << output;
+    }
+    EXPECT_EQ(applied, 1) << "round " << round;
+    // The hook's own side effect, outside the database: one run in all.
+    EXPECT_EQ(testing::read_text(log), "split_full_name\n") << "round " << round;
+    EXPECT_EQ(split_rows(db), "20000");
+  }
+}
+
+TEST(ProcessTest, KilledDuringAHookLeavesThePreviousOrTheNextRevision) {
+  TempDir tmp;
+  const auto seeded = tmp.path() / "seeded.db";
+  people_database(seeded, tmp.path() / "out", 200000);
+  const RunAs app{RETORT_HOOK_APP};
+  // The hook pauses halfway through its rows, so that most kills land inside it.
+  setenv("HOOK_SLEEP_MS", "300", 1);
+  std::filesystem::copy_file(seeded, tmp.path() / "timing.db");
+  const auto start = std::chrono::steady_clock::now();
+  Process timing({(tmp.path() / "timing.db").string()}, tmp.path() / "out", app);
+  ASSERT_EQ(timing.wait(), 0) << testing::read_text(tmp.path() / "out");
+  const auto upgrade_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
+  std::mt19937 rng(11);
+  std::map<std::string, int> outcomes;
+  for (int round = 0; round < 10; ++round) {
+    const auto db = tmp.path() / "app.db";
+    std::filesystem::remove(db);
+    std::filesystem::copy_file(seeded, db);
+    Process p({db.string()}, tmp.path() / "out", app);
+    std::this_thread::sleep_for(std::chrono::milliseconds(
+        std::uniform_int_distribution<long>(0, upgrade_ms + upgrade_ms / 4)(rng)));
+    p.kill_now();
+    p.wait();
+    {
+      Database check(db.string());  // the first open rolls a hot journal back
+      EXPECT_EQ(check.rows("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+      const std::string at = check.rows("SELECT max(revision) FROM retort_migrations")[0];
+      ++outcomes[at];
+      EXPECT_EQ(check.rows("SELECT count(*) FROM people"), std::vector<std::string>{"200000"});
+      const auto columns = check.rows("SELECT name FROM pragma_table_info('people')");
+      if (at == "0001") {  // the ALTERs before the hook went with it
+        EXPECT_EQ(columns, (std::vector<std::string>{"id", "full_name"}));
+      } else {
+        EXPECT_EQ(at, "0002");
+        EXPECT_EQ(split_rows(db), "200000");
+      }
+    }
+    Process again({db.string()}, tmp.path() / "out", app);
+    EXPECT_EQ(again.wait(), 0) << testing::read_text(tmp.path() / "out");
+    EXPECT_EQ(split_rows(db), "200000");
+  }
+  unsetenv("HOOK_SLEEP_MS");
+  std::string seen;
+  for (const auto& [rev, n] : outcomes) seen += rev + "×" + std::to_string(n) + " ";
+  std::cout << "killed runs found the database at: " << seen << "\n";
+}
+
 TEST(ProcessTest, BuildDirectoriesGeneratingAtOnceAgreeOnTheDraft) {
   TempDir tmp;
   testing::write_text(
