@@ -32,9 +32,9 @@ std::vector<retort::Revision> revisions(bool with_hook) {
   second.up_sql = "UPDATE t SET n = n + 1 WHERE id = 1;\n" + marker;
   second.down_sql = marker + "UPDATE t SET n = n - 1 WHERE id = 1;";
   const std::string texts[] = {retort::render_revision(first), retort::render_revision(second)};
-  return retort::load_revisions({{first.file_name.c_str(), texts[0].c_str()},
-                                 {second.file_name.c_str(), texts[1].c_str()}},
-                                {{"nothing", &nothing}});
+  return retort::load_revisions(
+      {{first.file_name.c_str(), texts[0].c_str()}, {second.file_name.c_str(), texts[1].c_str()}},
+      {{"nothing", &nothing}});
 }
 
 void ApplyAndRevert(benchmark::State& state, bool with_hook) {

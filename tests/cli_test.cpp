@@ -176,13 +176,14 @@ TEST(CliTest, RevisionsWithHooksAreRefusedAndMarked) {
   }
   EXPECT_EQ(testing::read_text(db), at_0002);
 
-  EXPECT_NE(cli({"history", "--dir", dir}).out.find(
-                "0002  0001 -> 0002  fill names  [hooks fill_names, clear_names]\n"),
+  EXPECT_NE(cli({"history", "--dir", dir})
+                .out.find("0002  0001 -> 0002  fill names  [hooks fill_names, clear_names]\n"),
             std::string::npos);
-  EXPECT_NE(cli({"show", "0002", "--dir", dir}).out.find(
-                "-- retort: runs the C++ hooks fill_names, clear_names: only the application "
-                "applies this revision"),
-            std::string::npos);
+  EXPECT_NE(
+      cli({"show", "0002", "--dir", dir})
+          .out.find("-- retort: runs the C++ hooks fill_names, clear_names: only the application "
+                    "applies this revision"),
+      std::string::npos);
 }
 
 TEST(CliTest, StampRecordsARevisionWithoutRunningIt) {

@@ -450,8 +450,9 @@ TEST_F(PackageTest, DataMigrationWithHooksThroughExpandAndContract) {
   ASSERT_EQ(p.build_app().exit_code, 0);
   ASSERT_EQ(p.run_app().output, "applied 0001\ncurrent 0001\n");
   Database(p.db().string())
-      .exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
-            "INSERT INTO people (id, full_name) SELECT i, 'First' || i || ' Last' || i FROM n");
+      .exec(
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+          "INSERT INTO people (id, full_name) SELECT i, 'First' || i || ' Last' || i FROM n");
 
   // Expand: the new columns, sealed, then the hook's marker added to the sealed revision.
   testing::write_text(model, header + full_name + names + "};\n");
@@ -463,9 +464,9 @@ TEST_F(PackageTest, DataMigrationWithHooksThroughExpandAndContract) {
   built = p.build_app();  // misspelt: no source defines it, and the link says which
   EXPECT_NE(built.exit_code, 0);
   EXPECT_TRUE(contains(built.output, "retort::hooks::split_fullname")) << built.output;
-  testing::write_text(expand, testing::read_text(expand).replace(
-                                  testing::read_text(expand).find("split_fullname"), 14,
-                                  "split_full_name"));
+  testing::write_text(
+      expand, testing::read_text(expand).replace(testing::read_text(expand).find("split_fullname"),
+                                                 14, "split_full_name"));
   built = p.build_app();
   ASSERT_EQ(built.exit_code, 0) << built.output;
   EXPECT_EQ(files_in(p.versions()),
@@ -518,9 +519,10 @@ TEST_F(PackageTest, DataMigrationWithHooksThroughExpandAndContract) {
   ran = p.run_app_with(p.db().string() + " down");
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_EQ(ran.output, "reverted 0003\nhook reported 100000 rows\ncurrent 0002\n");
-  EXPECT_EQ(Database(p.db().string())
-                .rows("SELECT count(*) FROM people WHERE full_name = 'First' || id || ' Last' || id"),
-            std::vector<std::string>{"100000"});
+  EXPECT_EQ(
+      Database(p.db().string())
+          .rows("SELECT count(*) FROM people WHERE full_name = 'First' || id || ' Last' || id"),
+      std::vector<std::string>{"100000"});
 }
 
 }  // namespace

@@ -52,8 +52,7 @@ int g_split_runs = 0;
 // Splits every full name at its first space, with the SQLite C API, as a user would.
 void split_full_name(sqlite3* db, HookProgress& progress) {
   ++g_split_runs;
-  detail::Statement read(
-      detail::prepare(db, "SELECT id, full_name FROM people ORDER BY id"));
+  detail::Statement read(detail::prepare(db, "SELECT id, full_name FROM people ORDER BY id"));
   detail::Statement write(
       detail::prepare(db, "UPDATE people SET first = ?1, last = ?2 WHERE id = ?3"));
   std::int64_t total = 0;
@@ -200,8 +199,7 @@ TEST(HooksTest, DowngradeRunsTheDownHookOfTheStoredScript) {
     ++g_down_runs;
     detail::exec(d, "UPDATE people SET full_name = first || ' ' || last");
   };
-  const std::vector<Hook> linked = {{"split_full_name", &split_full_name},
-                                    {"join_names", join}};
+  const std::vector<Hook> linked = {{"split_full_name", &split_full_name}, {"join_names", join}};
   upgrade(db.get(), load(expand_revisions("split_full_name", "join_names"), linked));
   detail::exec(db.get(), "UPDATE people SET last = 'King' WHERE first = 'Ada'");
   // The down script stored at apply time keeps its marker; it is what a downgrade runs.

@@ -200,8 +200,9 @@ void people_database(const std::filesystem::path& db, const std::filesystem::pat
 
 std::string split_rows(const std::filesystem::path& db) {
   return Database(db.string())
-      .rows("SELECT count(*) FROM people WHERE first_name = 'First' || id AND last_name = 'Last' "
-            "|| id")[0];
+      .rows(
+          "SELECT count(*) FROM people WHERE first_name = 'First' || id AND last_name = 'Last' "
+          "|| id")[0];
 }
 
 // Runs `body` with the environment variable `name` set to `value`, for the processes it starts.

@@ -133,15 +133,16 @@ class HookReporter final : public HookProgress {
 // so that the revision fails with it even when the hook ignores the error.
 class HookGuard {
  public:
-  explicit HookGuard(sqlite3* db) : db_(db) { sqlite3_set_authorizer(db_, &HookGuard::check, this); }
+  explicit HookGuard(sqlite3* db) : db_(db) {
+    sqlite3_set_authorizer(db_, &HookGuard::check, this);
+  }
   ~HookGuard() { sqlite3_set_authorizer(db_, nullptr, nullptr); }
   const std::string& refused() const { return refused_; }
   HookGuard(const HookGuard&) = delete;
   HookGuard& operator=(const HookGuard&) = delete;
 
  private:
-  static int check(void* self, int action, const char* a, const char* b, const char*,
-                   const char*) {
+  static int check(void* self, int action, const char* a, const char* b, const char*, const char*) {
     auto* me = static_cast<HookGuard*>(self);
     std::string why;
     switch (action) {
@@ -150,15 +151,23 @@ class HookGuard {
               ": the revision's transaction belongs to the runtime";
         break;
       case SQLITE_PRAGMA:
-        if (a && b && (sqlite3_stricmp(a, "foreign_keys") == 0 ||
-                       sqlite3_stricmp(a, "writable_schema") == 0)) {
+        if (a && b &&
+            (sqlite3_stricmp(a, "foreign_keys") == 0 ||
+             sqlite3_stricmp(a, "writable_schema") == 0)) {
           why = std::string("set PRAGMA ") + a + ": the runtime sets it around the revision";
         }
         break;
-      case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TRIGGER:
-      case SQLITE_CREATE_VIEW: case SQLITE_CREATE_VTABLE: case SQLITE_DROP_INDEX:
-      case SQLITE_DROP_TABLE: case SQLITE_DROP_TRIGGER: case SQLITE_DROP_VIEW:
-      case SQLITE_DROP_VTABLE: case SQLITE_ALTER_TABLE:
+      case SQLITE_CREATE_INDEX:
+      case SQLITE_CREATE_TABLE:
+      case SQLITE_CREATE_TRIGGER:
+      case SQLITE_CREATE_VIEW:
+      case SQLITE_CREATE_VTABLE:
+      case SQLITE_DROP_INDEX:
+      case SQLITE_DROP_TABLE:
+      case SQLITE_DROP_TRIGGER:
+      case SQLITE_DROP_VIEW:
+      case SQLITE_DROP_VTABLE:
+      case SQLITE_ALTER_TABLE:
         why = std::string("change the schema (") + (a ? a : "") +
               "): schema changes belong in the revision's SQL, where its snapshot sees them";
         break;
@@ -193,11 +202,13 @@ void run_hook(const StepContext& c, const std::string& name) {
     } catch (...) {
       failure = "the hook threw an exception that is not a std::exception";
     }
-    if (!guard.refused().empty()) failure = guard.refused() + (failure.empty() ? "" : "; " + failure);
+    if (!guard.refused().empty())
+      failure = guard.refused() + (failure.empty() ? "" : "; " + failure);
   }
   if (failure.empty() && sqlite3_get_autocommit(c.db)) {
-    failure = "the revision's transaction ended inside the hook (a statement with OR ROLLBACK, or "
-              "an I/O error), so the revision is not recorded";
+    failure =
+        "the revision's transaction ended inside the hook (a statement with OR ROLLBACK, or "
+        "an I/O error), so the revision is not recorded";
   }
   if (!failure.empty()) throw MigrationError(c.revision, statement, failure, c.done);
 }

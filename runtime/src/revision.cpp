@@ -17,18 +17,37 @@ constexpr std::string_view kCopyMarker = "copy";
 constexpr std::string_view kHookMarker = "hook";
 
 // C++'s keywords and alternative tokens: a hook's name becomes a function's name.
-constexpr std::string_view kCppKeywords[] = {
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break",
-    "case", "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept",
-    "const", "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await",
-    "co_return", "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast",
-    "else", "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto",
-    "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register",
-    "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
-    "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local",
-    "throw", "true", "try", "typedef", "typeid", "typename", "union", "unsigned", "using",
-    "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq"};
+constexpr std::string_view kCppKeywords[] = {"alignas",       "alignof",     "and",
+                                             "and_eq",        "asm",         "auto",
+                                             "bitand",        "bitor",       "bool",
+                                             "break",         "case",        "catch",
+                                             "char",          "char8_t",     "char16_t",
+                                             "char32_t",      "class",       "compl",
+                                             "concept",       "const",       "consteval",
+                                             "constexpr",     "constinit",   "const_cast",
+                                             "continue",      "co_await",    "co_return",
+                                             "co_yield",      "decltype",    "default",
+                                             "delete",        "do",          "double",
+                                             "dynamic_cast",  "else",        "enum",
+                                             "explicit",      "export",      "extern",
+                                             "false",         "float",       "for",
+                                             "friend",        "goto",        "if",
+                                             "inline",        "int",         "long",
+                                             "mutable",       "namespace",   "new",
+                                             "noexcept",      "not",         "not_eq",
+                                             "nullptr",       "operator",    "or",
+                                             "or_eq",         "private",     "protected",
+                                             "public",        "register",    "reinterpret_cast",
+                                             "requires",      "return",      "short",
+                                             "signed",        "sizeof",      "static",
+                                             "static_assert", "static_cast", "struct",
+                                             "switch",        "template",    "this",
+                                             "thread_local",  "throw",       "true",
+                                             "try",           "typedef",     "typeid",
+                                             "typename",      "union",       "unsigned",
+                                             "using",         "virtual",     "void",
+                                             "volatile",      "wchar_t",     "while",
+                                             "xor",           "xor_eq"};
 
 // Why `name` cannot name a hook (it must be a C++ identifier), or "" when it can.
 std::string hook_name_problem(std::string_view name) {
@@ -40,10 +59,11 @@ std::string hook_name_problem(std::string_view name) {
   for (char c : name) identifier = identifier && (letter(c) || digit(c));
   if (!identifier) return "a hook's name must be a C++ identifier, not '" + std::string(name) + "'";
   for (std::string_view keyword : kCppKeywords) {
-    if (name == keyword) return "a hook's name cannot be the C++ keyword '" + std::string(name) + "'";
+    if (name == keyword)
+      return "a hook's name cannot be the C++ keyword '" + std::string(name) + "'";
   }
-  if (name.find("__") != std::string_view::npos || (name.size() > 1 && name[0] == '_' &&
-                                                    name[1] >= 'A' && name[1] <= 'Z')) {
+  if (name.find("__") != std::string_view::npos ||
+      (name.size() > 1 && name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z')) {
     return "a hook's name cannot be a name C++ reserves ('" + std::string(name) + "')";
   }
   return "";

@@ -158,9 +158,9 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
                        !exists || keeps_fingerprint(fs::path(o.db)));
     return;
   }
-  print_applied(upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target,
-                        progress_for(err)),
-                "upgrade", out);
+  print_applied(
+      upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target, progress_for(err)),
+      "upgrade", out);
 }
 
 void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {

@@ -30,10 +30,10 @@ struct Progress {
   bool reverting = false;  ///< running the revision's down script
   std::size_t step = 0;    ///< 1-based, of `steps` in this call (as planned at its start)
   std::size_t steps = 0;
-  std::string table;           ///< kRowsCopied: the table being rebuilt
-  std::string hook;            ///< kHookRows: the hook running
-  std::int64_t rows_done = 0;  ///< kRowsCopied: rows copied, exact when the copy is done, else
-                               ///< an estimate; kHookRows: as the hook reported
+  std::string table;            ///< kRowsCopied: the table being rebuilt
+  std::string hook;             ///< kHookRows: the hook running
+  std::int64_t rows_done = 0;   ///< kRowsCopied: rows copied, exact when the copy is done, else
+                                ///< an estimate; kHookRows: as the hook reported
   std::int64_t rows_total = 0;  ///< kRowsCopied: the rows the table holds; kHookRows: as reported
 };
 /// Called on the migrating thread; it must not use the database connection.
@@ -155,11 +155,11 @@ inline std::vector<std::string> downgrade(const std::filesystem::path& path,
 /// It runs inside the revision's transaction; throwing rolls the whole revision back. The
 /// source add_migrations() generates references every hook its revisions name, so a hook no
 /// source defines is a link error naming `retort::hooks::NAME`.
-#define RETORT_HOOK(NAME)                                                                  \
-  namespace retort::hooks {                                                                \
-  void NAME(::sqlite3* db, ::retort::HookProgress& progress);                              \
-  }                                                                                        \
-  void retort::hooks::NAME([[maybe_unused]] ::sqlite3* db,                                 \
+#define RETORT_HOOK(NAME)                                     \
+  namespace retort::hooks {                                   \
+  void NAME(::sqlite3* db, ::retort::HookProgress& progress); \
+  }                                                           \
+  void retort::hooks::NAME([[maybe_unused]] ::sqlite3* db,    \
                            [[maybe_unused]] ::retort::HookProgress& progress)
 
 #endif  // RETORT_RUNTIME_HPP
