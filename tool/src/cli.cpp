@@ -158,9 +158,18 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
                        !exists || keeps_fingerprint(fs::path(o.db)));
     return;
   }
-  print_applied(
-      upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target, progress_for(err)),
-      "upgrade", out);
+  const bool existed = fs::exists(o.db);
+  try {
+    print_applied(
+        upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target, progress_for(err)),
+        "upgrade", out);
+  } catch (const Error&) {
+    // Refused before anything was written (a bad target, a revision with a hook): the file
+    // SQLite created is still empty; leave no trace of it.
+    std::error_code ec;
+    if (!existed && fs::file_size(o.db, ec) == 0 && !ec) fs::remove(o.db, ec);
+    throw;
+  }
 }
 
 void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
