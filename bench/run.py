@@ -232,16 +232,20 @@ def bench_rebuild(retort, runs, work, rows=1_000_000):
     return rows, r, s
 
 
+def gbench_medians(binary, runs):
+    """Runs a Google Benchmark binary; its medians in ns, by run name."""
+    data = json.loads(sh([str(binary), f"--benchmark_repetitions={runs}",
+                          "--benchmark_report_aggregates_only=true", "--benchmark_format=json"]))
+    if any(b["time_unit"] != "ns" for b in data["benchmarks"]):
+        sys.exit(f"bench: {binary.name} did not report nanoseconds")
+    return {b["run_name"]: b["real_time"] for b in data["benchmarks"]
+            if b.get("aggregate_name") == "median"}
+
+
 def bench_startup(build_dir, runs):
     """Rows of (tables, upgrade(path), bare open, upgrade(path) when the app owns user_version,
     open + first query, upgrade(db)) in ns."""
-    out = sh([str(build_dir / "bench" / "bench_startup"), f"--benchmark_repetitions={runs}",
-              "--benchmark_report_aggregates_only=true", "--benchmark_format=json"])
-    data = json.loads(out)
-    if any(b["time_unit"] != "ns" for b in data["benchmarks"]):
-        sys.exit("bench: bench_startup did not report nanoseconds")
-    med = {b["run_name"]: b["real_time"] for b in data["benchmarks"]
-           if b.get("aggregate_name") == "median"}
+    med = gbench_medians(build_dir / "bench" / "bench_startup", runs)
     return [(t, med[f"UpToDateUpgrade/{t}"], med[f"BareOpenClose/{t}"],
              med[f"UpToDateUpgradeAppOwnsUserVersion/{t}"], med[f"OpenFirstQueryClose/{t}"],
              med[f"UpToDateUpgradeOnOpenConnection/{t}"])
@@ -250,13 +254,7 @@ def bench_startup(build_dir, runs):
 
 def bench_hooks(build_dir, runs):
     """Rows of (database, without hook, with a no-op hook) in ns: one apply and one revert."""
-    out = sh([str(build_dir / "bench" / "bench_hooks"), f"--benchmark_repetitions={runs}",
-              "--benchmark_report_aggregates_only=true", "--benchmark_format=json"])
-    data = json.loads(out)
-    if any(b["time_unit"] != "ns" for b in data["benchmarks"]):
-        sys.exit("bench: bench_hooks did not report nanoseconds")
-    med = {b["run_name"]: b["real_time"] for b in data["benchmarks"]
-           if b.get("aggregate_name") == "median"}
+    med = gbench_medians(build_dir / "bench" / "bench_hooks", runs)
     return [(name, med[f"RevisionWithoutHook/{arg}"], med[f"RevisionWithNoOpHook/{arg}"])
             for name, arg in (("in memory", 0), ("file", 1))]
 

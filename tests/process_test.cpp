@@ -129,59 +129,76 @@ TEST(ProcessTest, EightProcessesUpgradingOneFileApplyEachRevisionOnce) {
   }
 }
 
-TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
-  TempDir tmp;
-  const auto dir = tmp.path() / "migrations";
-  write_repository(dir, 200000);
-  const auto base = tmp.path() / "base.db";
-  {
-    // The database at 0001, and how long the rebuild takes, to kill within it.
-    Process first({"upgrade", "0001", "--dir", dir.string(), "--db", base.string()},
-                  tmp.path() / "out");
-    ASSERT_EQ(first.wait(), 0) << testing::read_text(tmp.path() / "out");
-  }
-  std::filesystem::copy_file(base, tmp.path() / "timing.db");
-  const auto start = std::chrono::steady_clock::now();
-  Process timing(
-      {"upgrade", "0002", "--dir", dir.string(), "--db", (tmp.path() / "timing.db").string()},
-      tmp.path() / "out");
-  ASSERT_EQ(timing.wait(), 0);
-  const auto rebuild_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - start)
-                              .count();
-  std::mt19937 rng(7);
+// SIGKILL at random moments: ten times, a fresh copy of `seeded` is upgraded by the process
+// `start(db, output)` makes, killed within the time an undisturbed run takes (and a quarter
+// more). Then `inspect(db)` checks the database and returns the revision it found, a second run
+// must succeed, and `finished(db)` checks the result. Prints where the killed runs left it.
+template <typename Start, typename Inspect, typename Finished>
+void kill_at_random_moments(const std::filesystem::path& seeded, const std::filesystem::path& work,
+                            unsigned seed, Start start, Inspect inspect, Finished finished) {
+  const auto out = work / "out";
+  std::filesystem::copy_file(seeded, work / "timing.db");
+  const auto begin = std::chrono::steady_clock::now();
+  Process timing = start(work / "timing.db", out);
+  ASSERT_EQ(timing.wait(), 0) << testing::read_text(out);
+  const auto run_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - begin)
+                          .count();
+  std::mt19937 rng(seed);
   std::map<std::string, int> outcomes;
   for (int round = 0; round < 10; ++round) {
-    const auto db = tmp.path() / "app.db";
+    const auto db = work / "app.db";
     std::filesystem::remove(db);
-    std::filesystem::copy_file(base, db);
-    Process p({"upgrade", "--dir", dir.string(), "--db", db.string()}, tmp.path() / "out");
+    std::filesystem::copy_file(seeded, db);
+    Process p = start(db, out);
     std::this_thread::sleep_for(std::chrono::milliseconds(
-        std::uniform_int_distribution<long>(0, rebuild_ms + rebuild_ms / 4)(rng)));
+        std::uniform_int_distribution<long>(0, run_ms + run_ms / 4)(rng)));
     p.kill_now();
     p.wait();
     {
       Database check(db.string());  // the first open rolls a hot journal back
       EXPECT_EQ(check.rows("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
-      const std::vector<std::string> at = check.rows("SELECT max(revision) FROM retort_migrations");
-      const std::string price_type =
-          check.rows("SELECT type FROM pragma_table_info('items') WHERE name = 'price'")[0];
-      EXPECT_EQ(check.rows("SELECT count(*) FROM items"), std::vector<std::string>{"200000"});
-      ++outcomes[at[0]];
-      EXPECT_EQ(price_type, at[0] == "0001" ? "TEXT" : "REAL") << at[0];
-      EXPECT_TRUE(at[0] == "0001" || at[0] == "0002" || at[0] == "0003") << at[0];
     }
-    Process again({"upgrade", "--dir", dir.string(), "--db", db.string()}, tmp.path() / "out");
-    EXPECT_EQ(again.wait(), 0) << testing::read_text(tmp.path() / "out");
-    Database done(db.string());
-    EXPECT_EQ(done.rows("SELECT max(revision) FROM retort_migrations"),
-              std::vector<std::string>{"0003"});
-    EXPECT_EQ(done.rows("SELECT count(*), typeof(price) FROM items GROUP BY 2"),
-              std::vector<std::string>{"200000|real"});
+    ++outcomes[inspect(db)];
+    Process again = start(db, out);
+    EXPECT_EQ(again.wait(), 0) << testing::read_text(out);
+    finished(db);
   }
   std::string seen;
   for (const auto& [rev, n] : outcomes) seen += rev + "×" + std::to_string(n) + " ";
   std::cout << "killed runs found the database at: " << seen << "\n";
+}
+
+TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
+  TempDir tmp;
+  const auto dir = tmp.path() / "migrations";
+  write_repository(dir, 200000);
+  const auto base = tmp.path() / "base.db";
+  Process first({"upgrade", "0001", "--dir", dir.string(), "--db", base.string()},
+                tmp.path() / "out");
+  ASSERT_EQ(first.wait(), 0) << testing::read_text(tmp.path() / "out");
+  kill_at_random_moments(
+      base, tmp.path(), 7,
+      [&dir](const std::filesystem::path& db, const std::filesystem::path& out) {
+        return Process({"upgrade", "--dir", dir.string(), "--db", db.string()}, out);
+      },
+      [](const std::filesystem::path& db) {
+        Database check(db.string());
+        const std::string at = check.rows("SELECT max(revision) FROM retort_migrations")[0];
+        const std::string price_type =
+            check.rows("SELECT type FROM pragma_table_info('items') WHERE name = 'price'")[0];
+        EXPECT_EQ(check.rows("SELECT count(*) FROM items"), std::vector<std::string>{"200000"});
+        EXPECT_EQ(price_type, at == "0001" ? "TEXT" : "REAL") << at;
+        EXPECT_TRUE(at == "0001" || at == "0002" || at == "0003") << at;
+        return at;
+      },
+      [](const std::filesystem::path& db) {
+        Database done(db.string());
+        EXPECT_EQ(done.rows("SELECT max(revision) FROM retort_migrations"),
+                  std::vector<std::string>{"0003"});
+        EXPECT_EQ(done.rows("SELECT count(*), typeof(price) FROM items GROUP BY 2"),
+                  std::vector<std::string>{"200000|real"});
+      });
 }
 
 // The hook app (tests/hook_app): revision 0002 adds first_name and last_name, then its hook
@@ -250,49 +267,28 @@ TEST(ProcessTest, KilledDuringAHookLeavesThePreviousOrTheNextRevision) {
   TempDir tmp;
   const auto seeded = tmp.path() / "seeded.db";
   people_database(seeded, tmp.path() / "out", 200000);
-  const RunAs app{RETORT_HOOK_APP};
   // The hook pauses halfway through its rows, so that most kills land inside it.
-  setenv("HOOK_SLEEP_MS", "300", 1);
-  std::filesystem::copy_file(seeded, tmp.path() / "timing.db");
-  const auto start = std::chrono::steady_clock::now();
-  Process timing({(tmp.path() / "timing.db").string()}, tmp.path() / "out", app);
-  ASSERT_EQ(timing.wait(), 0) << testing::read_text(tmp.path() / "out");
-  const auto upgrade_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - start)
-                              .count();
-  std::mt19937 rng(11);
-  std::map<std::string, int> outcomes;
-  for (int round = 0; round < 10; ++round) {
-    const auto db = tmp.path() / "app.db";
-    std::filesystem::remove(db);
-    std::filesystem::copy_file(seeded, db);
-    Process p({db.string()}, tmp.path() / "out", app);
-    std::this_thread::sleep_for(std::chrono::milliseconds(
-        std::uniform_int_distribution<long>(0, upgrade_ms + upgrade_ms / 4)(rng)));
-    p.kill_now();
-    p.wait();
-    {
-      Database check(db.string());  // the first open rolls a hot journal back
-      EXPECT_EQ(check.rows("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
-      const std::string at = check.rows("SELECT max(revision) FROM retort_migrations")[0];
-      ++outcomes[at];
-      EXPECT_EQ(check.rows("SELECT count(*) FROM people"), std::vector<std::string>{"200000"});
-      const auto columns = check.rows("SELECT name FROM pragma_table_info('people')");
-      if (at == "0001") {  // the ALTERs before the hook went with it
-        EXPECT_EQ(columns, (std::vector<std::string>{"id", "full_name"}));
-      } else {
-        EXPECT_EQ(at, "0002");
-        EXPECT_EQ(split_rows(db), "200000");
-      }
-    }
-    Process again({db.string()}, tmp.path() / "out", app);
-    EXPECT_EQ(again.wait(), 0) << testing::read_text(tmp.path() / "out");
-    EXPECT_EQ(split_rows(db), "200000");
-  }
-  unsetenv("HOOK_SLEEP_MS");
-  std::string seen;
-  for (const auto& [rev, n] : outcomes) seen += rev + "×" + std::to_string(n) + " ";
-  std::cout << "killed runs found the database at: " << seen << "\n";
+  with_env("HOOK_SLEEP_MS", "300", [&] {
+    kill_at_random_moments(
+        seeded, tmp.path(), 11,
+        [](const std::filesystem::path& db, const std::filesystem::path& out) {
+          return Process({db.string()}, out, RunAs{RETORT_HOOK_APP});
+        },
+        [](const std::filesystem::path& db) {
+          Database check(db.string());
+          const std::string at = check.rows("SELECT max(revision) FROM retort_migrations")[0];
+          EXPECT_EQ(check.rows("SELECT count(*) FROM people"), std::vector<std::string>{"200000"});
+          if (at == "0001") {  // the ALTERs before the hook went with it
+            EXPECT_EQ(check.rows("SELECT name FROM pragma_table_info('people')"),
+                      (std::vector<std::string>{"id", "full_name"}));
+          } else {
+            EXPECT_EQ(at, "0002");
+            EXPECT_EQ(split_rows(db), "200000");
+          }
+          return at;
+        },
+        [](const std::filesystem::path& db) { EXPECT_EQ(split_rows(db), "200000"); });
+  });
 }
 
 TEST(ProcessTest, BuildDirectoriesGeneratingAtOnceAgreeOnTheDraft) {
