@@ -262,6 +262,7 @@ class Differ {
     return std::any_of(p.new_table->indexes.begin(), p.new_table->indexes.end(),
                        [&](const Index& i) {
                          return i.name == old_index.name && i.unique == old_index.unique &&
+                                i.where == old_index.where &&
                                 i.columns == to_new_names(p, old_index.columns);
                        });
   }

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "retort/detail/sqlite.hpp"
+#include "schema.hpp"
 
 namespace retort {
 namespace {
@@ -182,6 +183,17 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
                    (r[7] == "BINARY" ? "" : " COLLATE " + r[7]);
       });
   flush();
+  // An index over expressions or with a condition: PRAGMAs show neither, so its SQL text is a
+  // fact too (blanks collapsed).
+  query_rows(db,
+             "SELECT t.name, s.name, s.sql FROM sqlite_schema s, " + tables +
+                 " AND s.type = 'index' AND s.tbl_name = t.name AND s.sql IS NOT NULL AND ("
+                 "EXISTS (SELECT 1 FROM pragma_index_list(t.name) i WHERE i.name = s.name AND "
+                 "i.partial) OR EXISTS (SELECT 1 FROM pragma_index_xinfo(s.name) x WHERE x.key "
+                 "AND x.cid = -2))",
+             [&](const std::vector<std::string>& r) {
+               schema[r[0]].push_back("index " + r[1] + " as " + collapse_blanks(r[2]));
+             });
   query_rows(db,
              "SELECT t.name, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete FROM "
              "pragma_foreign_key_list(t.name) f, " +

@@ -44,6 +44,72 @@ void sort_tables(Schema& schema) {
   }
 }
 
+// Runs of blanks become one space outside quotes; leading and trailing ones go.
+std::string collapse_blanks(const std::string& sql) {
+  std::string out;
+  char quote = 0;
+  for (char ch : sql) {
+    const bool blank = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+    if (!quote && blank) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      continue;
+    }
+    if (quote && ch == quote) {
+      quote = 0;
+    } else if (!quote && (ch == '\'' || ch == '"' || ch == '`')) {
+      quote = ch;
+    }
+    out += ch;
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::string key_column(const std::string& key) {
+  // Drop a trailing ASC/DESC and COLLATE name, then see whether one identifier is left.
+  std::vector<std::string> words;
+  std::string word;
+  bool quoted = false;
+  for (char ch : key) {
+    if (ch == '"') quoted = !quoted;
+    if (!quoted && (ch == ' ' || ch == '\t')) {
+      if (!word.empty()) words.push_back(word);
+      word.clear();
+    } else {
+      word += ch;
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  if (!words.empty() && (to_upper(words.back()) == "ASC" || to_upper(words.back()) == "DESC")) {
+    words.pop_back();
+  }
+  if (words.size() >= 3 && to_upper(words[words.size() - 2]) == "COLLATE") words.resize(words.size() - 2);
+  if (words.size() != 1) return "";
+  const std::string& w = words[0];
+  if (w.size() >= 2 && w.front() == '"' && w.back() == '"') {
+    std::string name;
+    for (std::size_t i = 1; i + 1 < w.size(); ++i) {
+      if (w[i] == '"' && w[i + 1] == '"') ++i;
+      name += w[i];
+    }
+    return name;
+  }
+  const auto identifier_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
+  if (std::isdigit(static_cast<unsigned char>(w[0])) ||
+      !std::all_of(w.begin(), w.end(), identifier_char)) {
+    return "";
+  }
+  return w;
+}
+
+bool plain_unique(const Index& index) {
+  return index.unique && !index.where &&
+         std::all_of(index.columns.begin(), index.columns.end(),
+                     [](const std::string& k) { return key_column(k) == k; });
+}
+
 std::string index_name(const std::string& table, const std::string& column, bool unique_only) {
   return (unique_only ? "uq_" : "ix_") + table + "_" + column;
 }
@@ -126,6 +192,7 @@ json table_to_json(const Table& t) {
   for (const Index& i : t.indexes) {
     json x = {{"name", i.name}, {"columns", i.columns}};
     if (i.unique) x["unique"] = true;
+    if (i.where) x["where"] = *i.where;
     j["indexes"].push_back(x);
   }
   return j;
@@ -174,7 +241,9 @@ Table table_from_json(const json& j) {
   for (const json& i : j.value("indexes", json::array())) {
     t.indexes.push_back({i.at("name").get<std::string>(),
                          i.at("columns").get<std::vector<std::string>>(),
-                         value_or(i, "unique", false)});
+                         value_or(i, "unique", false),
+                         i.contains("where") ? std::optional(i.at("where").get<std::string>())
+                                             : std::nullopt});
   }
   return t;
 }

@@ -56,8 +56,11 @@ struct Check {
 
 struct Index {
   std::string name;
+  /// The keys, each a column name or an SQL expression, optionally followed by `COLLATE name`
+  /// and `ASC`/`DESC`, as written (runs of blanks collapsed).
   std::vector<std::string> columns;
   bool unique = false;
+  std::optional<std::string> where = std::nullopt;  ///< a partial index's condition, without WHERE
 
   friend bool operator==(const Index&, const Index&) = default;
 };
@@ -96,6 +99,18 @@ std::string foreign_key_name(const std::string& table, const std::string& column
 std::string primary_key_name(const std::string& table);
 std::string column_check_name(const std::string& table, const std::string& column);
 std::string table_check_name(const std::string& table, int ordinal);
+
+/// `sql` with each run of blanks outside quotes made one space, none at either end: the form
+/// in which SQL written by people (index keys, conditions) is kept and compared.
+std::string collapse_blanks(const std::string& sql);
+
+/// The column an index key names: the key itself when it is a plain column name (unquoted or
+/// "quoted", with any COLLATE or ASC/DESC after it), else "" (an expression).
+std::string key_column(const std::string& key);
+
+/// An index that can back a foreign key or stand for a column's uniqueness: unique, not partial,
+/// and over plain columns with no COLLATE or order.
+bool plain_unique(const Index& index);
 
 /// `s` in ASCII upper case (SQL keywords, types and actions compare case-insensitively).
 std::string to_upper(std::string s);

@@ -6,20 +6,28 @@
 #include <map>
 #include <set>
 
+#include "emit.hpp"
+#include "retort/detail/sqlite.hpp"
+
 namespace retort {
 namespace {
+
+using detail::Db;
+using detail::open_memory;
+using detail::try_exec;
 
 enum class Place { kClass, kMember, kBoth };
 
 struct KeyRule {
   Place place;
   std::size_t args;
+  std::size_t max_args = 0;  ///< more than `args` allowed, up to this; 0: exactly `args`
 };
 
 const std::map<std::string, KeyRule>& key_rules() {
   static const std::map<std::string, KeyRule> rules = {
-      {"table", {Place::kClass, 1}},          {"index_on", {Place::kClass, 2}},
-      {"unique_on", {Place::kClass, 2}},      {"primary_key_on", {Place::kClass, 1}},
+      {"table", {Place::kClass, 1}},          {"index_on", {Place::kClass, 2, 3}},
+      {"unique_on", {Place::kClass, 2, 3}},   {"primary_key_on", {Place::kClass, 1}},
       {"without_rowid", {Place::kClass, 0}},  {"strict", {Place::kClass, 0}},
       {"renamed_from", {Place::kBoth, 1}},    {"check", {Place::kBoth, 1}},
       {"column", {Place::kMember, 1}},        {"primary_key", {Place::kMember, 0}},
@@ -50,6 +58,32 @@ std::vector<std::string> split_columns(const std::string& list) {
     out.push_back(trim(list.substr(pos, end - pos)));
     pos = end + 1;
   }
+  return out;
+}
+
+// An index's keys: split at the commas outside parentheses and quotes ("substr(a, 1, 2), b").
+std::vector<std::string> split_keys(const std::string& list) {
+  std::vector<std::string> out;
+  std::string key;
+  int depth = 0;
+  char quote = 0;
+  for (char ch : list) {
+    if (quote) {
+      if (ch == quote) quote = 0;
+    } else if (ch == '\'' || ch == '"' || ch == '`') {
+      quote = ch;
+    } else if (ch == '(') {
+      ++depth;
+    } else if (ch == ')') {
+      --depth;
+    } else if (ch == ',' && depth == 0) {
+      out.push_back(collapse_blanks(key));
+      key.clear();
+      continue;
+    }
+    key += ch;
+  }
+  out.push_back(collapse_blanks(key));
   return out;
 }
 
@@ -89,6 +123,7 @@ class Builder {
       out_.schema.tables.push_back(std::move(t));
     }
     check_index_names();
+    check_sql_of_indexes();
     for (const Table& t : out_.schema.tables) check_references(t);
     sort_tables(out_.schema);
     return std::move(out_);
@@ -114,9 +149,11 @@ class Builder {
                                             : " belongs between 'struct' and the class name"));
         continue;
       }
-      if (a.args.size() != rule->second.args) {
-        error(a.loc,
-              macro_of(a.key) + " takes " + std::to_string(rule->second.args) + " argument(s)");
+      const std::size_t most = std::max(rule->second.args, rule->second.max_args);
+      if (a.args.size() < rule->second.args || a.args.size() > most) {
+        error(a.loc, macro_of(a.key) + " takes " + std::to_string(rule->second.args) +
+                         (most > rule->second.args ? " or " + std::to_string(most) : "") +
+                         " argument(s)");
         continue;
       }
       if (std::any_of(a.args.begin(), a.args.end(),
@@ -270,16 +307,63 @@ class Builder {
     }
     for (const char* key : {"index_on", "unique_on"}) {
       const auto [first, last] = found.equal_range(key);
-      for (auto it = first; it != last; ++it) {
-        const std::vector<std::string> columns = split_columns(it->second->args[1]);
-        if (!columns_exist(t, columns, it->second->loc)) continue;
-        t.indexes.push_back({trim(it->second->args[0]), columns, std::string(key) == "unique_on"});
-      }
+      for (auto it = first; it != last; ++it) add_index_on(t, *it->second);
     }
     int ordinal = 0;
     const auto [first, last] = found.equal_range("check");
     for (auto it = first; it != last; ++it) {
       t.checks.push_back({table_check_name(t.name, ++ordinal), trim(it->second->args[0])});
+    }
+  }
+
+  // RETORT_INDEX_ON / RETORT_UNIQUE_ON: keys that name columns must name the table's; keys
+  // with expressions and conditions are tried on SQLite at the end (check_sql_of_indexes).
+  void add_index_on(Table& t, const Annotation& a) {
+    Index index{trim(a.args[0]), split_keys(a.args[1]), a.key == "unique_on", std::nullopt};
+    if (a.args.size() > 2) index.where = collapse_blanks(a.args[2]);
+    bool plain = !index.where;
+    for (const std::string& k : index.columns) {
+      const std::string column = key_column(k);
+      if (k.empty()) {
+        error(a.loc, macro_of(a.key) + " has an empty key");
+        return;
+      }
+      if (!column.empty() && !t.find_column(column)) {
+        error(a.loc, "table '" + t.name + "' has no column '" + column + "'");
+        return;
+      }
+      plain = plain && column == k;
+    }
+    if (!plain) to_try_.push_back({t.name, index.name, a.loc});
+    t.indexes.push_back(std::move(index));
+  }
+
+  // Indexes over expressions or with a condition: created on an empty copy of their table in
+  // memory, so that a bad expression or an unknown column in it fails at the annotation.
+  void check_sql_of_indexes() {
+    if (to_try_.empty()) return;
+    const Db db = open_memory();
+    const auto dialect = make_sqlite_dialect();
+    std::set<std::string> created;
+    for (const IndexToTry& i : to_try_) {
+      const auto t = std::find_if(out_.schema.tables.begin(), out_.schema.tables.end(),
+                                  [&i](const Table& x) { return x.name == i.table; });
+      if (t == out_.schema.tables.end()) continue;
+      if (created.insert(t->name).second) {
+        Table bare = *t;
+        bare.indexes.clear();
+        bare.foreign_keys.clear();
+        if (!try_exec(db.get(), dialect->create_table(bare)).empty()) continue;  // reported
+      }
+      const auto index = std::find_if(t->indexes.begin(), t->indexes.end(),
+                                      [&i](const Index& x) { return x.name == i.index; });
+      if (index == t->indexes.end()) continue;
+      const std::string message = try_exec(db.get(), dialect->create_index(t->name, *index));
+      if (!message.empty()) {
+        error(i.loc, "index '" + index->name + "' does not work on table '" + t->name +
+                         "': " + message);
+        t->indexes.erase(index);  // as an index naming an unknown column: left out
+      }
     }
   }
 
@@ -309,8 +393,9 @@ class Builder {
       }
       const bool keyed =
           parent->primary_key == fk.ref_columns ||
-          std::any_of(parent->indexes.begin(), parent->indexes.end(),
-                      [&](const Index& i) { return i.unique && i.columns == fk.ref_columns; });
+          std::any_of(parent->indexes.begin(), parent->indexes.end(), [&](const Index& i) {
+            return plain_unique(i) && i.columns == fk.ref_columns;
+          });
       if (!keyed) {
         error(fk.loc,
               "column '" + column + "' of table '" + fk.ref_table +
@@ -319,7 +404,14 @@ class Builder {
     }
   }
 
+  struct IndexToTry {
+    std::string table;
+    std::string index;
+    SourceLoc loc;
+  };
+
   SchemaBuild out_;
+  std::vector<IndexToTry> to_try_;
 };
 
 }  // namespace

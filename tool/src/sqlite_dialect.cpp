@@ -65,8 +65,15 @@ class SqliteDialect final : public Dialect {
   }
 
   std::string create_index(const std::string& table, const Index& i) const override {
+    std::string keys;
+    for (const std::string& k : i.columns) {
+      // A plain column name is quoted as any identifier; an expression or a key with COLLATE
+      // or ASC/DESC is SQL as written.
+      keys += (keys.empty() ? "" : ", ") + (key_column(k) == k ? quote(k) : k);
+    }
     return std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + quote(i.name) +
-           " ON " + quote(table) + " (" + column_list(i.columns) + ");\n";
+           " ON " + quote(table) + " (" + keys + ")" + (i.where ? " WHERE " + *i.where : "") +
+           ";\n";
   }
 
   std::string render(const Change& change) const override {

@@ -12,11 +12,20 @@
 #define RETORT_DETAIL_KEY(key) RETORT_DETAIL_ANNOTATE("retort:" key)
 #define RETORT_DETAIL_KEY1(key, a) RETORT_DETAIL_ANNOTATE("retort:" key "\x1f" a)
 #define RETORT_DETAIL_KEY2(key, a, b) RETORT_DETAIL_ANNOTATE("retort:" key "\x1f" a "\x1f" b)
+#define RETORT_DETAIL_KEY3(key, a, b, c) \
+  RETORT_DETAIL_ANNOTATE("retort:" key "\x1f" a "\x1f" b "\x1f" c)
 #else
 #define RETORT_DETAIL_KEY(key)
 #define RETORT_DETAIL_KEY1(key, a)
 #define RETORT_DETAIL_KEY2(key, a, b)
+#define RETORT_DETAIL_KEY3(key, a, b, c)
 #endif
+// One to three arguments: the macro for their count (more are an error of the C++ compiler).
+#define RETORT_DETAIL_SELECT(a, b, c, macro, ...) macro
+#define RETORT_DETAIL_KEYN(key, ...)                                                       \
+  RETORT_DETAIL_SELECT(__VA_ARGS__, RETORT_DETAIL_KEY3, RETORT_DETAIL_KEY2, RETORT_DETAIL_KEY1, \
+                       unused)                                                             \
+  (key, __VA_ARGS__)
 
 // ---- Class position: between `struct`/`class` and the class name. ----
 
@@ -25,10 +34,15 @@
 /// The table was called `old_name` in the last revision: a rename, not drop + create.
 /// In member position: the column was called `old_name`.
 #define RETORT_RENAMED_FROM(old_name) RETORT_DETAIL_KEY1("renamed_from", old_name)
-/// An index `name` over the comma-separated `columns`.
-#define RETORT_INDEX_ON(name, columns) RETORT_DETAIL_KEY2("index_on", name, columns)
-/// A unique index `name` over the comma-separated `columns`.
-#define RETORT_UNIQUE_ON(name, columns) RETORT_DETAIL_KEY2("unique_on", name, columns)
+/// An index `name` over the comma-separated `keys`, and optionally only over the rows where
+/// `condition` holds (a partial index; the SQL condition without the word WHERE):
+/// RETORT_INDEX_ON(name, keys) or RETORT_INDEX_ON(name, keys, condition). Each key is a column
+/// name or an SQL expression (`lower(email)`), optionally followed by `COLLATE name` and
+/// `ASC`/`DESC`: RETORT_INDEX_ON("ix_posts_recent", "author_id, created_at DESC").
+#define RETORT_INDEX_ON(...) RETORT_DETAIL_KEYN("index_on", __VA_ARGS__)
+/// A unique index, as RETORT_INDEX_ON:
+/// RETORT_UNIQUE_ON("uq_users_live_email", "lower(email)", "deleted_at IS NULL").
+#define RETORT_UNIQUE_ON(...) RETORT_DETAIL_KEYN("unique_on", __VA_ARGS__)
 /// A composite primary key over the comma-separated `columns`.
 #define RETORT_PRIMARY_KEY_ON(columns) RETORT_DETAIL_KEY1("primary_key_on", columns)
 /// A CHECK constraint: on the class it constrains the table, on a member that column.
