@@ -190,7 +190,7 @@ class Differ {
       const ForeignKey& b = n.foreign_keys[i];
       if (to_new_names(p, a.columns) != b.columns ||
           new_target(a) != std::make_pair(b.ref_table, b.ref_columns) ||
-          a.on_delete != b.on_delete || a.on_update != b.on_update) {
+          a.on_delete != b.on_delete || a.on_update != b.on_update || a.deferred != b.deferred) {
         return false;
       }
     }
@@ -259,12 +259,11 @@ class Differ {
 
   bool index_kept(const TablePair& p, const Index& old_index) const {
     if (p.rebuild) return false;
-    return std::any_of(p.new_table->indexes.begin(), p.new_table->indexes.end(),
-                       [&](const Index& i) {
-                         return i.name == old_index.name && i.unique == old_index.unique &&
-                                i.where == old_index.where &&
-                                i.columns == to_new_names(p, old_index.columns);
-                       });
+    return std::any_of(
+        p.new_table->indexes.begin(), p.new_table->indexes.end(), [&](const Index& i) {
+          return i.name == old_index.name && i.unique == old_index.unique &&
+                 i.where == old_index.where && i.columns == to_new_names(p, old_index.columns);
+        });
   }
 
   bool index_new(const TablePair& p, const Index& new_index) const {

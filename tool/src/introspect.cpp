@@ -103,6 +103,65 @@ std::vector<std::string> check_expressions(const std::string& sql) {
   return out;
 }
 
+std::set<std::string> deferred_columns(const std::string& sql) {
+  // The definitions between the outer parentheses, split at their top-level commas, each
+  // collapsed and in upper case.
+  std::vector<std::string> parts;
+  std::string part;
+  int depth = 0;
+  char quote = 0;
+  for (char c : sql) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      quote = c == '[' ? ']' : c;
+    } else if (c == '(') {
+      if (++depth == 1) continue;
+    } else if (c == ')') {
+      if (--depth == 0) break;
+    } else if (c == ',' && depth == 1) {
+      parts.push_back(part);
+      part.clear();
+      continue;
+    }
+    if (depth >= 1) part += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  parts.push_back(part);
+  std::set<std::string> out;
+  const auto unquote = [](std::string name) {
+    const auto first = name.find_first_not_of(" \t\r\n");
+    const auto last = name.find_last_not_of(" \t\r\n");
+    if (first == std::string::npos) return std::string();
+    name = name.substr(first, last - first + 1);
+    if (name.size() >= 2 && (name.front() == '"' || name.front() == '`' || name.front() == '[')) {
+      name = name.substr(1, name.size() - 2);
+    }
+    return name;
+  };
+  for (const std::string& p : parts) {
+    const std::string d = collapse_blanks(p);
+    if (d.find("DEFERRABLE INITIALLY DEFERRED") == std::string::npos ||
+        d.find("REFERENCES") == std::string::npos) {
+      continue;
+    }
+    const auto fk = d.find("FOREIGN KEY");
+    if (fk != std::string::npos && (fk == 0 || d.rfind("CONSTRAINT", 0) == 0)) {
+      const auto open = d.find('(', fk);
+      const auto close = d.find(')', open);
+      std::string list = d.substr(open + 1, close - open - 1);
+      for (std::size_t at = 0; at <= list.size();) {
+        std::size_t comma = list.find(',', at);
+        if (comma == std::string::npos) comma = list.size();
+        out.insert(unquote(list.substr(at, comma - at)));
+        at = comma + 1;
+      }
+    } else {  // a column definition with its own REFERENCES clause
+      out.insert(unquote(d.substr(0, d.find(' '))));
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // A condition on column `name` that leaves out SQLite's own tables and the version table.
@@ -199,8 +258,10 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
              "pragma_foreign_key_list(t.name) f, " +
                  tables,
              [&](const std::vector<std::string>& f) {
+               const bool deferred = deferred_columns(create_sql[f[0]]).count(to_upper(f[2])) > 0;
                schema[f[0]].push_back("foreign key (" + f[2] + ") references " + f[1] + " (" +
-                                      f[3] + ") on update " + f[4] + " on delete " + f[5]);
+                                      f[3] + ") on update " + f[4] + " on delete " + f[5] +
+                                      (deferred ? " deferrable initially deferred" : ""));
              });
   for (auto& [table, facts] : schema) std::sort(facts.begin(), facts.end());
   return schema;

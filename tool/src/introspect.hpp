@@ -21,6 +21,10 @@ using LiveSchema = std::map<std::string, std::vector<std::string>>;
 /// whitespace collapsed (SQLite reports CHECKs through no PRAGMA; it keeps the statement's text).
 std::vector<std::string> check_expressions(const std::string& create_table_sql);
 
+/// The columns (in upper case, unquoted) of the foreign keys that a CREATE TABLE statement
+/// declares DEFERRABLE INITIALLY DEFERRED; no PRAGMA reports it.
+std::set<std::string> deferred_columns(const std::string& create_table_sql);
+
 /// Reads the schema of the main database of `db`; with `only`, of those tables alone.
 /// Throws Error on SQLite errors.
 LiveSchema introspect(sqlite3* db, const std::set<std::string>* only = nullptr);

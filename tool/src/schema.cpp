@@ -83,7 +83,8 @@ std::string key_column(const std::string& key) {
   if (!words.empty() && (to_upper(words.back()) == "ASC" || to_upper(words.back()) == "DESC")) {
     words.pop_back();
   }
-  if (words.size() >= 3 && to_upper(words[words.size() - 2]) == "COLLATE") words.resize(words.size() - 2);
+  if (words.size() >= 3 && to_upper(words[words.size() - 2]) == "COLLATE")
+    words.resize(words.size() - 2);
   if (words.size() != 1) return "";
   const std::string& w = words[0];
   if (w.size() >= 2 && w.front() == '"' && w.back() == '"') {
@@ -184,6 +185,7 @@ json table_to_json(const Table& t) {
               {"ref_columns", fk.ref_columns}};
     if (!fk.on_delete.empty()) f["on_delete"] = fk.on_delete;
     if (!fk.on_update.empty()) f["on_update"] = fk.on_update;
+    if (fk.deferred) f["deferred"] = true;
     j["foreign_keys"].push_back(f);
   }
   for (const Check& c : t.checks) {
@@ -233,17 +235,17 @@ Table table_from_json(const json& j) {
                               f.at("ref_columns").get<std::vector<std::string>>(),
                               value_or(f, "on_delete", std::string{}),
                               value_or(f, "on_update", std::string{}),
+                              value_or(f, "deferred", false),
                               {}});
   }
   for (const json& c : j.value("checks", json::array())) {
     t.checks.push_back({c.at("name").get<std::string>(), c.at("expression").get<std::string>()});
   }
   for (const json& i : j.value("indexes", json::array())) {
-    t.indexes.push_back({i.at("name").get<std::string>(),
-                         i.at("columns").get<std::vector<std::string>>(),
-                         value_or(i, "unique", false),
-                         i.contains("where") ? std::optional(i.at("where").get<std::string>())
-                                             : std::nullopt});
+    t.indexes.push_back(
+        {i.at("name").get<std::string>(), i.at("columns").get<std::vector<std::string>>(),
+         value_or(i, "unique", false),
+         i.contains("where") ? std::optional(i.at("where").get<std::string>()) : std::nullopt});
   }
   return t;
 }

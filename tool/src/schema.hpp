@@ -38,12 +38,13 @@ struct ForeignKey {
   std::vector<std::string> ref_columns;
   std::string on_delete;  ///< "" for SQLite's default (NO ACTION)
   std::string on_update;
-  SourceLoc loc;  ///< of the RETORT_REFERENCES annotation
+  bool deferred = false;  ///< DEFERRABLE INITIALLY DEFERRED (RETORT_DEFERRED)
+  SourceLoc loc = {};     ///< of the RETORT_REFERENCES annotation
 
   friend bool operator==(const ForeignKey& a, const ForeignKey& b) {
     return a.name == b.name && a.columns == b.columns && a.ref_table == b.ref_table &&
            a.ref_columns == b.ref_columns && a.on_delete == b.on_delete &&
-           a.on_update == b.on_update;
+           a.on_update == b.on_update && a.deferred == b.deferred;
   }
 };
 

@@ -37,6 +37,7 @@ const std::map<std::string, KeyRule>& key_rules() {
       {"not_null", {Place::kMember, 0}},      {"references", {Place::kMember, 2}},
       {"on_delete", {Place::kMember, 1}},     {"on_update", {Place::kMember, 1}},
       {"collate", {Place::kMember, 1}},       {"transient", {Place::kMember, 0}},
+      {"deferred", {Place::kMember, 0}},
   };
   return rules;
 }
@@ -255,8 +256,12 @@ class Builder {
                                    it->second->args[0] + "'");
       }
     }
+    if (const auto it = found.find("deferred"); it != found.end() && ref == found.end()) {
+      error(it->second->loc, "RETORT_DEFERRED needs RETORT_REFERENCES on the same member");
+    }
     if (ref == found.end()) return;
     ForeignKey fk;
+    fk.deferred = found.count("deferred") > 0;
     fk.ref_table = trim(ref->second->args[0]);
     fk.name = foreign_key_name(t.name, c.name, fk.ref_table);
     fk.columns = {c.name};
@@ -360,8 +365,8 @@ class Builder {
       if (index == t->indexes.end()) continue;
       const std::string message = try_exec(db.get(), dialect->create_index(t->name, *index));
       if (!message.empty()) {
-        error(i.loc, "index '" + index->name + "' does not work on table '" + t->name +
-                         "': " + message);
+        error(i.loc,
+              "index '" + index->name + "' does not work on table '" + t->name + "': " + message);
         t->indexes.erase(index);  // as an index naming an unknown column: left out
       }
     }

@@ -117,6 +117,7 @@ class SqliteDialect final : public Dialect {
                       ")";
       if (!fk.on_delete.empty()) f += " ON DELETE " + fk.on_delete;
       if (!fk.on_update.empty()) f += " ON UPDATE " + fk.on_update;
+      if (fk.deferred) f += " DEFERRABLE INITIALLY DEFERRED";
       parts.push_back(std::move(f));
     }
     for (const Check& c : t.checks) {

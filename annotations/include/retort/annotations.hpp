@@ -74,6 +74,9 @@
 #define RETORT_NOT_NULL RETORT_DETAIL_KEY("not_null")
 /// A foreign key to `table`(`column`).
 #define RETORT_REFERENCES(table, column) RETORT_DETAIL_KEY2("references", table, column)
+/// The foreign key (RETORT_REFERENCES on the same member) is DEFERRABLE INITIALLY DEFERRED:
+/// checked when the transaction commits, not at each statement.
+#define RETORT_DEFERRED RETORT_DETAIL_KEY("deferred")
 /// The foreign key's ON DELETE action: "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT".
 #define RETORT_ON_DELETE(action) RETORT_DETAIL_KEY1("on_delete", action)
 /// The foreign key's ON UPDATE action.
