@@ -104,29 +104,23 @@ std::vector<std::string> check_expressions(const std::string& sql) {
 }
 
 std::set<std::string> deferred_columns(const std::string& sql) {
-  // The definitions between the outer parentheses, split at their top-level commas, each
-  // collapsed and in upper case.
-  std::vector<std::string> parts;
-  std::string part;
-  int depth = 0;
+  // The definitions between the outer parentheses (the first outside quotes: the table's name
+  // may hold one), split at their top-level commas, each collapsed and in upper case.
+  std::size_t body = std::string::npos;
   char quote = 0;
-  for (char c : sql) {
+  for (std::size_t i = 0; i < sql.size() && body == std::string::npos; ++i) {
     if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
-      quote = c == '[' ? ']' : c;
-    } else if (c == '(') {
-      if (++depth == 1) continue;
-    } else if (c == ')') {
-      if (--depth == 0) break;
-    } else if (c == ',' && depth == 1) {
-      parts.push_back(part);
-      part.clear();
-      continue;
+      if (sql[i] == quote) quote = 0;
+    } else if (sql[i] == '"' || sql[i] == '`' || sql[i] == '[') {
+      quote = sql[i] == '[' ? ']' : sql[i];
+    } else if (sql[i] == '(') {
+      body = i + 1;
     }
-    if (depth >= 1) part += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
-  parts.push_back(part);
+  const auto end = sql.rfind(')');
+  if (body == std::string::npos || end == std::string::npos || end < body) return {};
+  std::vector<std::string> parts = split_sql_list(sql.substr(body, end - body));
+  for (std::string& p : parts) p = to_upper(p);
   std::set<std::string> out;
   const auto unquote = [](std::string name) {
     const auto first = name.find_first_not_of(" \t\r\n");

@@ -65,6 +65,31 @@ std::string collapse_blanks(const std::string& sql) {
   return out;
 }
 
+std::vector<std::string> split_sql_list(const std::string& sql) {
+  std::vector<std::string> out;
+  std::string item;
+  int depth = 0;
+  char quote = 0;
+  for (char ch : sql) {
+    if (quote) {
+      if (ch == quote) quote = 0;
+    } else if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
+      quote = ch == '[' ? ']' : ch;
+    } else if (ch == '(') {
+      ++depth;
+    } else if (ch == ')') {
+      --depth;
+    } else if (ch == ',' && depth == 0) {
+      out.push_back(item);
+      item.clear();
+      continue;
+    }
+    item += ch;
+  }
+  out.push_back(item);
+  return out;
+}
+
 std::string key_column(const std::string& key) {
   // Drop a trailing ASC/DESC and COLLATE name, then see whether one identifier is left.
   std::vector<std::string> words;

@@ -105,6 +105,10 @@ std::string table_check_name(const std::string& table, int ordinal);
 /// in which SQL written by people (index keys, conditions) is kept and compared.
 std::string collapse_blanks(const std::string& sql);
 
+/// The items of a comma-separated SQL list, split at the commas outside parentheses and quotes
+/// ("substr(a, 1, 2), b" has two), as written.
+std::vector<std::string> split_sql_list(const std::string& sql);
+
 /// The column an index key names: the key itself when it is a plain column name (unquoted or
 /// "quoted", with any COLLATE or ASC/DESC after it), else "" (an expression).
 std::string key_column(const std::string& key);

@@ -62,30 +62,11 @@ std::vector<std::string> split_columns(const std::string& list) {
   return out;
 }
 
-// An index's keys: split at the commas outside parentheses and quotes ("substr(a, 1, 2), b").
+// An index's keys: the list's items, blanks collapsed ("substr(a, 1, 2), b").
 std::vector<std::string> split_keys(const std::string& list) {
-  std::vector<std::string> out;
-  std::string key;
-  int depth = 0;
-  char quote = 0;
-  for (char ch : list) {
-    if (quote) {
-      if (ch == quote) quote = 0;
-    } else if (ch == '\'' || ch == '"' || ch == '`') {
-      quote = ch;
-    } else if (ch == '(') {
-      ++depth;
-    } else if (ch == ')') {
-      --depth;
-    } else if (ch == ',' && depth == 0) {
-      out.push_back(collapse_blanks(key));
-      key.clear();
-      continue;
-    }
-    key += ch;
-  }
-  out.push_back(collapse_blanks(key));
-  return out;
+  std::vector<std::string> keys = split_sql_list(list);
+  for (std::string& k : keys) k = collapse_blanks(k);
+  return keys;
 }
 
 std::string sql_type_of(ValueKind kind) {
