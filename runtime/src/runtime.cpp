@@ -64,6 +64,8 @@ std::vector<std::string> downgrade(const std::filesystem::path& path,
 
 std::optional<std::string> current(const std::filesystem::path& path) {
   const detail::Db db = detail::open_db(path, SQLITE_OPEN_READONLY);
+  // Another process may be committing a revision: wait for it as upgrade() does.
+  sqlite3_busy_timeout(db.get(), detail::kBusyTimeoutMs);
   return current(db.get());
 }
 

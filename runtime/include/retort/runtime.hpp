@@ -103,7 +103,8 @@ bool keeps_fingerprint(sqlite3* db);
 /// Throws Error on an unknown target.
 void stamp(sqlite3* db, const std::vector<Revision>& revisions, std::string_view target);
 
-/// The id of the newest applied revision; std::nullopt for a database at base.
+/// The id of the newest applied revision; std::nullopt for a database at base. Uses `db`'s own
+/// busy handler (upgrade() sets a 60 s timeout on it).
 std::optional<std::string> current(sqlite3* db);
 
 /// Opens (creating it when missing) the database at `path` and upgrades it. Throws Error.
@@ -116,7 +117,8 @@ std::vector<std::string> downgrade(const std::filesystem::path& path,
                                    const std::vector<Revision>& revisions,
                                    std::string_view target = "-1",
                                    const ProgressCallback& progress = {});
-/// Opens the existing database at `path` read-only and reads its revision. Throws Error.
+/// Opens the existing database at `path` read-only and reads its revision, waiting up to 60 s
+/// for a process that is writing it. Throws Error.
 std::optional<std::string> current(const std::filesystem::path& path);
 /// Opens the existing database at `path` read-only: keeps_fingerprint(). Throws Error.
 bool keeps_fingerprint(const std::filesystem::path& path);
