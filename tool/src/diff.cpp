@@ -36,8 +36,13 @@ bool references_column(const Table& t, const std::string& column) {
                      [&](const ForeignKey& fk) { return contains(fk.columns, column); });
 }
 
+bool in_unique_constraint(const Table& t, const std::string& column) {
+  return std::any_of(t.unique_constraints.begin(), t.unique_constraints.end(),
+                     [&](const UniqueConstraint& u) { return contains(u.columns, column); });
+}
+
 bool can_add_in_place(const Table& t, const Column& c) {
-  if (contains(t.primary_key, c.name)) return false;
+  if (contains(t.primary_key, c.name) || in_unique_constraint(t, c.name)) return false;
   if (c.default_sql && !constant_default(*c.default_sql)) return false;
   if (c.not_null && !c.default_sql) return false;
   const bool null_default = !c.default_sql || to_upper(*c.default_sql) == "NULL";
@@ -182,8 +187,14 @@ class Differ {
     const Table& n = *p.new_table;
     if (to_new_names(p, o.primary_key) != n.primary_key || o.autoincrement != n.autoincrement ||
         o.without_rowid != n.without_rowid || o.strict != n.strict ||
-        o.foreign_keys.size() != n.foreign_keys.size() || o.checks.size() != n.checks.size()) {
+        o.foreign_keys.size() != n.foreign_keys.size() || o.checks.size() != n.checks.size() ||
+        o.unique_constraints.size() != n.unique_constraints.size()) {
       return false;
+    }
+    for (std::size_t i = 0; i < o.unique_constraints.size(); ++i) {
+      const UniqueConstraint& a = o.unique_constraints[i];
+      const UniqueConstraint& b = n.unique_constraints[i];
+      if (to_new_names(p, a.columns) != b.columns || a.in_column != b.in_column) return false;
     }
     for (std::size_t i = 0; i < o.foreign_keys.size(); ++i) {
       const ForeignKey& a = o.foreign_keys[i];

@@ -136,6 +136,13 @@ bool plain_unique(const Index& index) {
                      [](const std::string& k) { return key_column(k) == k; });
 }
 
+std::string unique_constraint_name(const std::string& table,
+                                   const std::vector<std::string>& columns) {
+  std::string name = "uq_" + table;
+  for (const std::string& c : columns) name += "_" + c;
+  return name;
+}
+
 std::string index_name(const std::string& table, const std::string& column, bool unique_only) {
   return (unique_only ? "uq_" : "ix_") + table + "_" + column;
 }
@@ -216,6 +223,11 @@ json table_to_json(const Table& t) {
   for (const Check& c : t.checks) {
     j["checks"].push_back({{"name", c.name}, {"expression", c.expression}});
   }
+  for (const UniqueConstraint& u : t.unique_constraints) {
+    json x = {{"name", u.name}, {"columns", u.columns}};
+    if (u.in_column) x["in_column"] = true;
+    j["unique_constraints"].push_back(x);
+  }
   for (const Index& i : t.indexes) {
     json x = {{"name", i.name}, {"columns", i.columns}};
     if (i.unique) x["unique"] = true;
@@ -265,6 +277,11 @@ Table table_from_json(const json& j) {
   }
   for (const json& c : j.value("checks", json::array())) {
     t.checks.push_back({c.at("name").get<std::string>(), c.at("expression").get<std::string>()});
+  }
+  for (const json& u : j.value("unique_constraints", json::array())) {
+    t.unique_constraints.push_back({u.at("name").get<std::string>(),
+                                    u.at("columns").get<std::vector<std::string>>(),
+                                    value_or(u, "in_column", false)});
   }
   for (const json& i : j.value("indexes", json::array())) {
     t.indexes.push_back(

@@ -55,6 +55,15 @@ struct Check {
   friend bool operator==(const Check&, const Check&) = default;
 };
 
+/// A UNIQUE constraint in CREATE TABLE (SQLite backs it with a `sqlite_autoindex_*` index).
+struct UniqueConstraint {
+  std::string name;  ///< `uq_<table>_<column>[_<column>...]`
+  std::vector<std::string> columns;
+  bool in_column = false;  ///< RETORT_UNIQUE_CONSTRAINT: written in the column's definition
+
+  friend bool operator==(const UniqueConstraint&, const UniqueConstraint&) = default;
+};
+
 struct Index {
   std::string name;
   /// The keys, each a column name or an SQL expression, optionally followed by `COLLATE name`
@@ -75,7 +84,8 @@ struct Table {
   bool strict = false;
   std::vector<ForeignKey> foreign_keys;
   std::vector<Check> checks;
-  std::vector<Index> indexes;  ///< sorted by name
+  std::vector<UniqueConstraint> unique_constraints;  ///< members' first, then the class's
+  std::vector<Index> indexes;                        ///< sorted by name
   Origin origin;
 
   const Column* find_column(const std::string& column) const;
@@ -100,6 +110,8 @@ std::string foreign_key_name(const std::string& table, const std::string& column
 std::string primary_key_name(const std::string& table);
 std::string column_check_name(const std::string& table, const std::string& column);
 std::string table_check_name(const std::string& table, int ordinal);
+std::string unique_constraint_name(const std::string& table,
+                                   const std::vector<std::string>& columns);
 
 /// `sql` with each run of blanks outside quotes made one space, none at either end: the form
 /// in which SQL written by people (index keys, conditions) is kept and compared.

@@ -26,18 +26,31 @@ struct KeyRule {
 
 const std::map<std::string, KeyRule>& key_rules() {
   static const std::map<std::string, KeyRule> rules = {
-      {"table", {Place::kClass, 1}},          {"index_on", {Place::kClass, 2, 3}},
-      {"unique_on", {Place::kClass, 2, 3}},   {"primary_key_on", {Place::kClass, 1}},
-      {"without_rowid", {Place::kClass, 0}},  {"strict", {Place::kClass, 0}},
-      {"renamed_from", {Place::kBoth, 1}},    {"check", {Place::kBoth, 1}},
-      {"column", {Place::kMember, 1}},        {"primary_key", {Place::kMember, 0}},
-      {"autoincrement", {Place::kMember, 0}}, {"unique", {Place::kMember, 0}},
-      {"index", {Place::kMember, 0}},         {"type", {Place::kMember, 1}},
-      {"default", {Place::kMember, 1}},       {"nullable", {Place::kMember, 0}},
-      {"not_null", {Place::kMember, 0}},      {"references", {Place::kMember, 2}},
-      {"on_delete", {Place::kMember, 1}},     {"on_update", {Place::kMember, 1}},
-      {"collate", {Place::kMember, 1}},       {"transient", {Place::kMember, 0}},
+      {"table", {Place::kClass, 1}},
+      {"index_on", {Place::kClass, 2, 3}},
+      {"unique_on", {Place::kClass, 2, 3}},
+      {"primary_key_on", {Place::kClass, 1}},
+      {"without_rowid", {Place::kClass, 0}},
+      {"strict", {Place::kClass, 0}},
+      {"renamed_from", {Place::kBoth, 1}},
+      {"check", {Place::kBoth, 1}},
+      {"column", {Place::kMember, 1}},
+      {"primary_key", {Place::kMember, 0}},
+      {"autoincrement", {Place::kMember, 0}},
+      {"unique", {Place::kMember, 0}},
+      {"index", {Place::kMember, 0}},
+      {"type", {Place::kMember, 1}},
+      {"default", {Place::kMember, 1}},
+      {"nullable", {Place::kMember, 0}},
+      {"not_null", {Place::kMember, 0}},
+      {"references", {Place::kMember, 2}},
+      {"on_delete", {Place::kMember, 1}},
+      {"on_update", {Place::kMember, 1}},
+      {"collate", {Place::kMember, 1}},
+      {"transient", {Place::kMember, 0}},
       {"deferred", {Place::kMember, 0}},
+      {"unique_constraint", {Place::kMember, 0}},
+      {"unique_constraint_on", {Place::kClass, 1}},
   };
   return rules;
 }
@@ -214,6 +227,14 @@ class Builder {
       }
     }
     const bool unique = found.count("unique") > 0;
+    if (const auto it = found.find("unique_constraint"); it != found.end()) {
+      if (unique) {
+        error(it->second->loc, "column '" + c.name +
+                                   "' has both RETORT_UNIQUE (an index) and "
+                                   "RETORT_UNIQUE_CONSTRAINT; keep one");
+      }
+      t.unique_constraints.push_back({unique_constraint_name(t.name, {c.name}), {c.name}, true});
+    }
     if (unique || found.count("index")) {
       t.indexes.push_back({index_name(t.name, c.name, !found.count("index")), {c.name}, unique});
     }
@@ -294,6 +315,12 @@ class Builder {
     for (const char* key : {"index_on", "unique_on"}) {
       const auto [first, last] = found.equal_range(key);
       for (auto it = first; it != last; ++it) add_index_on(t, *it->second);
+    }
+    const auto [first_unique, last_unique] = found.equal_range("unique_constraint_on");
+    for (auto it = first_unique; it != last_unique; ++it) {
+      const std::vector<std::string> columns = split_columns(it->second->args[0]);
+      if (!columns_exist(t, columns, it->second->loc)) continue;
+      t.unique_constraints.push_back({unique_constraint_name(t.name, columns), columns, false});
     }
     int ordinal = 0;
     const auto [first, last] = found.equal_range("check");
@@ -379,6 +406,8 @@ class Builder {
       }
       const bool keyed =
           parent->primary_key == fk.ref_columns ||
+          std::any_of(parent->unique_constraints.begin(), parent->unique_constraints.end(),
+                      [&](const UniqueConstraint& u) { return u.columns == fk.ref_columns; }) ||
           std::any_of(parent->indexes.begin(), parent->indexes.end(), [&](const Index& i) {
             return plain_unique(i) && i.columns == fk.ref_columns;
           });

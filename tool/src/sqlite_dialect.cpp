@@ -100,6 +100,11 @@ class SqliteDialect final : public Dialect {
       out += " CONSTRAINT " + quote(primary_key_name(t.name)) + " PRIMARY KEY";
       if (t.autoincrement) out += " AUTOINCREMENT";
     }
+    for (const UniqueConstraint& u : t.unique_constraints) {
+      if (u.in_column && u.columns == std::vector<std::string>{c.name}) {
+        out += " CONSTRAINT " + quote(unique_constraint_name(t.name, u.columns)) + " UNIQUE";
+      }
+    }
     return out;
   }
 
@@ -119,6 +124,11 @@ class SqliteDialect final : public Dialect {
       if (!fk.on_update.empty()) f += " ON UPDATE " + fk.on_update;
       if (fk.deferred) f += " DEFERRABLE INITIALLY DEFERRED";
       parts.push_back(std::move(f));
+    }
+    for (const UniqueConstraint& u : t.unique_constraints) {
+      if (u.in_column) continue;
+      parts.push_back("CONSTRAINT " + quote(unique_constraint_name(t.name, u.columns)) +
+                      " UNIQUE (" + column_list(u.columns) + ")");
     }
     for (const Check& c : t.checks) {
       parts.push_back("CONSTRAINT " + quote(c.name) + " CHECK (" + c.expression + ")");

@@ -43,6 +43,9 @@
 /// A unique index, as RETORT_INDEX_ON:
 /// RETORT_UNIQUE_ON("uq_users_live_email", "lower(email)", "deleted_at IS NULL").
 #define RETORT_UNIQUE_ON(...) RETORT_DETAIL_KEYN("unique_on", __VA_ARGS__)
+/// A table-level UNIQUE constraint over the comma-separated `columns`, written in CREATE TABLE
+/// as `CONSTRAINT uq_<table>_<a>_<b> UNIQUE (a, b)` (a unique *index* is RETORT_UNIQUE_ON).
+#define RETORT_UNIQUE_CONSTRAINT_ON(columns) RETORT_DETAIL_KEY1("unique_constraint_on", columns)
 /// A composite primary key over the comma-separated `columns`.
 #define RETORT_PRIMARY_KEY_ON(columns) RETORT_DETAIL_KEY1("primary_key_on", columns)
 /// A CHECK constraint: on the class it constrains the table, on a member that column.
@@ -62,6 +65,9 @@
 #define RETORT_AUTOINCREMENT RETORT_DETAIL_KEY("autoincrement")
 /// A unique index on the column: `uq_<table>_<column>` (with RETORT_INDEX: `ix_<table>_<column>`).
 #define RETORT_UNIQUE RETORT_DETAIL_KEY("unique")
+/// A UNIQUE constraint in the column's definition: `CONSTRAINT uq_<table>_<column> UNIQUE`
+/// (a unique *index*, which can be dropped without a rebuild, is RETORT_UNIQUE).
+#define RETORT_UNIQUE_CONSTRAINT RETORT_DETAIL_KEY("unique_constraint")
 /// An index on the column: `ix_<table>_<column>`.
 #define RETORT_INDEX RETORT_DETAIL_KEY("index")
 /// The column's declared SQL type, instead of the one mapped from the C++ type.
