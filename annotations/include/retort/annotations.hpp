@@ -22,9 +22,9 @@
 #endif
 // One to three arguments: the macro for their count (more are an error of the C++ compiler).
 #define RETORT_DETAIL_SELECT(a, b, c, macro, ...) macro
-#define RETORT_DETAIL_KEYN(key, ...)                                                       \
+#define RETORT_DETAIL_KEYN(key, ...)                                                            \
   RETORT_DETAIL_SELECT(__VA_ARGS__, RETORT_DETAIL_KEY3, RETORT_DETAIL_KEY2, RETORT_DETAIL_KEY1, \
-                       unused)                                                             \
+                       unused)                                                                  \
   (key, __VA_ARGS__)
 
 // ---- Class position: between `struct`/`class` and the class name. ----

@@ -2,8 +2,8 @@
 // revision's hook fills.
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <retort/annotations.hpp>
+#include <string>
 
 struct RETORT_TABLE("people") Person {
   RETORT_PRIMARY_KEY std::int64_t id;
