@@ -297,12 +297,18 @@ class ForeignKeysOff {
   bool was_on_ = false;
 };
 
-void run_step(const StepContext& c, const Step& step) {
-  if (step.kind == Step::kApply) run_section(c, step.up->up_sql);
+// The section a step runs: the revision's Up, or the down script stored when it was applied;
+// "" for marking a draft sealed.
+std::string section_of(sqlite3* db, const Step& step, const std::vector<std::string>& done) {
+  if (step.kind == Step::kApply) return step.up->up_sql;
   if (step.kind == Step::kRevert) {
-    run_section(
-        c, step.down_sql.empty() ? stored_down_sql(c.db, step.revision, c.done) : step.down_sql);
+    return step.down_sql.empty() ? stored_down_sql(db, step.revision, done) : step.down_sql;
   }
+  return "";
+}
+
+void run_step(const StepContext& c, const Step& step) {
+  run_section(c, section_of(c.db, step, c.done));
   if (step.foreign_keys_off) check_foreign_keys(c.db, step.revision, c.done);
   record(c.db, step, c.done);
 }
@@ -321,12 +327,7 @@ HookTable linked_hooks(const std::vector<Revision>& revisions) {
 // without them (the retort CLI) changes nothing rather than stopping halfway.
 void expect_hooks_linked(sqlite3* db, const std::vector<Step>& steps, const HookTable& hooks) {
   for (const Step& step : steps) {
-    std::string sql;
-    if (step.kind == Step::kApply) sql = step.up->up_sql;
-    if (step.kind == Step::kRevert) {
-      sql = step.down_sql.empty() ? stored_down_sql(db, step.revision, {}) : step.down_sql;
-    }
-    for (const std::string& name : section_hooks(sql)) {
+    for (const std::string& name : section_hooks(section_of(db, step, {}))) {
       if (!hooks.count(name)) {
         throw Error("revision " + step.revision + " runs the C++ hook '" + name +
                     "', which this program does not link: hooks run only in the application "

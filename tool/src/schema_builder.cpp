@@ -64,14 +64,8 @@ std::string trim(const std::string& s) {
 std::string macro_of(const std::string& key) { return "RETORT_" + to_upper(key); }
 
 std::vector<std::string> split_columns(const std::string& list) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= list.size()) {
-    std::size_t end = list.find(',', pos);
-    if (end == std::string::npos) end = list.size();
-    out.push_back(trim(list.substr(pos, end - pos)));
-    pos = end + 1;
-  }
+  std::vector<std::string> out = split_sql_list(list);
+  for (std::string& c : out) c = trim(c);
   return out;
 }
 
