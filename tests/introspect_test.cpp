@@ -15,6 +15,14 @@ TEST(IntrospectTest, CheckExpressionsSkipQuotesAndNestedParentheses) {
       (std::vector<std::string>{"length(\"check\") > 0", "(b) IN ('a)', 'b')"}));
 }
 
+TEST(IntrospectTest, GeneratedColumnsAreReadFromTheTableText) {
+  EXPECT_EQ(generated_expressions(
+                "CREATE TABLE t (a TEXT, \"b c\" INTEGER GENERATED ALWAYS AS (length(a) + (1)) "
+                "VIRTUAL, d TEXT AS (upper(a))  stored, CHECK (a AS (x)))"),
+            (std::map<std::string, std::string>{{"B C", "LENGTH(A) + (1) VIRTUAL"},
+                                                {"D", "UPPER(A) STORED"}}));
+}
+
 TEST(IntrospectTest, DeferredForeignKeysAreReadFromTheTableText) {
   EXPECT_EQ(deferred_columns(
                 "CREATE TABLE \"b (x)\" (id INTEGER, a_id INTEGER, c_id INTEGER REFERENCES c (id) "

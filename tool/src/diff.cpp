@@ -43,6 +43,8 @@ bool in_unique_constraint(const Table& t, const std::string& column) {
 
 bool can_add_in_place(const Table& t, const Column& c) {
   if (contains(t.primary_key, c.name) || in_unique_constraint(t, c.name)) return false;
+  // SQLite adds a VIRTUAL generated column in place, NOT NULL too; never a STORED one.
+  if (c.generated) return !c.stored;
   if (c.default_sql && !constant_default(*c.default_sql)) return false;
   if (c.not_null && !c.default_sql) return false;
   const bool null_default = !c.default_sql || to_upper(*c.default_sql) == "NULL";
@@ -70,7 +72,8 @@ std::vector<std::string> to_new_names(const TablePair& p, std::vector<std::strin
 
 bool same_column_shape(const Column& a, const Column& b) {
   return a.type == b.type && a.not_null == b.not_null && a.default_sql == b.default_sql &&
-         a.collate == b.collate && a.check == b.check;
+         a.collate == b.collate && a.check == b.check && a.generated == b.generated &&
+         a.stored == b.stored;
 }
 
 class Differ {
@@ -219,7 +222,7 @@ class Differ {
       const Column& before = *o.find_column(old_name);
       const Column& after = *n.find_column(new_name);
       if (!same_column_shape(before, after)) p.rebuild = true;
-      if (after.not_null && !before.not_null && !after.default_sql) {
+      if (after.not_null && !before.not_null && !after.default_sql && !after.generated) {
         error(after.origin.loc,
               "column '" + after.name +
                   "' becomes NOT NULL without a default; "
@@ -231,7 +234,7 @@ class Differ {
       }
     }
     for (const Column& c : p.added) {
-      if (c.not_null && !c.default_sql) {
+      if (c.not_null && !c.default_sql && !c.generated) {
         error(c.origin.loc, "column '" + c.name +
                                 "' is added NOT NULL without a default, but "
                                 "table '" +
@@ -242,7 +245,9 @@ class Differ {
       if (!can_add_in_place(n, c)) p.rebuild = true;
     }
     for (const Column& c : p.dropped) {
-      out_.destructive.push_back("drop column \"" + n.name + "\".\"" + c.name + "\"");
+      if (!c.generated) {  // a generated column's values come back with it
+        out_.destructive.push_back("drop column \"" + n.name + "\".\"" + c.name + "\"");
+      }
       if (!can_drop_in_place(o, c)) p.rebuild = true;
     }
   }
@@ -321,6 +326,7 @@ class Differ {
       after.indexes.clear();
       std::vector<std::pair<std::string, std::string>> copy;
       for (const Column& c : after.columns) {
+        if (c.generated) continue;  // computed, never written; a plain one may copy a generated
         if (auto it = p.old_name_of.find(c.name); it != p.old_name_of.end()) {
           copy.emplace_back(c.name, it->second);
         }

@@ -103,9 +103,12 @@ std::vector<std::string> check_expressions(const std::string& sql) {
   return out;
 }
 
-std::set<std::string> deferred_columns(const std::string& sql) {
-  // The definitions between the outer parentheses (the first outside quotes: the table's name
-  // may hold one), split at their top-level commas, each collapsed and in upper case.
+namespace {
+
+// A CREATE TABLE statement's definitions between its outer parentheses (the first outside
+// quotes: the table's name may hold one), split at their top-level commas, each collapsed and
+// in upper case.
+std::vector<std::string> table_definitions(const std::string& sql) {
   std::size_t body = std::string::npos;
   char quote = 0;
   for (std::size_t i = 0; i < sql.size() && body == std::string::npos; ++i) {
@@ -120,20 +123,46 @@ std::set<std::string> deferred_columns(const std::string& sql) {
   const auto end = sql.rfind(')');
   if (body == std::string::npos || end == std::string::npos || end < body) return {};
   std::vector<std::string> parts = split_sql_list(sql.substr(body, end - body));
-  for (std::string& p : parts) p = to_upper(p);
-  std::set<std::string> out;
-  const auto unquote = [](std::string name) {
-    const auto first = name.find_first_not_of(" \t\r\n");
-    const auto last = name.find_last_not_of(" \t\r\n");
-    if (first == std::string::npos) return std::string();
-    name = name.substr(first, last - first + 1);
-    if (name.size() >= 2 && (name.front() == '"' || name.front() == '`' || name.front() == '[')) {
-      name = name.substr(1, name.size() - 2);
+  for (std::string& p : parts) p = collapse_blanks(to_upper(p));
+  return parts;
+}
+
+// A definition's leading name, unquoted ("B C" in `"B C" INTEGER ...`).
+std::string unquote_name(const std::string& definition) {
+  if (!definition.empty() &&
+      (definition.front() == '"' || definition.front() == '`' || definition.front() == '[')) {
+    const char close = definition.front() == '[' ? ']' : definition.front();
+    return definition.substr(1, definition.find(close, 1) - 1);
+  }
+  return definition.substr(0, definition.find(' '));
+}
+
+}  // namespace
+
+std::map<std::string, std::string> generated_expressions(const std::string& sql) {
+  std::map<std::string, std::string> out;
+  for (const std::string& d : table_definitions(sql)) {
+    const auto as = d.find(" AS (");
+    if (as == std::string::npos || d.rfind("CONSTRAINT", 0) == 0 || d.rfind("CHECK", 0) == 0) {
+      continue;
     }
-    return name;
-  };
-  for (const std::string& p : parts) {
-    const std::string d = collapse_blanks(p);
+    // The expression up to its matching parenthesis.
+    int depth = 0;
+    std::size_t close = as + 4;
+    for (; close < d.size(); ++close) {
+      if (d[close] == '(') ++depth;
+      if (d[close] == ')' && --depth == 0) break;
+    }
+    const std::string expression = d.substr(as + 5, close - as - 5);
+    const bool stored = d.find(" STORED", close) != std::string::npos;
+    out[unquote_name(d)] = expression + (stored ? " STORED" : " VIRTUAL");
+  }
+  return out;
+}
+
+std::set<std::string> deferred_columns(const std::string& sql) {
+  std::set<std::string> out;
+  for (const std::string& d : table_definitions(sql)) {
     if (d.find("DEFERRABLE INITIALLY DEFERRED") == std::string::npos ||
         d.find("REFERENCES") == std::string::npos) {
       continue;
@@ -142,15 +171,11 @@ std::set<std::string> deferred_columns(const std::string& sql) {
     if (fk != std::string::npos && (fk == 0 || d.rfind("CONSTRAINT", 0) == 0)) {
       const auto open = d.find('(', fk);
       const auto close = d.find(')', open);
-      std::string list = d.substr(open + 1, close - open - 1);
-      for (std::size_t at = 0; at <= list.size();) {
-        std::size_t comma = list.find(',', at);
-        if (comma == std::string::npos) comma = list.size();
-        out.insert(unquote(list.substr(at, comma - at)));
-        at = comma + 1;
+      for (const std::string& column : split_sql_list(d.substr(open + 1, close - open - 1))) {
+        out.insert(unquote_name(collapse_blanks(column)));
       }
     } else {  // a column definition with its own REFERENCES clause
-      out.insert(unquote(d.substr(0, d.find(' '))));
+      out.insert(unquote_name(d));
     }
   }
   return out;
@@ -199,6 +224,10 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
                                (t[2] == "1" ? " STRICT" : ""));
                for (const std::string& check : check_expressions(create_sql[t[0]])) {
                  facts.push_back("check (" + check + ")");
+               }
+               // A generated column's expression, which PRAGMAs do not show.
+               for (const auto& [column, expression] : generated_expressions(create_sql[t[0]])) {
+                 facts.push_back("generated " + column + " as (" + expression + ")");
                }
              });
   query_rows(db,

@@ -25,6 +25,10 @@ std::vector<std::string> check_expressions(const std::string& create_table_sql);
 /// declares DEFERRABLE INITIALLY DEFERRED; no PRAGMA reports it.
 std::set<std::string> deferred_columns(const std::string& create_table_sql);
 
+/// The generated columns a CREATE TABLE statement declares: column → "EXPRESSION VIRTUAL" or
+/// "... STORED", both in upper case with blanks collapsed (no PRAGMA reports the expression).
+std::map<std::string, std::string> generated_expressions(const std::string& create_table_sql);
+
 /// Reads the schema of the main database of `db`; with `only`, of those tables alone.
 /// Throws Error on SQLite errors.
 LiveSchema introspect(sqlite3* db, const std::set<std::string>* only = nullptr);

@@ -200,6 +200,8 @@ json column_to_json(const Column& c) {
   if (c.default_sql) j["default"] = *c.default_sql;
   if (c.collate) j["collate"] = *c.collate;
   if (c.check) j["check"] = *c.check;
+  if (c.generated) j["generated"] = *c.generated;
+  if (c.stored) j["stored"] = true;
   return j;
 }
 
@@ -259,7 +261,9 @@ Table table_from_json(const json& j) {
                          optional_string(c, "default"),
                          optional_string(c, "collate"),
                          optional_string(c, "check"),
-                         {}});
+                         {},
+                         optional_string(c, "generated"),
+                         value_or(c, "stored", false)});
   }
   t.primary_key = value_or(j, "primary_key", std::vector<std::string>{});
   t.autoincrement = value_or(j, "autoincrement", false);

@@ -27,6 +27,9 @@ struct Column {
   std::optional<std::string> collate;
   std::optional<std::string> check;  ///< constraint `ck_<table>_<column>`
   Origin origin;
+  /// RETORT_GENERATED(_STORED): the expression (blanks collapsed) it is computed from
+  std::optional<std::string> generated = std::nullopt;
+  bool stored = false;  ///< RETORT_GENERATED_STORED rather than VIRTUAL
 
   friend bool operator==(const Column&, const Column&) = default;
 };

@@ -49,6 +49,8 @@ const std::map<std::string, KeyRule>& key_rules() {
       {"collate", {Place::kMember, 1}},
       {"transient", {Place::kMember, 0}},
       {"deferred", {Place::kMember, 0}},
+      {"generated", {Place::kMember, 1}},
+      {"generated_stored", {Place::kMember, 1}},
       {"unique_constraint", {Place::kMember, 0}},
       {"unique_constraint_on", {Place::kClass, 1}},
   };
@@ -112,6 +114,7 @@ class Builder {
       out_.schema.tables.push_back(std::move(t));
     }
     check_index_names();
+    check_generated_columns();
     check_sql_of_indexes();
     for (const Table& t : out_.schema.tables) check_references(t);
     sort_tables(out_.schema);
@@ -212,6 +215,7 @@ class Builder {
     c.default_sql = arg("default");
     c.collate = arg("collate");
     c.check = arg("check");
+    add_generated(t, c, found, primary);
     if (primary) t.primary_key.push_back(c.name);
     if (found.count("autoincrement")) {
       t.autoincrement = true;
@@ -234,6 +238,32 @@ class Builder {
     }
     add_foreign_key(t, c, found);
     t.columns.push_back(std::move(c));
+  }
+
+  // RETORT_GENERATED / RETORT_GENERATED_STORED: one of them, on a column that is not a key
+  // and has no default; its expression is tried on SQLite at the end (check_sql_of_tables).
+  void add_generated(const Table& t, Column& c, const Found& found, bool primary) {
+    const auto virtual_form = found.find("generated");
+    const auto stored_form = found.find("generated_stored");
+    const auto it = virtual_form != found.end() ? virtual_form : stored_form;
+    if (it == found.end()) return;
+    if (virtual_form != found.end() && stored_form != found.end()) {
+      error(stored_form->second->loc,
+            "column '" + c.name + "' is both RETORT_GENERATED and RETORT_GENERATED_STORED");
+      return;
+    }
+    if (found.count("default")) {
+      error(found.find("default")->second->loc,
+            "generated column '" + c.name + "' cannot have a RETORT_DEFAULT");
+      return;
+    }
+    if (primary) {
+      error(it->second->loc, "generated column '" + c.name + "' cannot be a primary key");
+      return;
+    }
+    c.generated = collapse_blanks(it->second->args[0]);
+    c.stored = it == stored_form;
+    generated_to_try_.push_back({t.name, c.name, it->second->loc});
   }
 
   void add_foreign_key(Table& t, const Column& c, const Found& found) {
@@ -345,6 +375,48 @@ class Builder {
     t.indexes.push_back(std::move(index));
   }
 
+  // Generated columns: each added, in declaration order, to an empty copy of its table without
+  // them in memory, so that a bad expression fails at its annotation. A failing one is left
+  // out, as a bad index is, so that it raises no second error further on.
+  void check_generated_columns() {
+    if (generated_to_try_.empty()) return;
+    const Db db = open_memory();
+    const auto dialect = make_sqlite_dialect();
+    std::set<std::string> created;
+    for (const GeneratedToTry& g : generated_to_try_) {
+      Table* t = mutable_table(g.table);
+      if (!t) continue;
+      if (created.insert(t->name).second) {
+        Table bare;
+        bare.name = t->name;
+        for (const Column& c : t->columns) {
+          if (!c.generated) bare.columns.push_back(c);
+        }
+        bare.primary_key = t->primary_key;
+        if (!try_exec(db.get(), dialect->create_table(bare)).empty()) continue;  // reported
+      }
+      const auto column = std::find_if(t->columns.begin(), t->columns.end(),
+                                       [&g](const Column& c) { return c.name == g.column; });
+      if (column == t->columns.end() || !column->generated) continue;
+      Column trial = *column;
+      trial.stored = false;  // ADD COLUMN takes the VIRTUAL form; the expression is the same
+      trial.not_null = false;
+      trial.check.reset();
+      const std::string message = try_exec(db.get(), dialect->render(AddColumn{t->name, trial}));
+      if (!message.empty()) {
+        error(g.loc, "generated column '" + column->name + "' does not work on table '" + t->name +
+                         "': " + message);
+        t->columns.erase(column);
+      }
+    }
+  }
+
+  Table* mutable_table(const std::string& name) {
+    const auto t = std::find_if(out_.schema.tables.begin(), out_.schema.tables.end(),
+                                [&name](const Table& x) { return x.name == name; });
+    return t == out_.schema.tables.end() ? nullptr : &*t;
+  }
+
   // Indexes over expressions or with a condition: created on an empty copy of their table in
   // memory, so that a bad expression or an unknown column in it fails at the annotation.
   void check_sql_of_indexes() {
@@ -353,9 +425,8 @@ class Builder {
     const auto dialect = make_sqlite_dialect();
     std::set<std::string> created;
     for (const IndexToTry& i : to_try_) {
-      const auto t = std::find_if(out_.schema.tables.begin(), out_.schema.tables.end(),
-                                  [&i](const Table& x) { return x.name == i.table; });
-      if (t == out_.schema.tables.end()) continue;
+      Table* t = mutable_table(i.table);
+      if (!t) continue;
       if (created.insert(t->name).second) {
         Table bare = *t;
         bare.indexes.clear();
@@ -419,8 +490,15 @@ class Builder {
     SourceLoc loc;
   };
 
+  struct GeneratedToTry {
+    std::string table;
+    std::string column;
+    SourceLoc loc;
+  };
+
   SchemaBuild out_;
   std::vector<IndexToTry> to_try_;
+  std::vector<GeneratedToTry> generated_to_try_;
 };
 
 }  // namespace

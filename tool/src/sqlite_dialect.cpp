@@ -90,6 +90,9 @@ class SqliteDialect final : public Dialect {
   std::string column_definition(const Table& t, const Column& c) const {
     std::string out = quote(c.name) + " " + c.type;
     if (c.not_null) out += " NOT NULL";
+    if (c.generated) {
+      out += " GENERATED ALWAYS AS (" + *c.generated + ")" + (c.stored ? " STORED" : " VIRTUAL");
+    }
     if (c.default_sql) out += default_clause(*c.default_sql);
     if (c.collate) out += " COLLATE " + *c.collate;
     if (c.check) {
@@ -187,7 +190,7 @@ class SqliteDialect final : public Dialect {
     for (const Column& column : c.to.columns) {
       const bool copied = std::any_of(c.copy.begin(), c.copy.end(),
                                       [&](const auto& p) { return p.first == column.name; });
-      if (copied || !column.not_null || column.default_sql) continue;
+      if (copied || !column.not_null || column.default_sql || column.generated) continue;
       targets += (targets.empty() ? "" : ", ") + quote(column.name);
       sources += (sources.empty() ? "" : ", ") + zero_value(column.type);
     }

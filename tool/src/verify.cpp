@@ -113,6 +113,7 @@ void fill(sqlite3* db, const Schema& schema, const std::set<std::string>& tables
     for (int row = 0; row < 2; ++row) {
       std::string columns, values;
       for (const Column& c : t.columns) {
+        if (c.generated) continue;  // computed, never written
         columns += (columns.empty() ? "" : ", ") + dialect->quote(c.name);
         values += (values.empty() ? "" : ", ") + sample_value(schema, t, c, row);
       }
@@ -141,6 +142,7 @@ std::vector<KeptTable> kept_tables(const Schema& before, const Schema& after,
       const Column& was = *m.from->find_column(old_name);
       const Column& now = *m.to->find_column(new_name);
       if (narrows_type(was.type, now.type) || (now.not_null && !was.not_null)) continue;
+      if (was.generated != now.generated) continue;  // computed from another expression
       kept.columns.emplace_back(old_name, new_name);
     }
     out.push_back(std::move(kept));

@@ -87,6 +87,12 @@
 #define RETORT_ON_DELETE(action) RETORT_DETAIL_KEY1("on_delete", action)
 /// The foreign key's ON UPDATE action.
 #define RETORT_ON_UPDATE(action) RETORT_DETAIL_KEY1("on_update", action)
+/// The column is computed, `GENERATED ALWAYS AS (sql_expression) VIRTUAL`: never stored, never
+/// written; the member's type maps as usual. Adding one needs no rebuild.
+#define RETORT_GENERATED(sql_expression) RETORT_DETAIL_KEY1("generated", sql_expression)
+/// The STORED form: computed when a row is written and kept in the table.
+#define RETORT_GENERATED_STORED(sql_expression) \
+  RETORT_DETAIL_KEY1("generated_stored", sql_expression)
 /// The column's collation: "NOCASE", "RTRIM", "BINARY".
 #define RETORT_COLLATE(name) RETORT_DETAIL_KEY1("collate", name)
 /// The member is not a column.
