@@ -1,10 +1,12 @@
-# add_migrations(<target> MODELS <header>... [DIRECTORY <dir>] [CHECK])
+# add_migrations(<target> MODELS <header>... [OBJECTS <file.sql>...] [DIRECTORY <dir>] [CHECK])
 #
 # Scans the target's model headers with libclang at build time (with the target's own include
 # directories, compile definitions and C++ standard), keeps one draft revision in the migration
 # repository up to date with the models, and compiles every revision into the target, which
 # links Retort::runtime. The scan re-runs only when a model, a header it includes or a revision
 # file changes (depfile); files are written only when their content changes.
+#   OBJECTS    plain SQL files of CREATE VIEW, CREATE TRIGGER and CREATE VIRTUAL TABLE statements,
+#              part of the schema as the models are (docs/objects.md)
 #   DIRECTORY  the migration repository (default: ${CMAKE_CURRENT_SOURCE_DIR}/migrations)
 #   CHECK      never write: fail the build when a draft exists or would be written (CI, release)
 # The standard headers the models include are parsed once into a PCH cached under
@@ -15,7 +17,7 @@ cmake_policy(PUSH)
 cmake_policy(SET CMP0116 NEW)  # depfile paths are relative to the binary dir, as Ninja needs
 
 function(add_migrations target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECK" "DIRECTORY" "MODELS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECK" "DIRECTORY" "MODELS;OBJECTS")
   if(NOT TARGET ${target})
     message(SEND_ERROR "add_migrations: '${target}' is not a target")
     return()
@@ -42,6 +44,15 @@ function(add_migrations target)
     get_filename_component(model "${model}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
     list(APPEND models "${model}")
   endforeach()
+  set(objects "")
+  foreach(object IN LISTS arg_OBJECTS)
+    get_filename_component(object "${object}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND objects "${object}")
+  endforeach()
+  set(objects_flag "")
+  if(objects)
+    set(objects_flag --objects ${objects})
+  endif()
 
   set(out "${CMAKE_CURRENT_BINARY_DIR}/retort/${target}")
   set(embed "${out}/revisions.cpp")
@@ -79,11 +90,11 @@ function(add_migrations target)
             --depfile "${depfile}" --stamp "${stamp}" ${check_flag} ${make_cache}
             --pch-dir "${CMAKE_BINARY_DIR}/retort/pch"
             ${implicit}
-            --models ${models}
+            --models ${models} ${objects_flag}
             -- "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
                "$<$<BOOL:${definitions}>:-D$<JOIN:${definitions},;-D>>"
                "$<$<BOOL:${standard}>:-std=c++${standard}>"
-    DEPENDS ${models} Retort::retort
+    DEPENDS ${models} ${objects} Retort::retort
     DEPFILE "${depfile}"
     COMMENT "Retort: scanning the models of ${target}"
     VERBATIM COMMAND_EXPAND_LISTS)

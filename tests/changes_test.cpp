@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "introspect.hpp"
 #include "pipeline.hpp"
@@ -64,6 +65,8 @@ struct ChangeCase {
   std::string extra_seed = "";  ///< more rows, for the tables `before` adds
   std::string error_at = "";    ///< the change is refused at the line holding this text
   bool down_refused = false;    ///< down cannot restore the rows and is rolled back
+  std::string objects = "";     ///< the objects file of the old models ("": none)
+  std::optional<std::string> objects_after = std::nullopt;  ///< of the new ones (default: same)
 };
 
 void PrintTo(const ChangeCase& c, std::ostream* out) { *out << c.name; }
@@ -103,19 +106,27 @@ std::string all_rows(const Database& db, const Schema& schema) {
   return out;
 }
 
-// The live schema equals `models`, and SQLite finds the file and its foreign keys sound.
+// The live schema equals `models`, objects included, and SQLite finds the file and its foreign
+// keys sound.
 void expect_database(const Database& db, const Schema& models, const std::string& step) {
   EXPECT_EQ(joined(compare_schemas(live_schema_of(models), introspect(db.get()))), "") << step;
+  EXPECT_EQ(joined(compare_objects(live_objects_of(models), introspect_objects(db.get()))), "")
+      << step;
   EXPECT_EQ(joined(db.rows("PRAGMA integrity_check")), "ok") << step;
   EXPECT_EQ(joined(db.rows("PRAGMA foreign_key_check")), "") << step;
 }
 
 class ChangeTest : public ::testing::TestWithParam<ChangeCase> {
  protected:
-  Models scan(const std::string& text) {
+  Models scan(const std::string& text, const std::string& objects = "") {
     testing::write_text(tmp_.path() / "models.hpp", text);
+    std::vector<std::string> object_files;
+    if (!objects.empty()) {
+      testing::write_text(tmp_.path() / "objects.sql", objects);
+      object_files.push_back((tmp_.path() / "objects.sql").string());
+    }
     return read_models(
-        {{(tmp_.path() / "models.hpp").string()}, {"-I" RETORT_ANNOTATIONS_DIR}, ""});
+        {{(tmp_.path() / "models.hpp").string()}, {"-I" RETORT_ANNOTATIONS_DIR}, "", object_files});
   }
 
   // Plans, proves and writes the draft for `models`; returns it.
@@ -138,7 +149,8 @@ TEST_P(ChangeTest, AppliesKeepsRowsRevertsAndSettles) {
   const std::string after_text = apply_edits(before_text, c.after);
   init_repository(dir());
 
-  const Models before = scan(before_text);
+  const std::string after_objects = c.objects_after.value_or(c.objects);
+  const Models before = scan(before_text, c.objects);
   ASSERT_TRUE(before.diagnostics.empty()) << format_diagnostic(before.diagnostics.front());
   ASSERT_TRUE(draft_for(before.schema).revision);
   seal_draft(load_repository(dir()), "before");
@@ -147,7 +159,7 @@ TEST_P(ChangeTest, AppliesKeepsRowsRevertsAndSettles) {
   db.exec(kSeed + c.extra_seed);
   const std::string rows_before = all_rows(db, before.schema);
 
-  const Models after = scan(after_text);
+  const Models after = scan(after_text, after_objects);
   const Draft draft = plan_draft(load_repository(dir()), after.schema, true);
   if (!c.error_at.empty()) {
     std::vector<Diagnostic> errors = after.diagnostics;
@@ -171,7 +183,7 @@ TEST_P(ChangeTest, AppliesKeepsRowsRevertsAndSettles) {
   ASSERT_TRUE(after.diagnostics.empty()) << format_diagnostic(after.diagnostics.front());
   ASSERT_TRUE(draft.changes.diagnostics.empty())
       << format_diagnostic(draft.changes.diagnostics.front());
-  if (c.after.empty() || c.query == "no change") {
+  if ((c.after.empty() && !c.objects_after) || c.query == "no change") {
     EXPECT_FALSE(draft.revision) << draft.revision->up_sql;
     return;
   }
@@ -207,7 +219,8 @@ TEST_P(ChangeTest, AppliesKeepsRowsRevertsAndSettles) {
 
   // Sealed, the same models plan no draft: no change is ever regenerated.
   seal_draft(load_repository(dir()), "after");
-  EXPECT_FALSE(plan_draft(load_repository(dir()), scan(after_text).schema, false).revision);
+  EXPECT_FALSE(
+      plan_draft(load_repository(dir()), scan(after_text, after_objects).schema, false).revision);
 }
 
 const Edit kNoBooks = {R"(struct RETORT_TABLE("books") Book {
@@ -238,7 +251,89 @@ ChangeCase refused(std::string name, std::vector<Edit> after, std::vector<Edit> 
   return c;
 }
 
+// A change to the objects (views, triggers, virtual tables) `objects` → `objects_after`, with
+// the models edited by `after` as well.
+ChangeCase objects_case(ChangeCase c, std::string objects,
+                        std::optional<std::string> objects_after = std::nullopt) {
+  c.objects = std::move(objects);
+  c.objects_after = std::move(objects_after);
+  return c;
+}
+
+constexpr const char* kTitlesView =
+    "-- the titles\nCREATE VIEW book_titles AS\n  SELECT b.id, b.title, a.name FROM books b\n"
+    "  JOIN authors a ON a.id = b.author_id;\n";
+constexpr const char* kTitles = "SELECT * FROM book_titles ORDER BY id";
+constexpr const char* kTitleRows = "10|Ünïcode|Zoë ✓ 世界\n11|b|Zoë ✓ 世界\n12|c|O'Brien";
+// Keeps authors.bio saying which book was last renamed: an AFTER UPDATE trigger on books.
+constexpr const char* kRenameTrigger =
+    "CREATE TRIGGER books_renamed AFTER UPDATE OF title ON books BEGIN\n"
+    "  UPDATE authors SET bio = 'renamed ' || new.title WHERE id = new.author_id;\nEND;\n";
+// Full-text search over the titles: an external-content FTS5 table and its sync triggers.
+constexpr const char* kSearch =
+    "CREATE VIRTUAL TABLE books_fts USING fts5(title, content='books', content_rowid='id');\n"
+    "CREATE TRIGGER books_fts_insert AFTER INSERT ON books BEGIN\n"
+    "  INSERT INTO books_fts (rowid, title) VALUES (new.id, new.title);\nEND;\n"
+    "CREATE TRIGGER books_fts_delete AFTER DELETE ON books BEGIN\n"
+    "  INSERT INTO books_fts (books_fts, rowid, title) VALUES ('delete', old.id, old.title);\n"
+    "END;\n";
+constexpr const char* kMatch =
+    "SELECT rowid FROM books_fts WHERE books_fts MATCH 'unicode OR c' ORDER BY rowid";
+
 const ChangeCase kCases[] = {
+    // Views, triggers and virtual tables (OBJECTS).
+    objects_case({"ViewAdded", {}, {}, kTitles, kTitleRows}, "", kTitlesView),
+    objects_case(
+        {"ViewRemoved", {}, {}, "SELECT count(*) FROM sqlite_schema WHERE type = 'view'", "0"},
+        kTitlesView, ""),
+    objects_case({"ViewChanged", {}, {}, "SELECT * FROM book_titles WHERE id = 12", "12|c"},
+                 kTitlesView, "CREATE VIEW book_titles AS SELECT id, title FROM books;\n"),
+    objects_case({"ViewOnlyReformatted", {}, {}, "no change"}, kTitlesView,
+                 "CREATE VIEW   book_titles AS SELECT b.id, b.title, a.name /* the author */\n"
+                 "FROM books b JOIN authors a ON a.id = b.author_id;"),
+    objects_case({"TriggerAdded",
+                  {},
+                  {},
+                  "SELECT name, tbl_name FROM sqlite_schema WHERE type "
+                  "= 'trigger'",
+                  "books_renamed|books"},
+                 "", kRenameTrigger),
+    objects_case({"ViewAndTriggerKeptThroughARebuild",
+                  {{kBooksTable, table_with(R"(RETORT_CHECK("length(title) > 0"))")}},
+                  {},
+                  kTitles,
+                  kTitleRows,
+                  true},
+                 std::string(kTitlesView) + kRenameTrigger),
+    objects_case({"ColumnRenamedUnderAView",
+                  {{kTitle, "    RETORT_RENAMED_FROM(\"title\") std::string headline;"}},
+                  {},
+                  "SELECT * FROM book_titles ORDER BY id",
+                  kTitleRows},
+                 kTitlesView,
+                 "CREATE VIEW book_titles AS SELECT b.id, b.headline, a.name FROM books b\n"
+                 "  JOIN authors a ON a.id = b.author_id;\n"),
+    objects_case(
+        {"TableRenamedUnderATrigger",
+         {{kBooksTable, R"(struct RETORT_TABLE("volumes") RETORT_RENAMED_FROM("books") Book {)"}},
+         {},
+         "SELECT tbl_name FROM sqlite_schema WHERE name = 'books_renamed'",
+         "volumes"},
+        kRenameTrigger,
+        "CREATE TRIGGER books_renamed AFTER UPDATE OF title ON volumes BEGIN\n"
+        "  UPDATE authors SET bio = 'renamed ' || new.title WHERE id = new.author_id;\nEND;\n"),
+    objects_case({"FullTextSearchAdded", {}, {}, kMatch, "10\n12"}, "", kSearch),
+    objects_case({"FullTextSearchKeptThroughARebuild",
+                  {{kBooksTable, table_with(R"(RETORT_CHECK("length(title) > 0"))")}},
+                  {},
+                  kMatch,
+                  "10\n12",
+                  true},
+                 kSearch),
+    objects_case(
+        {"FullTextSearchChanged", {}, {}, kMatch, "10\n12", false, true}, kSearch,
+        std::string(kSearch).replace(std::string(kSearch).find("content="), 0, "prefix='2', ")),
+
     // Tables.
     {"CreateTable",
      {append(R"(struct RETORT_TABLE("tags") Tag {

@@ -525,5 +525,117 @@ TEST_F(PackageTest, DataMigrationWithHooksThroughExpandAndContract) {
       std::vector<std::string>{"100000"});
 }
 
+// Views, triggers and an external-content FTS5 index declared in SQL files beside the models:
+// created after their tables, re-created around a rebuild of the table they use, still working
+// on the old rows and the new ones; an undeclared or missing one is drift; a bad file fails the
+// build at its line.
+TEST_F(PackageTest, ViewsTriggersAndFullTextSearchSurviveARebuild) {
+  ProjectSetup setup = package();
+  setup.project = "objects";
+  ConsumerProject p(setup);
+  auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  const std::string first = testing::read_text(p.versions() / "0001_draft.sql");
+  EXPECT_LT(first.find("CREATE TABLE posts"), first.find("CREATE VIRTUAL TABLE posts_fts"));
+  EXPECT_LT(first.find("CREATE VIRTUAL TABLE posts_fts"), first.find("posts_fts_insert"));
+  ASSERT_EQ(p.retort("migrate -m blog").exit_code, 0);
+  ASSERT_EQ(p.build_app().exit_code, 0);
+  auto ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0001\n");
+  Database(p.db().string())
+      .exec(
+          "INSERT INTO authors VALUES (1, 'Ada'), (2, 'Brian');"
+          "INSERT INTO posts (id, author_id, title, body) VALUES "
+          "(1, 1, 'Engines', 'the analytical engine weaves patterns'), "
+          "(2, 2, 'Pipes', 'small tools joined by pipes');");
+
+  // A CHECK on posts rebuilds the table: its triggers and the view that reads it are dropped
+  // and created again in the same revision; the FTS5 table keeps its index.
+  const fs::path model = p.app() / "models" / "blog.hpp";
+  const std::string text = testing::read_text(model);
+  testing::write_text(model, text.substr(0, text.find("struct RETORT_TABLE(\"posts\")")) +
+                                 "struct RETORT_TABLE(\"posts\") RETORT_CHECK(\"length(title) > "
+                                 "0\") Post" +
+                                 text.substr(text.find(" {", text.find("Post"))));
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  const std::string second = testing::read_text(p.versions() / "0002_draft.sql");
+  const std::string up = second.substr(0, second.find("-- +retort Down"));
+  EXPECT_TRUE(contains(up, "DROP TRIGGER posts_fts_update;")) << second;
+  EXPECT_TRUE(contains(up, "DROP VIEW post_list;")) << second;
+  EXPECT_LT(up.find("DROP VIEW post_list;"), up.find("-- rebuild posts")) << second;
+  EXPECT_LT(up.find("-- rebuild posts"), up.find("CREATE TRIGGER posts_count_edits")) << second;
+  EXPECT_FALSE(contains(second, "DROP TABLE posts_fts")) << second;
+  ASSERT_EQ(p.retort("migrate -m \"posts need a title\"").exit_code, 0);
+  ASSERT_EQ(p.build_app().exit_code, 0);
+  ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0002\n");
+  {
+    Database db(p.db().string());
+    db.exec(
+        "INSERT INTO posts (id, author_id, title, body) VALUES (3, 1, 'Notes', 'weaves "
+        "algebraic patterns'); UPDATE posts SET title = 'Engine' WHERE id = 1;");
+    EXPECT_EQ(db.rows("SELECT rowid FROM posts_fts WHERE posts_fts MATCH 'weaves' ORDER BY rowid"),
+              (std::vector<std::string>{"1", "3"}));
+    EXPECT_EQ(db.rows("SELECT rowid FROM posts_fts WHERE posts_fts MATCH 'pipes'"),
+              std::vector<std::string>{"2"});
+    EXPECT_EQ(db.rows("SELECT rowid FROM posts_fts WHERE posts_fts MATCH 'title:engine'"),
+              std::vector<std::string>{"1"});
+    EXPECT_EQ(db.rows("SELECT id, edits FROM posts ORDER BY id"),
+              (std::vector<std::string>{"1|1", "2|0", "3|0"}));
+    EXPECT_EQ(db.rows("SELECT * FROM post_list ORDER BY id"),
+              (std::vector<std::string>{"1|Engine|Ada", "2|Pipes|Brian", "3|Notes|Ada"}));
+    db.exec("INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')");
+  }
+  auto checked = p.retort("check --db " + p.db().string());
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+
+  // Drift: an undeclared view, a missing trigger; the shadow tables are never reported.
+  Database(p.db().string()).exec("CREATE VIEW ad_hoc AS SELECT 1; DROP TRIGGER posts_count_edits;");
+  checked = p.retort("check --db " + p.db().string() + " 2>&1");
+  EXPECT_EQ(checked.exit_code, 1);
+  EXPECT_TRUE(contains(checked.output, "unexpected view 'ad_hoc'")) << checked.output;
+  EXPECT_TRUE(contains(checked.output, "missing trigger 'posts_count_edits'")) << checked.output;
+  EXPECT_FALSE(contains(checked.output, "posts_fts_")) << checked.output;
+
+  // The head schema prints them too.
+  EXPECT_TRUE(contains(p.retort("schema").output, "CREATE VIEW post_list"));
+  EXPECT_TRUE(contains(p.retort("schema --format json").output, "\"post_list\""));
+  EXPECT_TRUE(contains(p.retort("schema --format dot").output, "post_list"));
+
+  // A file of objects holds nothing else; a view over an unknown table does not run. Either
+  // fails the build at its line, and nothing is written.
+  const fs::path views = p.app() / "db" / "views.sql";
+  const std::string good = testing::read_text(views);
+  testing::write_text(views, good + "\nCREATE TABLE extra (a INTEGER);\n");
+  built = p.build_app();
+  EXPECT_NE(built.exit_code, 0);
+  EXPECT_TRUE(contains(built.output, "views.sql:11:1: error: ")) << built.output;
+  EXPECT_FALSE(fs::exists(p.versions() / "0003_draft.sql"));
+  testing::write_text(views, good + "\nCREATE VIEW broken AS\n  SELECT * FROM nowhere;\n");
+  built = p.build_app();
+  EXPECT_NE(built.exit_code, 0);
+  EXPECT_TRUE(contains(built.output, "views.sql:11:1: error: ")) << built.output;
+  EXPECT_TRUE(contains(built.output, "no such table: main.nowhere")) << built.output;
+  EXPECT_FALSE(fs::exists(p.versions() / "0003_draft.sql"));
+
+  // Removing the view drops it; changing the FTS5 table is destructive.
+  testing::write_text(views, good.substr(good.find("-- Counts")));
+  const fs::path search = p.app() / "db" / "search.sql";
+  const std::string fts = testing::read_text(search);
+  testing::write_text(search, fts.substr(0, fts.find("content_rowid='id')")) +
+                                  "content_rowid='id', prefix='2')" +
+                                  fts.substr(fts.find("content_rowid='id')") + 19));
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  const std::string third = testing::read_text(p.versions() / "0003_draft.sql");
+  EXPECT_TRUE(contains(third, "DROP VIEW post_list;")) << third;
+  EXPECT_TRUE(contains(third, "-- +retort destructive: re-create virtual table \"posts_fts\""))
+      << third;
+  EXPECT_EQ(p.retort("migrate -m prefixes").exit_code, 1);
+}
+
 }  // namespace
 }  // namespace retort

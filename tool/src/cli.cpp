@@ -29,6 +29,7 @@ struct Options {
   std::string target;
   std::string format = "sql";
   std::vector<std::string> models;
+  std::vector<std::string> objects;
   std::vector<std::string> clang_args;
   std::string embed, depfile, stamp, make_depend_cache;
   std::string pch_dir;
@@ -67,7 +68,7 @@ std::string default_pch_dir() {
 
 // The clang arguments, without repeats and without the implicit include directories.
 ScanRequest scan_request(const Options& o) {
-  ScanRequest request{o.models, {}, o.pch_dir.empty() ? default_pch_dir() : o.pch_dir};
+  ScanRequest request{o.models, {}, o.pch_dir.empty() ? default_pch_dir() : o.pch_dir, o.objects};
   const auto implicit = [&o](const std::string& arg) {
     return std::any_of(o.implicit_include_dirs.begin(), o.implicit_include_dirs.end(),
                        [&arg](const std::string& dir) { return arg == "-I" + dir; });
@@ -248,8 +249,12 @@ void cmd_schema(const Options& o, std::ostream& out) {
 void check_database(const Options& o, const Repository& repo, std::ostream& out) {
   if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
   const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READONLY);
-  const std::vector<std::string> differences =
-      compare_schemas(live_schema_of(repo.head_schema()), introspect(db.get()));
+  const Schema head = repo.head_schema();
+  std::vector<std::string> differences =
+      compare_schemas(live_schema_of(head), introspect(db.get()));
+  for (std::string& d : compare_objects(live_objects_of(head), introspect_objects(db.get()))) {
+    differences.push_back(std::move(d));
+  }
   for (const std::string& d : differences) out << "retort: drift: " << d << "\n";
   if (!differences.empty()) {
     throw Error("the database '" + o.db + "' differs from the head schema (" +
@@ -314,6 +319,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   for (CLI::App* cmd : {migrate, check, generate}) {
     cmd->add_option("--models", o.models, "model headers to scan (clang arguments follow --)");
+    cmd->add_option("--objects", o.objects,
+                    "SQL files of views, triggers and virtual tables (with --models)");
     cmd->add_option("--pch-dir", o.pch_dir,
                     "cache a PCH of the standard headers here (default: "
                     "$XDG_CACHE_HOME/retort/pch or ~/.cache/retort/pch)");

@@ -7,7 +7,9 @@ namespace retort {
 
 std::string format_diagnostic(const Diagnostic& d) {
   std::string out;
-  if (!d.loc.file.empty()) {
+  if (!d.loc.file.empty() && d.loc.line == 0) {
+    out = d.loc.file + ": ";  // the file as a whole
+  } else if (!d.loc.file.empty()) {
     out = d.loc.file + ":" + std::to_string(d.loc.line) + ":" + std::to_string(d.loc.column) + ": ";
   }
   switch (d.severity) {

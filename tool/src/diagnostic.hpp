@@ -28,7 +28,8 @@ struct Diagnostic {
   friend bool operator==(const Diagnostic&, const Diagnostic&) = default;
 };
 
-/// `file:line:col: error: message` (the location part left out when unknown).
+/// `file:line:col: error: message` (`file: error: ...` for a whole file; the location part left
+/// out when unknown).
 std::string format_diagnostic(const Diagnostic& d);
 
 /// True when any diagnostic is an error.

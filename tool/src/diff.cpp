@@ -289,8 +289,56 @@ class Differ {
         [&](const Index& i) { return index_kept(p, i) && i.name == new_index.name; });
   }
 
+  // The old tables whose views and triggers must go before the change and come back after it:
+  // dropped, renamed, rebuilt, or losing or renaming a column (SQLite checks, and rewrites, the
+  // text of every view and trigger then). Adding a column or changing indexes leaves them be.
+  std::set<std::string> tables_objects_must_leave() const {
+    std::set<std::string> out;
+    for (const Table* t : dropped_) out.insert(t->name);
+    for (const TablePair& p : pairs_) {
+      if (p.rebuild || p.old_table->name != p.new_table->name || !p.dropped.empty() ||
+          !p.renamed_columns.empty()) {
+        out.insert(p.old_table->name);
+      }
+    }
+    return out;
+  }
+
+  // Objects removed or changed, and views and triggers that name a table that changes (or such
+  // an object), transitively: by old name. A virtual table goes only when it is itself removed
+  // or changed (its index would be lost); it is destructive then.
+  std::set<std::string> objects_to_drop() {
+    std::set<std::string> leaving = tables_objects_must_leave();
+    std::set<std::string> out;
+    for (const SqlObject& o : from_.objects) {
+      const SqlObject* now = to_.find_object(o.name);
+      if (!now || !(*now == o)) out.insert(o.name);
+    }
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const SqlObject& o : from_.objects) {
+        if (out.count(o.name) || o.kind == SqlObject::Kind::kVirtualTable) continue;
+        const bool names_leaving =
+            std::any_of(o.depends_on.begin(), o.depends_on.end(),
+                        [&](const std::string& n) { return leaving.count(n) || out.count(n); });
+        if (names_leaving) grew = out.insert(o.name).second;
+      }
+    }
+    for (const SqlObject& o : from_.objects) {
+      if (out.count(o.name) && o.kind == SqlObject::Kind::kVirtualTable) {
+        out_.destructive.push_back(std::string(to_.find_object(o.name) ? "re-create" : "drop") +
+                                   " virtual table \"" + o.name + "\"");
+      }
+    }
+    return out;
+  }
+
   void emit() {
     auto& changes = out_.changes;
+    const std::set<std::string> dropped_objects = objects_to_drop();
+    for (auto it = from_.objects.rbegin(); it != from_.objects.rend(); ++it) {
+      if (dropped_objects.count(it->name)) changes.push_back(DropObject{*it});
+    }
     for (const TablePair& p : pairs_) {
       for (const Index& i : p.old_table->indexes) {
         if (!index_kept(p, i)) changes.push_back(DropIndex{p.old_table->name, i});
@@ -310,6 +358,11 @@ class Differ {
     for (const TablePair& p : pairs_) {
       for (const Index& i : p.new_table->indexes) {
         if (index_new(p, i)) changes.push_back(CreateIndex{p.new_table->name, i});
+      }
+    }
+    for (const SqlObject& o : to_.objects) {
+      if (!from_.find_object(o.name) || dropped_objects.count(o.name)) {
+        changes.push_back(CreateObject{o});
       }
     }
     decide_foreign_keys();
@@ -399,6 +452,8 @@ struct Inverter {
   }
   Change operator()(const CreateIndex& c) const { return DropIndex{c.table, c.index}; }
   Change operator()(const DropIndex& c) const { return CreateIndex{c.table, c.index}; }
+  Change operator()(const CreateObject& c) const { return DropObject{c.object}; }
+  Change operator()(const DropObject& c) const { return CreateObject{c.object}; }
 };
 
 }  // namespace

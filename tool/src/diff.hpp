@@ -57,8 +57,18 @@ struct DropIndex {  ///< the index as it was, so that the inverse can recreate i
   friend bool operator==(const DropIndex&, const DropIndex&) = default;
 };
 
-using Change = std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn,
-                            RenameColumn, RebuildTable, CreateIndex, DropIndex>;
+struct CreateObject {  ///< a view, trigger or virtual table
+  SqlObject object;
+  friend bool operator==(const CreateObject&, const CreateObject&) = default;
+};
+struct DropObject {  ///< the object as it was, so that the inverse can recreate it
+  SqlObject object;
+  friend bool operator==(const DropObject&, const DropObject&) = default;
+};
+
+using Change =
+    std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn,
+                 RebuildTable, CreateIndex, DropIndex, CreateObject, DropObject>;
 
 struct ChangeSet {
   std::vector<Change> changes;           ///< in the order they must run
@@ -78,8 +88,11 @@ std::vector<TableMatch> match_tables(const Schema& from, const Schema& to);
 
 /// The changes from `from` (the last revision's snapshot) to `to` (the models). Renames follow
 /// RETORT_RENAMED_FROM; ALTER TABLE is used where SQLite allows it with rows present, else a
-/// rebuild. Order: drop indexes, drop tables (children first), rename tables, create tables
-/// (parents first), alter tables, create indexes.
+/// rebuild. Objects are matched by name and compared by normalised text; the views and triggers
+/// that name a table that is rebuilt, renamed, dropped or loses or renames a column (or that
+/// name such an object) are dropped and created again around it. Order: drop objects
+/// (dependents first), drop indexes, drop tables (children first), rename tables, create tables
+/// (parents first), alter tables, create indexes, create objects (dependencies first).
 ChangeSet diff_schemas(const Schema& from, const Schema& to);
 
 /// The changes that undo `changes`: each inverted, in reverse order.

@@ -14,6 +14,14 @@ std::string render_dot(const Schema& schema) {
           "  \"" + t.name + "\" -> \"" + fk.ref_table + "\" [label=\"" + fk.columns[0] + "\"];\n";
     }
   }
+  // Views, triggers and virtual tables: dashed nodes, with dashed edges to what they name.
+  for (const SqlObject& o : schema.objects) {
+    out += "  \"" + o.name + "\" [shape=box, style=dashed, label=\"" + kind_name(o.kind) + "\\n" +
+           o.name + "\"];\n";
+    for (const std::string& d : o.depends_on) {
+      out += "  \"" + o.name + "\" -> \"" + d + "\" [style=dashed];\n";
+    }
+  }
   return out + "}\n";
 }
 

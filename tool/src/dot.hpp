@@ -8,7 +8,8 @@
 
 namespace retort {
 
-/// One record node per table (its columns and types), one edge per foreign key.
+/// One record node per table (its columns and types), one edge per foreign key; a dashed node
+/// per view, trigger and virtual table, with dashed edges to the tables and objects it names.
 std::string render_dot(const Schema& schema);
 
 }  // namespace retort

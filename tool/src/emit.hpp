@@ -18,6 +18,8 @@ class Dialect {
   virtual std::string quote(const std::string& identifier) const = 0;
   virtual std::string create_table(const Table& table) const = 0;  ///< with its indexes
   virtual std::string create_index(const std::string& table, const Index& index) const = 0;
+  /// The object's statement; an external-content FTS5 table is then rebuilt from its content.
+  virtual std::string create_object(const SqlObject& object) const = 0;
   virtual std::string render(const Change& change) const = 0;
 };
 
@@ -27,7 +29,8 @@ std::unique_ptr<Dialect> make_sqlite_dialect();
 /// The SQL of `changes`, one statement or commented block per change, in order.
 std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes);
 
-/// CREATE statements for a whole schema (tables parents first, then their indexes).
+/// CREATE statements for a whole schema (tables parents first, then their indexes, then the
+/// objects in dependency order).
 std::string render_schema(const Dialect& dialect, const Schema& schema);
 
 }  // namespace retort

@@ -290,6 +290,36 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
   return schema;
 }
 
+LiveObjects introspect_objects(sqlite3* db) {
+  LiveObjects out;
+  query_rows(db,
+             "SELECT type, name, sql FROM sqlite_schema WHERE (type IN ('view', 'trigger') OR "
+             "(type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%')) AND " +
+                 own_tables("name"),
+             [&out](const std::vector<std::string>& r) {
+               out[r[1]] = {r[0] == "table" ? "virtual table" : r[0], normalize_sql(r[2])};
+             });
+  return out;
+}
+
+std::vector<std::string> compare_objects(const LiveObjects& expected, const LiveObjects& actual) {
+  std::vector<std::string> out;
+  for (const auto& [name, object] : expected) {
+    const auto it = actual.find(name);
+    if (it == actual.end()) {
+      out.push_back("missing " + object.first + " '" + name + "'");
+    } else if (it->second != object) {
+      out.push_back(object.first + " '" + name + "' differs: declared `" + object.second +
+                    "`, found " + (it->second.first == object.first ? "" : it->second.first + " ") +
+                    "`" + it->second.second + "`");
+    }
+  }
+  for (const auto& [name, object] : actual) {
+    if (!expected.count(name)) out.push_back("unexpected " + object.first + " '" + name + "'");
+  }
+  return out;
+}
+
 std::vector<std::string> compare_schemas(const LiveSchema& expected, const LiveSchema& actual) {
   std::vector<std::string> out;
   for (const auto& [table, facts] : expected) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -38,6 +39,15 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only = nullptr);
 /// (every PRAGMA derives them from that text), so only tables whose text differs need
 /// introspect(); the reverse does not hold (ALTER TABLE edits the text).
 std::map<std::string, std::string> table_texts(sqlite3* db);
+
+/// The views, triggers and virtual tables of the main database (never the shadow tables that
+/// hold a virtual table's data): name → {"view", "trigger" or "virtual table", its text in
+/// normalize_sql() form}.
+using LiveObjects = std::map<std::string, std::pair<std::string, std::string>>;
+LiveObjects introspect_objects(sqlite3* db);
+
+/// Readable differences: "missing view 'v'", "unexpected trigger 't'", "view 'v' differs: ...".
+std::vector<std::string> compare_objects(const LiveObjects& expected, const LiveObjects& actual);
 
 /// Readable differences, "table 'x': missing column ..." / "... unexpected ...".
 std::vector<std::string> compare_schemas(const LiveSchema& expected, const LiveSchema& actual);

@@ -4,6 +4,7 @@
 #include "depfile.hpp"
 #include "embed.hpp"
 #include "emit.hpp"
+#include "objects.hpp"
 #include "schema_builder.hpp"
 
 namespace retort {
@@ -18,6 +19,18 @@ Models read_models(const ScanRequest& request) {
   SchemaBuild built = build_schema(scanned.models);
   out.schema = std::move(built.schema);
   out.diagnostics.insert(out.diagnostics.end(), built.diagnostics.begin(), built.diagnostics.end());
+  const bool models_sound = !has_errors(out.diagnostics);
+  ObjectsRead objects = read_objects(request.object_files);
+  out.dependencies.insert(out.dependencies.end(), objects.dependencies.begin(),
+                          objects.dependencies.end());
+  out.diagnostics.insert(out.diagnostics.end(), objects.diagnostics.begin(),
+                         objects.diagnostics.end());
+  out.schema.objects = std::move(objects.objects);
+  link_objects(out.schema);
+  if (models_sound) {  // the objects that read well are tried on the models' tables
+    const std::vector<Diagnostic> tried = check_objects(out.schema);
+    out.diagnostics.insert(out.diagnostics.end(), tried.begin(), tried.end());
+  }
   return out;
 }
 

@@ -15,6 +15,9 @@ struct ScanRequest {
   std::vector<std::string> clang_args;   ///< -I, -D, -std=...: the target's own flags
   /// Where to cache a PCH of the standard headers the models include ("": no PCH).
   std::string pch_dir;
+  /// Views, triggers and virtual tables in plain SQL (OBJECTS): read by read_objects(), not
+  /// by libclang, but part of the same models.
+  std::vector<std::string> object_files = {};
 };
 
 struct ScanResult {

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "sql_lexer.hpp"
+
 namespace retort {
 
 using nlohmann::json;
@@ -24,6 +26,85 @@ const Table* Schema::find_table(const std::string& table) const {
     if (t.name == table) return &t;
   }
   return nullptr;
+}
+
+const SqlObject* Schema::find_object(const std::string& object) const {
+  for (const SqlObject& o : objects) {
+    if (o.name == object) return &o;
+  }
+  return nullptr;
+}
+
+std::string kind_name(SqlObject::Kind kind) {
+  switch (kind) {
+    case SqlObject::Kind::kVirtualTable:
+      return "virtual table";
+    case SqlObject::Kind::kView:
+      return "view";
+    case SqlObject::Kind::kTrigger:
+      return "trigger";
+  }
+  return "";
+}
+
+bool operator==(const SqlObject& a, const SqlObject& b) {
+  return a.kind == b.kind && a.name == b.name && normalize_sql(a.sql) == normalize_sql(b.sql);
+}
+
+std::string normalize_sql(const std::string& sql) {
+  std::string out;
+  for (const SqlToken& t : lex_sql(sql)) {
+    if (t.blank()) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      continue;
+    }
+    out.append(sql, t.offset, t.length);
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
+  return out;
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+void link_objects(Schema& schema) {
+  std::map<std::string, std::string> names;  // lower case → as declared
+  for (const Table& t : schema.tables) names.emplace(lower(t.name), t.name);
+  for (const SqlObject& o : schema.objects) names.emplace(lower(o.name), o.name);
+  for (SqlObject& o : schema.objects) {
+    std::set<std::string> found;
+    for (const SqlToken& t : lex_sql(o.sql)) {
+      if (t.kind != SqlToken::Kind::kWord && t.kind != SqlToken::Kind::kName) continue;
+      const auto it = names.find(lower(identifier_of(o.sql, t)));
+      if (it != names.end() && it->second != o.name) found.insert(it->second);
+    }
+    o.depends_on.assign(found.begin(), found.end());
+  }
+  // Each next: the first (virtual tables, views, triggers; then by name) whose objects are all
+  // placed; on a cycle, the first.
+  std::vector<SqlObject> pending = std::move(schema.objects);
+  std::sort(pending.begin(), pending.end(), [](const SqlObject& a, const SqlObject& b) {
+    return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
+  });
+  schema.objects.clear();
+  while (!pending.empty()) {
+    const auto placed = [&](const std::string& name) {
+      return std::none_of(pending.begin(), pending.end(),
+                          [&](const SqlObject& p) { return p.name == name; });
+    };
+    auto next = std::find_if(pending.begin(), pending.end(), [&](const SqlObject& o) {
+      return std::all_of(o.depends_on.begin(), o.depends_on.end(), placed);
+    });
+    if (next == pending.end()) next = pending.begin();
+    schema.objects.push_back(std::move(*next));
+    pending.erase(next);
+  }
 }
 
 void sort_tables(Schema& schema) {
@@ -296,11 +377,27 @@ Table table_from_json(const json& j) {
   return t;
 }
 
+SqlObject object_from_json(const json& j) {
+  SqlObject o;
+  const std::string kind = j.at("object").get<std::string>();
+  for (const auto k :
+       {SqlObject::Kind::kVirtualTable, SqlObject::Kind::kView, SqlObject::Kind::kTrigger}) {
+    if (kind_name(k) == kind) o.kind = k;
+  }
+  if (kind_name(o.kind) != kind) throw std::runtime_error("unknown kind of object '" + kind + "'");
+  o.name = j.at("name").get<std::string>();
+  o.sql = j.at("sql").get<std::string>();
+  return o;
+}
+
 }  // namespace
 
 std::string schema_to_json(const Schema& schema) {
   std::string out;
   for (const Table& t : schema.tables) out += table_to_json(t).dump() + "\n";
+  for (const SqlObject& o : schema.objects) {
+    out += json{{"object", kind_name(o.kind)}, {"name", o.name}, {"sql", o.sql}}.dump() + "\n";
+  }
   return out;
 }
 
@@ -311,12 +408,18 @@ Schema schema_from_json(const std::string& text) {
   try {
     while (std::getline(lines, line)) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      schema.tables.push_back(table_from_json(json::parse(line)));
+      const json j = json::parse(line);
+      if (j.contains("object")) {
+        schema.objects.push_back(object_from_json(j));
+      } else {
+        schema.tables.push_back(table_from_json(j));
+      }
     }
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("malformed schema snapshot: ") + e.what());
   }
   sort_tables(schema);
+  link_objects(schema);
   return schema;
 }
 

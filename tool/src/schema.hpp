@@ -95,16 +95,45 @@ struct Table {
   friend bool operator==(const Table&, const Table&) = default;
 };
 
-/// Tables ordered parents before children (ties by name), so output is deterministic.
+/// A view, trigger or virtual table declared in an objects file (OBJECTS), as plain SQL.
+struct SqlObject {
+  enum class Kind { kVirtualTable, kView, kTrigger };
+  Kind kind = Kind::kView;
+  std::string name;
+  std::string sql;  ///< the CREATE statement as written, without comments around it or `;`
+  /// The tables and objects its text names (filled by link_objects()), by name.
+  std::vector<std::string> depends_on = {};
+  SourceLoc loc = {};  ///< of the CREATE statement in its file
+
+  /// Objects compare by kind, name and normalised text (normalize_sql()).
+  friend bool operator==(const SqlObject& a, const SqlObject& b);
+};
+
+/// "view", "trigger" or "virtual table".
+std::string kind_name(SqlObject::Kind kind);
+
+/// Tables ordered parents before children (ties by name), so output is deterministic; objects
+/// after the tables and objects they name (ties: virtual tables, views, triggers, then by name).
 struct Schema {
   std::vector<Table> tables;
+  std::vector<SqlObject> objects = {};
 
   const Table* find_table(const std::string& table) const;
+  const SqlObject* find_object(const std::string& object) const;
   friend bool operator==(const Schema&, const Schema&) = default;
 };
 
 /// Orders tables parents first (foreign keys), ties and cycles broken by name.
 void sort_tables(Schema& schema);
+
+/// Fills each object's `depends_on` with the tables and objects of `schema` its text names
+/// (identifiers outside strings and comments, case-insensitively) and orders the objects so that
+/// each follows what it names.
+void link_objects(Schema& schema);
+
+/// SQL without comments, each run of blanks outside quotes one space, no `;` at the end: the
+/// form in which objects are compared (what SQLite keeps of a statement is its text).
+std::string normalize_sql(const std::string& sql);
 
 /// The deterministic constraint names (docs/naming.md).
 std::string index_name(const std::string& table, const std::string& column, bool unique_only);

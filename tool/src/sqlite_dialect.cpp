@@ -6,6 +6,7 @@
 
 #include "emit.hpp"
 #include "retort/revision.hpp"
+#include "sql_lexer.hpp"
 
 namespace retort {
 namespace {
@@ -34,6 +35,23 @@ std::string zero_value(const std::string& type) {
   if (affinity == "BLOB") return "x''";
   if (affinity == "REAL") return "0.0";
   return "0";
+}
+
+// An FTS5 table that indexes another table's rows (content='table'): created empty, so it is
+// filled from its content table with the 'rebuild' command (fts5.html §4.4.3).
+bool external_content_fts5(const SqlObject& o) {
+  if (o.kind != SqlObject::Kind::kVirtualTable) return false;
+  const std::vector<SqlToken> all = lex_sql(o.sql);
+  std::vector<std::string> words;
+  for (const SqlToken& t : all) {
+    if (!t.blank()) words.push_back(to_upper(o.sql.substr(t.offset, t.length)));
+  }
+  const auto fts5 = std::find(words.begin(), words.end(), "FTS5");
+  if (fts5 == words.begin() || fts5 == words.end() || *(fts5 - 1) != "USING") return false;
+  for (auto w = fts5; w + 2 < words.end(); ++w) {
+    if (*w == "CONTENT" && *(w + 1) == "=") return *(w + 2) != "''" && *(w + 2) != "\"\"";
+  }
+  return false;
 }
 
 class SqliteDialect final : public Dialect {
@@ -74,6 +92,14 @@ class SqliteDialect final : public Dialect {
     return std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + quote(i.name) +
            " ON " + quote(table) + " (" + keys + ")" + (i.where ? " WHERE " + *i.where : "") +
            ";\n";
+  }
+
+  std::string create_object(const SqlObject& o) const override {
+    std::string out = o.sql + ";\n";
+    if (external_content_fts5(o)) {
+      out += "INSERT INTO " + quote(o.name) + " (" + quote(o.name) + ") VALUES ('rebuild');\n";
+    }
+    return out;
   }
 
   std::string render(const Change& change) const override {
@@ -167,6 +193,13 @@ class SqliteDialect final : public Dialect {
            quote(c.to) + ";\n";
   }
   std::string render_one(const CreateIndex& c) const { return create_index(c.table, c.index); }
+  std::string render_one(const CreateObject& c) const { return create_object(c.object); }
+  std::string render_one(const DropObject& c) const {
+    const char* what = c.object.kind == SqlObject::Kind::kView      ? "VIEW"
+                       : c.object.kind == SqlObject::Kind::kTrigger ? "TRIGGER"
+                                                                    : "TABLE";
+    return std::string("DROP ") + what + " " + quote(c.object.name) + ";\n";
+  }
   std::string render_one(const DropIndex& c) const {
     return "DROP INDEX " + quote(c.index.name) + ";\n";
   }
@@ -214,7 +247,9 @@ std::unique_ptr<Dialect> make_sqlite_dialect() { return std::make_unique<SqliteD
 std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes) {
   std::string out;
   for (const Change& c : changes) {
-    if (!out.empty() && std::holds_alternative<CreateTable>(c)) out += "\n";
+    const bool block =
+        std::holds_alternative<CreateTable>(c) || std::holds_alternative<CreateObject>(c);
+    if (!out.empty() && block) out += "\n";
     out += dialect.render(c);
   }
   return out;
@@ -226,6 +261,7 @@ std::string render_schema(const Dialect& dialect, const Schema& schema) {
     if (!out.empty()) out += '\n';
     out += dialect.create_table(t);
   }
+  for (const SqlObject& o : schema.objects) out += "\n" + dialect.create_object(o);
   return out;
 }
 

@@ -60,6 +60,18 @@ std::set<std::string> touched_tables(const Schema& before, const Schema& after) 
   for (const Table& t : before.tables) {
     if (!kept.count(t.name)) touched.insert(t.name);
   }
+  // The tables an object that comes, goes or changes names: rows prove it (an FTS5 index
+  // rebuilt from them, a trigger that fires on them).
+  for (const Schema* side : {&before, &after}) {
+    const Schema* other = side == &before ? &after : &before;
+    for (const SqlObject& o : side->objects) {
+      const SqlObject* there = other->find_object(o.name);
+      if (there && *there == o) continue;
+      for (const std::string& name : o.depends_on) {
+        if (before.find_table(name)) touched.insert(name);
+      }
+    }
+  }
   for (bool grew = true; grew;) {
     grew = false;
     for (const Table& t : before.tables) {
@@ -203,6 +215,18 @@ void expect_sound(sqlite3* db, const std::string& step, std::vector<std::string>
              [&](const std::vector<std::string>& line) {
                problems.push_back(step + ": foreign_key_check: " + line[0]);
              });
+  // An FTS5 index agrees with its content (after a rebuild of the content table, say).
+  std::vector<std::string> fts5;
+  query_rows(db,
+             "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL "
+             "TABLE%USING fts5%'",
+             [&fts5](const std::vector<std::string>& r) { fts5.push_back(r[0]); });
+  for (const std::string& table : fts5) {
+    const std::string quoted = make_sqlite_dialect()->quote(table);
+    const std::string error =
+        try_exec(db, "INSERT INTO " + quoted + " (" + quoted + ") VALUES ('integrity-check')");
+    if (!error.empty()) problems.push_back(step + ": " + table + " integrity-check: " + error);
+  }
 }
 
 // A schema created fresh on an in-memory database: its tables' text at once, their facts
@@ -210,6 +234,7 @@ void expect_sound(sqlite3* db, const std::string& step, std::vector<std::string>
 struct Expected {
   Db db;
   std::map<std::string, std::string> texts;
+  LiveObjects objects;
 };
 
 Expected expected_of(const Schema& schema) {
@@ -217,7 +242,8 @@ Expected expected_of(const Schema& schema) {
   const std::string error = try_exec(db.get(), render_schema(*make_sqlite_dialect(), schema));
   if (!error.empty()) throw Error("the schema itself does not create: " + error);
   std::map<std::string, std::string> texts = table_texts(db.get());
-  return {std::move(db), std::move(texts)};
+  LiveObjects objects = introspect_objects(db.get());
+  return {std::move(db), std::move(texts), std::move(objects)};
 }
 
 // The schema equals `expected`, and SQLite finds the file and its foreign keys sound. Only the
@@ -240,6 +266,9 @@ void expect_state(sqlite3* db, const Expected& expected, const std::string& step
       problems.push_back(step + ": " + d);
     }
   }
+  for (const std::string& d : compare_objects(expected.objects, introspect_objects(db))) {
+    problems.push_back(step + ": " + d);
+  }
   expect_sound(db, step, problems);
 }
 
@@ -257,6 +286,8 @@ std::vector<Revision> without_hooks(std::vector<Revision> revisions) {
 }  // namespace
 
 LiveSchema live_schema_of(const Schema& schema) { return introspect(expected_of(schema).db.get()); }
+
+LiveObjects live_objects_of(const Schema& schema) { return expected_of(schema).objects; }
 
 VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
                              const Schema& before, const Schema& after) {

@@ -20,6 +20,8 @@ struct VerifyReport {
 /// The facts SQLite reports for `schema` created fresh on an in-memory database.
 /// Throws std::runtime_error when the schema's SQL does not run.
 LiveSchema live_schema_of(const Schema& schema);
+/// The views, triggers and virtual tables SQLite reports for `schema` created fresh.
+LiveObjects live_objects_of(const Schema& schema);
 
 /// On an in-memory database: applies `history` (the sealed revisions), checks it gives `before`,
 /// inserts two rows into every table the revision touches and every table that references one
