@@ -163,9 +163,12 @@ std::vector<Diagnostic> check_objects(const Schema& schema) {
   }
   for (const SqlObject& o : schema.objects) {
     if (const Table* t = schema.find_table(o.name)) {
-      out.push_back({Severity::kError, o.loc,
-                     "'" + o.name + "' is already a table of the models (" + t->origin.loc.file +
-                         ":" + std::to_string(t->origin.loc.line) + ")"});
+      const SourceLoc& model = t->origin.loc;
+      out.push_back(
+          {Severity::kError, o.loc,
+           "'" + o.name + "' is already a table of the models" +
+               (model.file.empty() ? ""
+                                   : " (" + model.file + ":" + std::to_string(model.line) + ")")});
       continue;
     }
     // A trigger's table is known only once it exists; probe every table and view the
@@ -178,7 +181,8 @@ std::vector<Diagnostic> check_objects(const Schema& schema) {
         }
       }
     }
-    if (sqlite3_exec(db.get(), o.sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    // With its `;`, so that SQLite points at the end of a statement cut short.
+    if (sqlite3_exec(db.get(), (o.sql + ";").c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
       const int offset = sqlite3_error_offset(db.get());
       out.push_back({Severity::kError,
                      offset >= 0 ? shifted(o.loc, o.sql, static_cast<std::size_t>(offset)) : o.loc,
