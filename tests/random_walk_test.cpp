@@ -38,11 +38,14 @@ class Walker {
     }
     for (int attempt = 0; attempt < 100; ++attempt) {
       Schema next = schema;
+      const std::map<std::string, std::string> objects = object_table_;
       if (mutate(next, what)) {
         name_constraints(next);
         sort_tables(next);
+        declare_objects(next);
         return next;
       }
+      object_table_ = objects;
     }
     throw std::runtime_error("no change applies");
   }
@@ -100,7 +103,7 @@ class Walker {
   }
 
   bool mutate(Schema& s, std::string& what) {
-    const int kind = s.tables.size() < 2 ? 0 : pick(19);
+    const int kind = s.tables.size() < 2 ? 0 : pick(21);
     if (kind == 0 || s.tables.empty()) {
       Table t;
       t.name = "t" + std::to_string(next_++);
@@ -128,6 +131,7 @@ class Walker {
         if (referenced(s, t.name)) return false;
         what = "drop table " + t.name;
         const std::string name = t.name;
+        std::erase_if(object_table_, [&](const auto& o) { return o.second == name; });
         std::erase_if(s.tables, [&](const Table& x) { return x.name == name; });
         return true;
       }
@@ -136,6 +140,9 @@ class Walker {
         t.name = "t" + std::to_string(next_++);
         t.origin.renamed_from = old;
         if (changed_type_.count(old)) changed_type_.insert(t.name);
+        for (auto& [object, table] : object_table_) {  // as their author would edit them
+          if (table == old) table = t.name;
+        }
         for (Table& other : s.tables) {
           for (ForeignKey& fk : other.foreign_keys) {
             if (fk.ref_table == old) fk.ref_table = t.name;
@@ -259,6 +266,22 @@ class Walker {
         what = "toggle CHECK on " + t.name + "." + c.name;
         return true;
       }
+      case 19:
+      case 20: {
+        // A view over the table, or a trigger on it; removed again when it has one.
+        const std::string prefix = kind == 19 ? "v" : "g";
+        for (const auto& [object, table] : object_table_) {
+          if (table == t.name && object.rfind(prefix, 0) == 0) {
+            what = "drop " + object + " on " + t.name;
+            object_table_.erase(object);
+            return true;
+          }
+        }
+        const std::string object = prefix + std::to_string(next_++);
+        object_table_[object] = t.name;
+        what = "create " + object + " on " + t.name;
+        return true;
+      }
       default: {
         const auto composite = std::find_if(t.indexes.begin(), t.indexes.end(),
                                             [](const Index& i) { return i.columns.size() == 2; });
@@ -275,6 +298,25 @@ class Walker {
         return true;
       }
     }
+  }
+
+  // The objects of `s` from object_table_: views read every column (SELECT *), so that only
+  // what happens to their table matters; triggers fire on update and read the table.
+  void declare_objects(Schema& s) const {
+    s.objects.clear();
+    for (const auto& [object, table] : object_table_) {
+      SqlObject o;
+      o.name = object;
+      if (object[0] == 'v') {
+        o.sql = "CREATE VIEW " + object + " AS SELECT * FROM \"" + table + "\"";
+      } else {
+        o.kind = SqlObject::Kind::kTrigger;
+        o.sql = "CREATE TRIGGER " + object + " AFTER UPDATE ON \"" + table +
+                "\" BEGIN\n  SELECT count(*) FROM \"" + table + "\";\nEND";
+      }
+      s.objects.push_back(std::move(o));
+    }
+    link_objects(s);
   }
 
   static void rename_in(std::vector<std::string>& names, const std::string& from,
@@ -300,6 +342,7 @@ class Walker {
   std::mt19937 rng_;
   int next_ = 0;
   std::set<std::string> changed_type_;
+  std::map<std::string, std::string> object_table_;  // view or trigger → its table
 };
 
 // One more row in every table, parents first; references point at an existing parent.
@@ -344,6 +387,9 @@ std::map<std::string, std::string> counts(const Database& db, const Schema& sche
 
 void expect_state(const Database& db, const Schema& models, const std::string& step) {
   for (const std::string& d : compare_schemas(live_schema_of(models), introspect(db.get())))
+    ADD_FAILURE() << step << ": " << d;
+  for (const std::string& d :
+       compare_objects(live_objects_of(models), introspect_objects(db.get())))
     ADD_FAILURE() << step << ": " << d;
   EXPECT_EQ(db.rows("PRAGMA integrity_check"), std::vector<std::string>{"ok"}) << step;
   EXPECT_EQ(db.rows("PRAGMA foreign_key_check"), std::vector<std::string>{}) << step;
