@@ -554,10 +554,9 @@ TEST_F(PackageTest, ViewsTriggersAndFullTextSearchSurviveARebuild) {
   // and created again in the same revision; the FTS5 table keeps its index.
   const fs::path model = p.app() / "models" / "blog.hpp";
   const std::string text = testing::read_text(model);
-  testing::write_text(model, text.substr(0, text.find("struct RETORT_TABLE(\"posts\")")) +
-                                 "struct RETORT_TABLE(\"posts\") RETORT_CHECK(\"length(title) > "
-                                 "0\") Post" +
-                                 text.substr(text.find(" {", text.find("Post"))));
+  testing::write_text(model, text.substr(0, text.find(" Post {")) +
+                                 " RETORT_CHECK(\"length(title) > 0\")" +
+                                 text.substr(text.find(" Post {")));
   built = p.build_app();
   ASSERT_EQ(built.exit_code, 0) << built.output;
   const std::string second = testing::read_text(p.versions() / "0002_draft.sql");
@@ -587,7 +586,25 @@ TEST_F(PackageTest, ViewsTriggersAndFullTextSearchSurviveARebuild) {
               (std::vector<std::string>{"1|1", "2|0", "3|0"}));
     EXPECT_EQ(db.rows("SELECT * FROM post_list ORDER BY id"),
               (std::vector<std::string>{"1|Engine|Ada", "2|Pipes|Brian", "3|Notes|Ada"}));
+    EXPECT_EQ(db.rows("SELECT id FROM posts INDEXED BY ix_posts_newest ORDER BY id DESC LIMIT 1"),
+              std::vector<std::string>{"3"});
     db.exec("INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')");
+    // The models' own constraints, through the rebuild: a generated column, a partial unique
+    // index over an expression, a deferred foreign key, a UNIQUE constraint.
+    EXPECT_EQ(db.rows("SELECT body_length FROM posts WHERE id = 2"),
+              std::vector<std::string>{"27"});
+    EXPECT_THROW(
+        db.exec("INSERT INTO posts (id, author_id, title, body) VALUES (4, 1, 'PIPES', '')"),
+        std::runtime_error);
+    db.exec(
+        "UPDATE posts SET deleted_at = 'today' WHERE id = 2;"
+        "INSERT INTO posts (id, author_id, title, body) VALUES (4, 1, 'PIPES', '')");
+    db.exec(
+        "BEGIN; INSERT INTO posts (id, author_id, title, body) VALUES (5, 3, 'Later', '');"
+        "INSERT INTO authors VALUES (3, 'Grace'); COMMIT;");
+    EXPECT_THROW(db.exec("INSERT INTO authors VALUES (4, 'Ada')"), std::runtime_error);
+    EXPECT_EQ(db.rows("SELECT name FROM pragma_index_list('posts') WHERE partial = 1"),
+              std::vector<std::string>{"uq_posts_live_title"});
   }
   auto checked = p.retort("check --db " + p.db().string());
   EXPECT_EQ(checked.exit_code, 0) << checked.output;
