@@ -167,6 +167,25 @@ TEST(ScannerTest, KeysIndexesAndConstraints) {
   EXPECT_NE(reserved.find_column("order"), nullptr);
 }
 
+TEST(ScannerTest, ExpressionPartialIndexesUniqueConstraintsDeferredAndGenerated) {
+  const Models m = read("all_types.hpp");
+  const Table& t = *m.schema.find_table("features");
+  const std::vector<Index> indexes = {
+      {"ix_features_score", {"score DESC", "label"}, false},
+      {"uq_features_live_label", {"lower(label) COLLATE NOCASE DESC"}, true, "retired IS NULL"}};
+  EXPECT_EQ(t.indexes, indexes);
+  const std::vector<UniqueConstraint> unique = {
+      {"uq_features_label", {"label"}, true}, {"uq_features_label_kind_id", {"label", "kind_id"}}};
+  EXPECT_EQ(t.unique_constraints, unique);
+  ASSERT_EQ(t.foreign_keys.size(), 1u);
+  EXPECT_TRUE(t.foreign_keys[0].deferred);
+  EXPECT_EQ(column(t, "twice").generated, "score * 2");
+  EXPECT_FALSE(column(t, "twice").stored);
+  EXPECT_EQ(column(t, "shout").generated, "upper(label)");
+  EXPECT_TRUE(column(t, "shout").stored);
+  EXPECT_EQ(column(t, "score").generated, std::nullopt);
+}
+
 TEST(ScannerTest, TablesComeParentsFirst) {
   const Models m = read("all_types.hpp");
   std::vector<std::string> names;
