@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <optional>
 
-#include "introspect.hpp"
 #include "pipeline.hpp"
+#include "retort/detail/introspect.hpp"
 #include "retort/runtime.hpp"
 #include "test_support.hpp"
 

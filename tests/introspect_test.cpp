@@ -1,5 +1,5 @@
 // Introspection of live SQLite schemas.
-#include "introspect.hpp"
+#include "retort/detail/introspect.hpp"
 
 #include <gtest/gtest.h>
 

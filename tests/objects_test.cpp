@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "emit.hpp"
-#include "introspect.hpp"
-#include "sql_lexer.hpp"
+#include "retort/detail/introspect.hpp"
+#include "retort/detail/sql_lexer.hpp"
 #include "test_support.hpp"
 #include "verify.hpp"
 
@@ -19,7 +19,12 @@ using testing::Database;
 Table table(const std::string& name, const std::vector<std::string>& columns) {
   Table t;
   t.name = name;
-  for (const std::string& c : columns) t.columns.push_back({c, "TEXT"});
+  for (const std::string& name : columns) {
+    Column c;
+    c.name = name;
+    c.type = "TEXT";
+    t.columns.push_back(std::move(c));
+  }
   t.columns.front().type = "INTEGER";
   t.primary_key = {columns.front()};
   return t;

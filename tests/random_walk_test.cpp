@@ -10,8 +10,8 @@
 #include <random>
 #include <set>
 
-#include "introspect.hpp"
 #include "pipeline.hpp"
+#include "retort/detail/introspect.hpp"
 #include "retort/runtime.hpp"
 #include "schema_support.hpp"
 #include "test_support.hpp"

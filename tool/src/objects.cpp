@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "emit.hpp"
+#include "retort/detail/sql_lexer.hpp"
 #include "retort/detail/sqlite.hpp"
-#include "sql_lexer.hpp"
 
 namespace retort {
 namespace {

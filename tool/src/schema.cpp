@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "sql_lexer.hpp"
+#include "retort/detail/sql_lexer.hpp"
 
 namespace retort {
 
@@ -49,19 +49,6 @@ std::string kind_name(SqlObject::Kind kind) {
 
 bool operator==(const SqlObject& a, const SqlObject& b) {
   return a.kind == b.kind && a.name == b.name && normalize_sql(a.sql) == normalize_sql(b.sql);
-}
-
-std::string normalize_sql(const std::string& sql) {
-  std::string out;
-  for (const SqlToken& t : lex_sql(sql)) {
-    if (t.blank()) {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-      continue;
-    }
-    out.append(sql, t.offset, t.length);
-  }
-  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
-  return out;
 }
 
 namespace {
@@ -123,52 +110,6 @@ void sort_tables(Schema& schema) {
     schema.tables.push_back(std::move(next->second));
     pending.erase(next);
   }
-}
-
-// Runs of blanks become one space outside quotes; leading and trailing ones go.
-std::string collapse_blanks(const std::string& sql) {
-  std::string out;
-  char quote = 0;
-  for (char ch : sql) {
-    const bool blank = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-    if (!quote && blank) {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-      continue;
-    }
-    if (quote && ch == quote) {
-      quote = 0;
-    } else if (!quote && (ch == '\'' || ch == '"' || ch == '`')) {
-      quote = ch;
-    }
-    out += ch;
-  }
-  if (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
-std::vector<std::string> split_sql_list(const std::string& sql) {
-  std::vector<std::string> out;
-  std::string item;
-  int depth = 0;
-  char quote = 0;
-  for (char ch : sql) {
-    if (quote) {
-      if (ch == quote) quote = 0;
-    } else if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
-      quote = ch == '[' ? ']' : ch;
-    } else if (ch == '(') {
-      ++depth;
-    } else if (ch == ')') {
-      --depth;
-    } else if (ch == ',' && depth == 0) {
-      out.push_back(item);
-      item.clear();
-      continue;
-    }
-    item += ch;
-  }
-  out.push_back(item);
-  return out;
 }
 
 std::string key_column(const std::string& key) {
@@ -241,11 +182,6 @@ std::string column_check_name(const std::string& table, const std::string& colum
 
 std::string table_check_name(const std::string& table, int ordinal) {
   return "ck_" + table + "_" + std::to_string(ordinal);
-}
-
-std::string to_upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string type_affinity(const std::string& declared_type) {

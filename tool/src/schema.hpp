@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "diagnostic.hpp"
+#include "retort/detail/sql_text.hpp"
 
 namespace retort {
 
@@ -131,10 +132,6 @@ void sort_tables(Schema& schema);
 /// each follows what it names.
 void link_objects(Schema& schema);
 
-/// SQL without comments, each run of blanks outside quotes one space, no `;` at the end: the
-/// form in which objects are compared (what SQLite keeps of a statement is its text).
-std::string normalize_sql(const std::string& sql);
-
 /// The deterministic constraint names (docs/naming.md).
 std::string index_name(const std::string& table, const std::string& column, bool unique_only);
 std::string foreign_key_name(const std::string& table, const std::string& column,
@@ -145,14 +142,6 @@ std::string table_check_name(const std::string& table, int ordinal);
 std::string unique_constraint_name(const std::string& table,
                                    const std::vector<std::string>& columns);
 
-/// `sql` with each run of blanks outside quotes made one space, none at either end: the form
-/// in which SQL written by people (index keys, conditions) is kept and compared.
-std::string collapse_blanks(const std::string& sql);
-
-/// The items of a comma-separated SQL list, split at the commas outside parentheses and quotes
-/// ("substr(a, 1, 2), b" has two), as written.
-std::vector<std::string> split_sql_list(const std::string& sql);
-
 /// The column an index key names: the key itself when it is a plain column name (unquoted or
 /// "quoted", with any COLLATE or ASC/DESC after it), else "" (an expression).
 std::string key_column(const std::string& key);
@@ -160,9 +149,6 @@ std::string key_column(const std::string& key);
 /// An index that can back a foreign key or stand for a column's uniqueness: unique, not partial,
 /// and over plain columns with no COLLATE or order.
 bool plain_unique(const Index& index);
-
-/// `s` in ASCII upper case (SQL keywords, types and actions compare case-insensitively).
-std::string to_upper(std::string s);
 
 /// The SQLite type affinity of a declared type (datatype3.html §3.1): INTEGER, TEXT, BLOB,
 /// REAL or NUMERIC.

@@ -5,8 +5,8 @@
 #include <cctype>
 
 #include "emit.hpp"
+#include "retort/detail/sql_lexer.hpp"
 #include "retort/revision.hpp"
-#include "sql_lexer.hpp"
 
 namespace retort {
 namespace {

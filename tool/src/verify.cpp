@@ -12,7 +12,7 @@
 
 #include "diff.hpp"
 #include "emit.hpp"
-#include "introspect.hpp"
+#include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/runtime.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "introspect.hpp"
+#include "retort/detail/introspect.hpp"
 #include "retort/revision.hpp"
 #include "schema.hpp"
 

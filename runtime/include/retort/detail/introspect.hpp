@@ -1,6 +1,7 @@
-// Reads a live SQLite schema through PRAGMAs into comparable facts; lists differences.
-#ifndef RETORT_TOOL_INTROSPECT_HPP
-#define RETORT_TOOL_INTROSPECT_HPP
+// Reads a live SQLite schema through PRAGMAs into comparable facts; lists differences (shared
+// by the runtime, which compares an adopted database with its baseline, and the tool; not an API).
+#ifndef RETORT_DETAIL_INTROSPECT_HPP
+#define RETORT_DETAIL_INTROSPECT_HPP
 
 #include <map>
 #include <set>
@@ -54,4 +55,4 @@ std::vector<std::string> compare_schemas(const LiveSchema& expected, const LiveS
 
 }  // namespace retort
 
-#endif  // RETORT_TOOL_INTROSPECT_HPP
+#endif  // RETORT_DETAIL_INTROSPECT_HPP

@@ -1,6 +1,6 @@
 // SQL text in tokens: enough to find statements, names and comments in files people write.
-#ifndef RETORT_TOOL_SQL_LEXER_HPP
-#define RETORT_TOOL_SQL_LEXER_HPP
+#ifndef RETORT_DETAIL_SQL_LEXER_HPP
+#define RETORT_DETAIL_SQL_LEXER_HPP
 
 #include <cstddef>
 #include <string>
@@ -48,4 +48,4 @@ std::pair<unsigned, unsigned> line_and_column(const std::string& text, std::size
 
 }  // namespace retort
 
-#endif  // RETORT_TOOL_SQL_LEXER_HPP
+#endif  // RETORT_DETAIL_SQL_LEXER_HPP

@@ -1,5 +1,5 @@
 // A small SQL lexer after SQLite's tokenizer (tokenize.c): blanks, comments, quotes, words.
-#include "sql_lexer.hpp"
+#include "retort/detail/sql_lexer.hpp"
 
 #include <sqlite3.h>
 

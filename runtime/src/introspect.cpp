@@ -1,5 +1,5 @@
 // PRAGMA-based introspection: the facts SQLite itself reports about each table.
-#include "introspect.hpp"
+#include "retort/detail/introspect.hpp"
 
 #include <sqlite3.h>
 
@@ -8,8 +8,8 @@
 #include <functional>
 #include <stdexcept>
 
+#include "retort/detail/sql_text.hpp"
 #include "retort/detail/sqlite.hpp"
-#include "schema.hpp"
 
 namespace retort {
 namespace {

@@ -1,0 +1,27 @@
+// Small helpers over SQL text, shared by the runtime and the tool (not an API).
+#ifndef RETORT_DETAIL_SQL_TEXT_HPP
+#define RETORT_DETAIL_SQL_TEXT_HPP
+
+#include <string>
+#include <vector>
+
+namespace retort {
+
+/// `sql` with each run of blanks outside quotes made one space, none at either end: the form
+/// in which SQL written by people (index keys, conditions) is kept and compared.
+std::string collapse_blanks(const std::string& sql);
+
+/// The items of a comma-separated SQL list, split at the commas outside parentheses and quotes
+/// ("substr(a, 1, 2), b" has two), as written.
+std::vector<std::string> split_sql_list(const std::string& sql);
+
+/// `s` in ASCII upper case (SQL keywords, types and actions compare case-insensitively).
+std::string to_upper(std::string s);
+
+/// SQL without comments, each run of blanks outside quotes one space, no `;` at the end: the
+/// form in which objects are compared (what SQLite keeps of a statement is its text).
+std::string normalize_sql(const std::string& sql);
+
+}  // namespace retort
+
+#endif  // RETORT_DETAIL_SQL_TEXT_HPP

@@ -1,0 +1,74 @@
+// Small helpers over SQL text shared by the runtime and the tool.
+#include "retort/detail/sql_text.hpp"
+
+#include <cctype>
+
+#include "retort/detail/sql_lexer.hpp"
+
+namespace retort {
+
+// Runs of blanks become one space outside quotes; leading and trailing ones go.
+std::string collapse_blanks(const std::string& sql) {
+  std::string out;
+  char quote = 0;
+  for (char ch : sql) {
+    const bool blank = ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+    if (!quote && blank) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      continue;
+    }
+    if (quote && ch == quote) {
+      quote = 0;
+    } else if (!quote && (ch == '\'' || ch == '"' || ch == '`')) {
+      quote = ch;
+    }
+    out += ch;
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::vector<std::string> split_sql_list(const std::string& sql) {
+  std::vector<std::string> out;
+  std::string item;
+  int depth = 0;
+  char quote = 0;
+  for (char ch : sql) {
+    if (quote) {
+      if (ch == quote) quote = 0;
+    } else if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
+      quote = ch == '[' ? ']' : ch;
+    } else if (ch == '(') {
+      ++depth;
+    } else if (ch == ')') {
+      --depth;
+    } else if (ch == ',' && depth == 0) {
+      out.push_back(item);
+      item.clear();
+      continue;
+    }
+    item += ch;
+  }
+  out.push_back(item);
+  return out;
+}
+
+std::string to_upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string normalize_sql(const std::string& sql) {
+  std::string out;
+  for (const SqlToken& t : lex_sql(sql)) {
+    if (t.blank()) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      continue;
+    }
+    out.append(sql, t.offset, t.length);
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
+  return out;
+}
+
+}  // namespace retort
