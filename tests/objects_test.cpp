@@ -19,9 +19,9 @@ using testing::Database;
 Table table(const std::string& name, const std::vector<std::string>& columns) {
   Table t;
   t.name = name;
-  for (const std::string& name : columns) {
+  for (const std::string& column : columns) {
     Column c;
-    c.name = name;
+    c.name = column;
     c.type = "TEXT";
     t.columns.push_back(std::move(c));
   }
