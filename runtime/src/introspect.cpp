@@ -8,6 +8,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "retort/detail/sql_lexer.hpp"
 #include "retort/detail/sql_text.hpp"
 #include "retort/detail/sqlite.hpp"
 
@@ -15,6 +16,25 @@ namespace retort {
 namespace {
 
 using detail::query_rows;
+
+// An index key that is a column (bare or quoted), with any COLLATE or ASC/DESC after it.
+bool key_names_column(const std::string& key) {
+  std::vector<SqlToken> tokens;
+  for (const SqlToken& t : lex_sql(key)) {
+    if (!t.blank()) tokens.push_back(t);
+  }
+  if (tokens.empty() ||
+      (tokens[0].kind != SqlToken::Kind::kWord && tokens[0].kind != SqlToken::Kind::kName)) {
+    return false;
+  }
+  std::size_t i = 1;
+  const auto word = [&](std::size_t at) {
+    return at < tokens.size() ? to_upper(key.substr(tokens[at].offset, tokens[at].length)) : "";
+  };
+  if (word(i) == "COLLATE") i += 2;
+  if (word(i) == "ASC" || word(i) == "DESC") ++i;
+  return i == tokens.size();
+}
 
 // A column's collation and AUTOINCREMENT, which no PRAGMA reports.
 std::string column_metadata(sqlite3* db, const std::string& table, const std::string& column) {
@@ -265,8 +285,8 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
                    (r[7] == "BINARY" ? "" : " COLLATE " + r[7]);
       });
   flush();
-  // An index over expressions or with a condition: PRAGMAs show neither, so its SQL text is a
-  // fact too (blanks collapsed).
+  // An index over expressions or with a condition: PRAGMAs show neither, so its expressions and
+  // condition, as written (blanks collapsed), are a fact too.
   query_rows(db,
              "SELECT t.name, s.name, s.sql FROM sqlite_schema s, " + tables +
                  " AND s.type = 'index' AND s.tbl_name = t.name AND s.sql IS NOT NULL AND ("
@@ -274,7 +294,15 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
                  "i.partial) OR EXISTS (SELECT 1 FROM pragma_index_xinfo(s.name) x WHERE x.key "
                  "AND x.cid = -2))",
              [&](const std::vector<std::string>& r) {
-               schema[r[0]].push_back("index " + r[1] + " as " + collapse_blanks(r[2]));
+               const IndexParts parts = index_parts(r[2]);
+               std::string expressions;
+               for (const std::string& key : parts.keys) {
+                 if (!key_names_column(key)) {
+                   expressions += (expressions.empty() ? "" : ", ") + key;
+                 }
+               }
+               schema[r[0]].push_back("index " + r[1] + " expressions (" + expressions + ")" +
+                                      (parts.where ? " where " + *parts.where : ""));
              });
   query_rows(db,
              "SELECT t.name, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete FROM "

@@ -71,4 +71,43 @@ std::string normalize_sql(const std::string& sql) {
   return out;
 }
 
+IndexParts index_parts(const std::string& sql) {
+  IndexParts out;
+  std::vector<SqlToken> tokens;
+  for (const SqlToken& t : lex_sql(sql)) {
+    if (!t.blank()) tokens.push_back(t);
+  }
+  const auto word = [&](std::size_t i) {
+    return tokens[i].kind == SqlToken::Kind::kWord
+               ? to_upper(sql.substr(tokens[i].offset, tokens[i].length))
+               : std::string();
+  };
+  const auto is = [&](std::size_t i, char c) {
+    return tokens[i].kind == SqlToken::Kind::kOther && sql[tokens[i].offset] == c;
+  };
+  std::size_t i = 0;
+  while (i < tokens.size() && word(i) != "ON") ++i;
+  while (i < tokens.size() && !is(i, '(')) ++i;  // past the table's name
+  if (i == tokens.size()) return out;
+  const std::size_t open = i;
+  int depth = 0;
+  for (; i < tokens.size(); ++i) {
+    if (is(i, '(')) ++depth;
+    if (is(i, ')') && --depth == 0) break;
+  }
+  if (i == tokens.size()) return out;
+  const std::size_t begin = tokens[open].offset + 1;
+  for (const std::string& key : split_sql_list(sql.substr(begin, tokens[i].offset - begin))) {
+    out.keys.push_back(collapse_blanks(key));
+  }
+  for (++i; i < tokens.size(); ++i) {
+    if (word(i) == "WHERE" && i + 1 < tokens.size()) {
+      out.where = collapse_blanks(sql.substr(tokens[i + 1].offset));
+      while (!out.where->empty() && out.where->back() == ';') out.where->pop_back();
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace retort

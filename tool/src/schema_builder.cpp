@@ -43,7 +43,7 @@ const std::map<std::string, KeyRule>& key_rules() {
       {"default", {Place::kMember, 1}},
       {"nullable", {Place::kMember, 0}},
       {"not_null", {Place::kMember, 0}},
-      {"references", {Place::kMember, 2}},
+      {"references", {Place::kMember, 1, 2}},
       {"on_delete", {Place::kMember, 1}},
       {"on_update", {Place::kMember, 1}},
       {"collate", {Place::kMember, 1}},
@@ -148,8 +148,9 @@ class Builder {
                          " argument(s)");
         continue;
       }
-      if (std::any_of(a.args.begin(), a.args.end(),
-                      [](const std::string& s) { return trim(s).empty(); })) {
+      // RETORT_TYPE("") is a column declared without a type, as SQLite allows.
+      if (a.key != "type" && std::any_of(a.args.begin(), a.args.end(),
+                                         [](const std::string& s) { return trim(s).empty(); })) {
         error(a.loc, macro_of(a.key) + " needs a non-empty argument");
         continue;
       }
@@ -198,7 +199,7 @@ class Builder {
     c.origin = {f.loc, arg("renamed_from").value_or("")};
     if (t.find_column(c.name)) error(f.loc, "column '" + c.name + "' is declared twice");
     c.type = arg("type").value_or(sql_type_of(f.kind));
-    if (c.type.empty()) {
+    if (c.type.empty() && !found.count("type")) {
       error(f.loc, "column '" + c.name + "' has unsupported type '" + f.type_spelling +
                        "'; map it with RETORT_TYPE(\"TEXT\") or mark it RETORT_TRANSIENT");
     }
@@ -207,11 +208,10 @@ class Builder {
     if (found.count("nullable") && found.count("not_null")) {
       error(f.loc, "column '" + c.name + "' is both RETORT_NULLABLE and RETORT_NOT_NULL");
     }
-    if (primary && found.count("nullable")) {
-      error(found.find("nullable")->second->loc,
-            "primary key column '" + c.name + "' cannot be RETORT_NULLABLE");
-    }
-    c.not_null = primary || found.count("not_null") || !(f.optional || found.count("nullable"));
+    // A key is NOT NULL unless RETORT_NULLABLE says otherwise (SQLite's legacy nullable keys).
+    const bool nullable = found.count("nullable") > 0;
+    if (nullable) nullable_keys_.insert({t.name, c.name});
+    c.not_null = primary ? !nullable : found.count("not_null") || !(f.optional || nullable);
     c.default_sql = arg("default");
     c.collate = arg("collate");
     c.check = arg("check");
@@ -291,7 +291,8 @@ class Builder {
     fk.ref_table = trim(ref->second->args[0]);
     fk.name = foreign_key_name(t.name, c.name, fk.ref_table);
     fk.columns = {c.name};
-    fk.ref_columns = {trim(ref->second->args[1])};
+    // One argument: the parent's primary key, as `REFERENCES parent` without columns.
+    if (ref->second->args.size() > 1) fk.ref_columns = {trim(ref->second->args[1])};
     if (auto it = found.find("on_delete"); it != found.end())
       fk.on_delete = to_upper(trim(it->second->args[0]));
     if (auto it = found.find("on_update"); it != found.end())
@@ -323,7 +324,9 @@ class Builder {
       if (columns_exist(t, columns, it->second->loc)) {
         t.primary_key = columns;
         for (Column& c : t.columns) {
-          if (std::count(columns.begin(), columns.end(), c.name)) c.not_null = true;
+          if (std::count(columns.begin(), columns.end(), c.name)) {
+            c.not_null = !nullable_keys_.count({t.name, c.name});
+          }
         }
       }
     }
@@ -463,19 +466,25 @@ class Builder {
         error(fk.loc, "RETORT_REFERENCES names unknown table '" + fk.ref_table + "'");
         continue;
       }
-      const std::string& column = fk.ref_columns[0];
+      const std::vector<std::string>& target =
+          fk.ref_columns.empty() ? parent->primary_key : fk.ref_columns;
+      if (target.size() != 1) {
+        error(fk.loc, "RETORT_REFERENCES(\"" + fk.ref_table + "\") needs a column: table '" +
+                          fk.ref_table + "' has no single-column primary key");
+        continue;
+      }
+      const std::string& column = target[0];
       if (!parent->find_column(column)) {
         error(fk.loc, "RETORT_REFERENCES names unknown column '" + column + "' of table '" +
                           fk.ref_table + "'");
         continue;
       }
       const bool keyed =
-          parent->primary_key == fk.ref_columns ||
+          parent->primary_key == target ||
           std::any_of(parent->unique_constraints.begin(), parent->unique_constraints.end(),
-                      [&](const UniqueConstraint& u) { return u.columns == fk.ref_columns; }) ||
-          std::any_of(parent->indexes.begin(), parent->indexes.end(), [&](const Index& i) {
-            return plain_unique(i) && i.columns == fk.ref_columns;
-          });
+                      [&](const UniqueConstraint& u) { return u.columns == target; }) ||
+          std::any_of(parent->indexes.begin(), parent->indexes.end(),
+                      [&](const Index& i) { return plain_unique(i) && i.columns == target; });
       if (!keyed) {
         error(fk.loc,
               "column '" + column + "' of table '" + fk.ref_table +
@@ -497,6 +506,7 @@ class Builder {
   };
 
   SchemaBuild out_;
+  std::set<std::pair<std::string, std::string>> nullable_keys_;  // (table, column) RETORT_NULLABLE
   std::vector<IndexToTry> to_try_;
   std::vector<GeneratedToTry> generated_to_try_;
 };

@@ -114,7 +114,7 @@ class SqliteDialect final : public Dialect {
   }
 
   std::string column_definition(const Table& t, const Column& c) const {
-    std::string out = quote(c.name) + " " + c.type;
+    std::string out = quote(c.name) + (c.type.empty() ? "" : " " + c.type);  // SQLite allows none
     if (c.not_null) out += " NOT NULL";
     if (c.generated) {
       out += " GENERATED ALWAYS AS (" + *c.generated + ")" + (c.stored ? " STORED" : " VIRTUAL");
@@ -147,8 +147,8 @@ class SqliteDialect final : public Dialect {
     }
     for (const ForeignKey& fk : t.foreign_keys) {
       std::string f = "CONSTRAINT " + quote(fk.name) + " FOREIGN KEY (" + column_list(fk.columns) +
-                      ") REFERENCES " + quote(fk.ref_table) + " (" + column_list(fk.ref_columns) +
-                      ")";
+                      ") REFERENCES " + quote(fk.ref_table);
+      if (!fk.ref_columns.empty()) f += " (" + column_list(fk.ref_columns) + ")";
       if (!fk.on_delete.empty()) f += " ON DELETE " + fk.on_delete;
       if (!fk.on_update.empty()) f += " ON UPDATE " + fk.on_update;
       if (fk.deferred) f += " DEFERRABLE INITIALLY DEFERRED";

@@ -29,7 +29,11 @@ std::string sample_value(const Schema& schema, const Table& table, const Column&
   for (const ForeignKey& fk : table.foreign_keys) {
     if (fk.columns.size() != 1 || fk.columns[0] != column.name) continue;
     const Table* parent = schema.find_table(fk.ref_table);
-    const Column* target = parent ? parent->find_column(fk.ref_columns[0]) : nullptr;
+    const std::vector<std::string> none;
+    const std::vector<std::string>& keys = !fk.ref_columns.empty() ? fk.ref_columns
+                                           : parent                ? parent->primary_key
+                                                                   : none;
+    const Column* target = parent && !keys.empty() ? parent->find_column(keys[0]) : nullptr;
     // A self-reference points at the row itself; a reference to itself by the same column has
     // no sensible value.
     if (!target || target == &column) return "NULL";

@@ -2,6 +2,7 @@
 #ifndef RETORT_DETAIL_SQL_TEXT_HPP
 #define RETORT_DETAIL_SQL_TEXT_HPP
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@ std::string to_upper(std::string s);
 /// SQL without comments, each run of blanks outside quotes one space, no `;` at the end: the
 /// form in which objects are compared (what SQLite keeps of a statement is its text).
 std::string normalize_sql(const std::string& sql);
+
+/// The parts of a CREATE INDEX statement: each key as written (blanks collapsed) and the
+/// partial index's condition (without WHERE), if any.
+struct IndexParts {
+  std::vector<std::string> keys;
+  std::optional<std::string> where;
+};
+IndexParts index_parts(const std::string& create_index_sql);
 
 }  // namespace retort
 
