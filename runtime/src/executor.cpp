@@ -9,6 +9,7 @@
 #include <map>
 
 #include "fingerprint.hpp"
+#include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "version_table.hpp"
 
@@ -313,6 +314,41 @@ void run_step(const StepContext& c, const Step& step) {
   record(c.db, step, c.done);
 }
 
+// A database that Retort has not migrated yet, but that holds tables, views or triggers of
+// its own: one that shipped before Retort.
+bool existed_before_retort(sqlite3* db, const std::vector<AppliedRow>& applied) {
+  if (!applied.empty()) return false;
+  bool found = false;
+  query_rows(db,
+             "SELECT 1 FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND "
+             "name <> 'retort_migrations' LIMIT 1",
+             [&found](const std::vector<std::string>&) { found = true; });
+  return found;
+}
+
+// Adopting an existing database: it must be, to SQLite's PRAGMAs and sqlite_schema, what the
+// baseline creates on an empty one. Then the baseline is recorded as applied without running.
+void adopt(const StepContext& c, const Step& step) {
+  const Db expected = open_memory();
+  exec(expected.get(), step.up->up_sql);
+  std::vector<std::string> differences =
+      compare_schemas(introspect(expected.get()), introspect(c.db));
+  for (std::string& d :
+       compare_objects(introspect_objects(expected.get()), introspect_objects(c.db))) {
+    differences.push_back(std::move(d));
+  }
+  if (!differences.empty()) {
+    std::string list;
+    for (const std::string& d : differences) list += "\n  " + d;
+    throw Error(
+        "the database was not created by Retort, and its schema is not the one the "
+        "baseline revision " +
+        step.revision + " creates (" + std::to_string(differences.size()) +
+        " differences); nothing was changed:" + list);
+  }
+  record(c.db, step, c.done);
+}
+
 HookTable linked_hooks(const std::vector<Revision>& revisions) {
   HookTable table;
   for (const Revision& r : revisions) {
@@ -388,7 +424,12 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
     event.step = std::min(++step_number, planned);
     event.steps = planned;
     if (progress && step.kind != Step::kMarkSealed) progress(event);
-    run_step({db, step.revision, done, hooks, progress, event}, step);
+    const StepContext context{db, step.revision, done, hooks, progress, event};
+    if (step.kind == Step::kApply && step.up->baseline && existed_before_retort(db, applied)) {
+      adopt(context, step);
+    } else {
+      run_step(context, step);
+    }
     if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(after(applied, step))));
     tx.commit();
     if (step.kind != Step::kMarkSealed) {

@@ -140,6 +140,8 @@ void apply_header(Revision& r, std::string_view body, std::string_view file, int
     r.message = value;
   } else if (key == "draft") {
     r.draft = true;
+  } else if (key == "baseline") {
+    r.baseline = true;
   } else if (key == "foreign-keys") {
     if (value != "off" && value != "on") fail(file, line, "foreign-keys must be 'off' or 'on'");
     r.foreign_keys_off = value == "off";
@@ -258,6 +260,9 @@ std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
                   "' is not the revision before it ('" +
                   (expected_parent.empty() ? "base" : expected_parent) + "')");
     }
+    if (r.baseline && i != 0) {
+      throw Error(r.file_name + ": only the first revision can be a baseline");
+    }
     if (r.draft && i + 1 != revisions.size()) {
       throw Error(r.file_name + ": a draft must be the newest revision; seal it or remove it");
     }
@@ -275,6 +280,7 @@ std::string render_revision(const Revision& r) {
   out += std::string(kDirective) + "parent: " + (r.parent.empty() ? "base" : r.parent) + "\n";
   if (!r.message.empty()) out += std::string(kDirective) + "message: " + r.message + "\n";
   if (r.draft) out += std::string(kDirective) + "draft\n";
+  if (r.baseline) out += std::string(kDirective) + "baseline\n";
   if (r.foreign_keys_off) out += std::string(kDirective) + "foreign-keys: off\n";
   for (const std::string& d : r.destructive) {
     out += std::string(kDirective) + "destructive: " + d + "\n";

@@ -28,6 +28,8 @@ struct Options {
   std::string message;
   std::string target;
   std::string format = "sql";
+  std::string from_db;
+  std::string models_out = "models/schema.hpp";
   std::vector<std::string> models;
   std::vector<std::string> objects;
   std::vector<std::string> clang_args;
@@ -116,6 +118,14 @@ void run_generate(const Options& o, bool check, std::ostream& out, std::ostream&
 }
 
 void cmd_init(const Options& o, std::ostream& out) {
+  if (!o.from_db.empty()) {
+    const Adopted a = adopt_database({o.from_db, o.dir, o.models_out, {"-I" + annotations_dir()}});
+    out << "retort: adopted " << o.from_db << " (" << a.tables << " tables): wrote " << o.models_out
+        << (a.objects.empty() ? "" : ", " + a.objects.string()) << " and "
+        << (fs::path(o.dir) / "versions" / a.baseline.file_name).string()
+        << ", proven to recreate its schema\n";
+    return;
+  }
   out << (init_repository(o.dir) ? "created " : "already exists: ") << o.dir << "/versions\n";
 }
 
@@ -291,6 +301,10 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
                        "print the version and exit");
   app.require_subcommand(1);
   CLI::App* init = app.add_subcommand("init", "create the migration repository");
+  init->add_option("--from-db", o.from_db,
+                   "adopt this existing SQLite database: write its models and a baseline");
+  init->add_option("--models-out", o.models_out,
+                   "the model header --from-db writes (default models/schema.hpp)");
   CLI::App* migrate = app.add_subcommand("migrate", "seal the draft revision under a message");
   migrate->add_option("-m,--message", o.message, "the revision's message")->required();
   migrate->add_flag("--allow-destructive", o.allow_destructive, "seal destructive steps too");

@@ -78,8 +78,9 @@
 #define RETORT_NULLABLE RETORT_DETAIL_KEY("nullable")
 /// The column rejects NULL although the member is a std::optional.
 #define RETORT_NOT_NULL RETORT_DETAIL_KEY("not_null")
-/// A foreign key to `table`(`column`).
-#define RETORT_REFERENCES(table, column) RETORT_DETAIL_KEY2("references", table, column)
+/// A foreign key to `table`(`column`); RETORT_REFERENCES("table") alone references the table's
+/// primary key (`REFERENCES table`, without columns, as adopted schemas can have).
+#define RETORT_REFERENCES(...) RETORT_DETAIL_KEYN("references", __VA_ARGS__)
 /// The foreign key (RETORT_REFERENCES on the same member) is DEFERRABLE INITIALLY DEFERRED:
 /// checked when the transaction commits, not at each statement.
 #define RETORT_DEFERRED RETORT_DETAIL_KEY("deferred")

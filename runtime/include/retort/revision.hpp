@@ -33,6 +33,9 @@ struct Revision {
   std::string file_name;
   bool draft = false;             ///< `NNNN_draft.sql`, rewritten by every build until sealed
   bool foreign_keys_off = false;  ///< the runtime switches PRAGMA foreign_keys OFF around it
+  /// `-- +retort baseline` (the first revision only): creates the schema of a database that
+  /// existed before Retort; such a database is compared with it and it is recorded as applied.
+  bool baseline = false;
   std::vector<std::string> destructive;  ///< one line per step that may lose data
   std::string up_sql;
   std::string down_sql;
