@@ -7,7 +7,7 @@
 
 #include <sstream>
 
-#include "cli.hpp"
+#include "cli_support.hpp"
 #include "pipeline.hpp"
 #include "retort/detail/introspect.hpp"
 #include "retort/runtime.hpp"
@@ -17,19 +17,10 @@ namespace retort {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Cli;
+using testing::cli;
 using testing::Database;
 using testing::TempDir;
-
-struct Cli {
-  ExitCode code;
-  std::string out, err;
-};
-
-Cli cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const ExitCode code = run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 // The database as text without what adopting it may add: the version table and the header's
 // user_version (Retort's start-up fingerprint, unless the application owns that field).

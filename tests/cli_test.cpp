@@ -1,10 +1,9 @@
 // The verbs of `retort` run in-process: exit codes, output, files and databases they touch.
-#include "cli.hpp"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "cli_support.hpp"
 #include "repository_support.hpp"
 #include "retort/runtime.hpp"
 #include "test_support.hpp"
@@ -12,6 +11,8 @@
 namespace retort {
 namespace {
 
+using testing::Cli;
+using testing::cli;
 using testing::parent_child;
 using testing::seal;
 using testing::TempDir;
@@ -26,17 +27,6 @@ struct SealedRepository {
   std::string dir = (tmp.path() / "m").string();
   std::string db = (tmp.path() / "app.db").string();
 };
-
-struct Cli {
-  ExitCode code;
-  std::string out, err;
-};
-
-Cli cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const ExitCode code = run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 TEST(CliTest, BadModelsWriteNothingAndExitOne) {
   TempDir tmp;

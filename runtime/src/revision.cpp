@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "retort/detail/cpp_keywords.hpp"
 #include "retort/detail/fnv1a.hpp"
 #include "retort/error.hpp"
 
@@ -58,9 +59,8 @@ std::string hook_name_problem(std::string_view name) {
   bool identifier = !name.empty() && letter(name.front());
   for (char c : name) identifier = identifier && (letter(c) || digit(c));
   if (!identifier) return "a hook's name must be a C++ identifier, not '" + std::string(name) + "'";
-  for (std::string_view keyword : kCppKeywords) {
-    if (name == keyword)
-      return "a hook's name cannot be the C++ keyword '" + std::string(name) + "'";
+  if (detail::is_cpp_keyword(name)) {
+    return "a hook's name cannot be the C++ keyword '" + std::string(name) + "'";
   }
   if (name.find("__") != std::string_view::npos ||
       (name.size() > 1 && name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z')) {
@@ -336,3 +336,12 @@ std::vector<std::string> section_hooks(std::string_view sql) {
 }
 
 }  // namespace retort
+
+namespace retort::detail {
+
+bool is_cpp_keyword(std::string_view word) {
+  return std::find(std::begin(kCppKeywords), std::end(kCppKeywords), word) !=
+         std::end(kCppKeywords);
+}
+
+}  // namespace retort::detail

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "retort/detail/cpp_keywords.hpp"
 #include "retort/detail/introspect.hpp"
 #include "retort/detail/sql_lexer.hpp"
 #include "retort/detail/sqlite.hpp"
@@ -257,43 +258,6 @@ Adoption read_live_schema(sqlite3* db) {
 
 namespace {
 
-bool cpp_keyword(const std::string& word) {
-  static const std::set<std::string> kKeywords = {
-      "alignas",       "alignof",     "and",
-      "and_eq",        "asm",         "auto",
-      "bitand",        "bitor",       "bool",
-      "break",         "case",        "catch",
-      "char",          "char8_t",     "char16_t",
-      "char32_t",      "class",       "compl",
-      "concept",       "const",       "consteval",
-      "constexpr",     "constinit",   "const_cast",
-      "continue",      "co_await",    "co_return",
-      "co_yield",      "decltype",    "default",
-      "delete",        "do",          "double",
-      "dynamic_cast",  "else",        "enum",
-      "explicit",      "export",      "extern",
-      "false",         "float",       "for",
-      "friend",        "goto",        "if",
-      "inline",        "int",         "long",
-      "mutable",       "namespace",   "new",
-      "noexcept",      "not",         "not_eq",
-      "nullptr",       "operator",    "or",
-      "or_eq",         "private",     "protected",
-      "public",        "register",    "reinterpret_cast",
-      "requires",      "return",      "short",
-      "signed",        "sizeof",      "static",
-      "static_assert", "static_cast", "struct",
-      "switch",        "template",    "this",
-      "thread_local",  "throw",       "true",
-      "try",           "typedef",     "typeid",
-      "typename",      "union",       "unsigned",
-      "using",         "virtual",     "void",
-      "volatile",      "wchar_t",     "while",
-      "xor",           "xor_eq",      "final",
-      "override",      "import",      "module"};
-  return kKeywords.count(word) > 0;
-}
-
 bool identifier(const std::string& s) {
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   const bool chars = std::all_of(s.begin(), s.end(), [](char c) {
@@ -303,7 +267,7 @@ bool identifier(const std::string& s) {
   const bool reserved =
       s.find("__") != std::string::npos ||
       (s.size() > 1 && s[0] == '_' && std::isupper(static_cast<unsigned char>(s[1])));
-  return chars && !reserved && !cpp_keyword(s);
+  return chars && !reserved && !detail::is_cpp_keyword(s);
 }
 
 // A C++ identifier for `name`: itself when it is one, else its letters and digits with `_`
