@@ -128,7 +128,8 @@ TEST_P(AdoptTest, AdoptsStartsChangesAndKeepsEveryRow) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RealSchemas, AdoptTest,
-                         ::testing::Values("chinook", "sakila", "northwind", "django", "quirks"));
+                         ::testing::Values("chinook", "sakila", "northwind", "django", "anki",
+                                           "quirks"));
 
 TEST(AdoptRefusalTest, KeepsTheApplicationsUserVersion) {
   const Adoption a("quirks");
