@@ -35,12 +35,7 @@ std::vector<std::string> dump_without_retort(const std::string& path) {
 
 std::vector<std::string> differences(const std::string& expected, const std::string& actual) {
   const Database a(expected), b(actual);
-  std::vector<std::string> out = compare_schemas(introspect(a.get()), introspect(b.get()));
-  for (const std::string& d :
-       compare_objects(introspect_objects(a.get()), introspect_objects(b.get()))) {
-    out.push_back(d);
-  }
-  return out;
+  return compare_databases(a.get(), b.get());
 }
 
 // A project adopting `fixture`: the original database, the repository and the models.

@@ -331,12 +331,7 @@ bool existed_before_retort(sqlite3* db, const std::vector<AppliedRow>& applied) 
 void adopt(const StepContext& c, const Step& step) {
   const Db expected = open_memory();
   exec(expected.get(), step.up->up_sql);
-  std::vector<std::string> differences =
-      compare_schemas(introspect(expected.get()), introspect(c.db));
-  for (std::string& d :
-       compare_objects(introspect_objects(expected.get()), introspect_objects(c.db))) {
-    differences.push_back(std::move(d));
-  }
+  const std::vector<std::string> differences = compare_databases(expected.get(), c.db);
   if (!differences.empty()) {
     std::string list;
     for (const std::string& d : differences) list += "\n  " + d;

@@ -370,4 +370,12 @@ std::vector<std::string> compare_schemas(const LiveSchema& expected, const LiveS
   return out;
 }
 
+std::vector<std::string> compare_databases(sqlite3* expected, sqlite3* actual) {
+  std::vector<std::string> out = compare_schemas(introspect(expected), introspect(actual));
+  for (std::string& d : compare_objects(introspect_objects(expected), introspect_objects(actual))) {
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 }  // namespace retort

@@ -259,12 +259,8 @@ void cmd_schema(const Options& o, std::ostream& out) {
 void check_database(const Options& o, const Repository& repo, std::ostream& out) {
   if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
   const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READONLY);
-  const Schema head = repo.head_schema();
-  std::vector<std::string> differences =
-      compare_schemas(live_schema_of(head), introspect(db.get()));
-  for (std::string& d : compare_objects(live_objects_of(head), introspect_objects(db.get()))) {
-    differences.push_back(std::move(d));
-  }
+  const std::vector<std::string> differences =
+      compare_databases(database_of(repo.head_schema()).get(), db.get());
   for (const std::string& d : differences) out << "retort: drift: " << d << "\n";
   if (!differences.empty()) {
     throw Error("the database '" + o.db + "' differs from the head schema (" +

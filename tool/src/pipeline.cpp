@@ -169,15 +169,6 @@ Generated generate(const GenerateRequest& request) {
 
 namespace {
 
-// Differences between two databases, tables and objects, as readable lines.
-std::vector<std::string> database_differences(sqlite3* expected, sqlite3* actual) {
-  std::vector<std::string> out = compare_schemas(introspect(expected), introspect(actual));
-  for (std::string& d : compare_objects(introspect_objects(expected), introspect_objects(actual))) {
-    out.push_back(std::move(d));
-  }
-  return out;
-}
-
 std::string listed(const std::vector<std::string>& lines) {
   std::string out;
   for (const std::string& l : lines) out += "\n  " + l;
@@ -232,7 +223,7 @@ Adopted adopt_database(const AdoptRequest& request) {
   // Proof 1: the baseline gives the database's schema.
   const detail::Db fresh = detail::open_memory();
   upgrade(fresh.get(), std::vector<Revision>{out.baseline}, "head");
-  if (const auto d = database_differences(db.get(), fresh.get()); !d.empty()) {
+  if (const auto d = compare_databases(db.get(), fresh.get()); !d.empty()) {
     throw Error("the baseline would not recreate '" + request.database.string() +
                 "' exactly; nothing was written:" + listed(d));
   }

@@ -293,6 +293,8 @@ LiveSchema live_schema_of(const Schema& schema) { return introspect(expected_of(
 
 LiveObjects live_objects_of(const Schema& schema) { return expected_of(schema).objects; }
 
+Db database_of(const Schema& schema) { return std::move(expected_of(schema).db); }
+
 VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
                              const Schema& before, const Schema& after) {
   VerifyReport report;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "retort/detail/introspect.hpp"
+#include "retort/detail/sqlite.hpp"
 #include "retort/revision.hpp"
 #include "schema.hpp"
 
@@ -20,6 +21,8 @@ struct VerifyReport {
 /// The facts SQLite reports for `schema` created fresh on an in-memory database.
 /// Throws std::runtime_error when the schema's SQL does not run.
 LiveSchema live_schema_of(const Schema& schema);
+/// `schema` created fresh on an in-memory database. Throws Error when its SQL does not run.
+detail::Db database_of(const Schema& schema);
 /// The views, triggers and virtual tables SQLite reports for `schema` created fresh.
 LiveObjects live_objects_of(const Schema& schema);
 

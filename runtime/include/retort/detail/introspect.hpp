@@ -50,6 +50,10 @@ LiveObjects introspect_objects(sqlite3* db);
 /// Readable differences: "missing view 'v'", "unexpected trigger 't'", "view 'v' differs: ...".
 std::vector<std::string> compare_objects(const LiveObjects& expected, const LiveObjects& actual);
 
+/// compare_schemas() then compare_objects() of two open databases: everything that tells them
+/// apart to SQLite's PRAGMAs and sqlite_schema.
+std::vector<std::string> compare_databases(sqlite3* expected, sqlite3* actual);
+
 /// Readable differences, "table 'x': missing column ..." / "... unexpected ...".
 std::vector<std::string> compare_schemas(const LiveSchema& expected, const LiveSchema& actual);
 
