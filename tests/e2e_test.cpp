@@ -44,9 +44,11 @@ struct ProjectSetup {
 
 class ConsumerProject {
  public:
-  explicit ConsumerProject(ProjectSetup setup) : setup_(std::move(setup)) {
+  /// Copied from tests/e2e and configured, unless the test has work to do first.
+  explicit ConsumerProject(ProjectSetup setup, bool configure_now = true)
+      : setup_(std::move(setup)) {
     fs::copy(RETORT_TEST_DIR "/e2e/" + setup_.project, app(), fs::copy_options::recursive);
-    configure();
+    if (configure_now) configure();
   }
   void configure(const std::string& more = "") const {
     const auto configured =
@@ -652,6 +654,86 @@ TEST_F(PackageTest, ViewsTriggersAndFullTextSearchSurviveARebuild) {
   EXPECT_TRUE(contains(third, "-- +retort destructive: re-create virtual table \"posts_fts\""))
       << third;
   EXPECT_EQ(p.retort("migrate -m prefixes").exit_code, 1);
+}
+
+// A database that shipped without Retort, adopted as a user would: `retort init --from-db`, then
+// the project is configured over the written header and objects file, and its first build writes
+// no draft. The application started on a copy records the baseline and changes nothing else; a
+// new column is generated, sealed and applied with every row kept.
+TEST_F(PackageTest, AdoptedDatabaseBuildsWithoutADraftAndStartsUnchanged) {
+  ProjectSetup setup = package();
+  setup.project = "adopt";
+  ConsumerProject p(setup, false);
+  const fs::path original = p.app() / "shipped.db";
+  Database(original.string())
+      .exec(testing::read_text(RETORT_TEST_DIR "/fixtures/adopt/sakila.sql"));
+  const auto dump = [](const fs::path& db) {
+    return Database(db.string())
+        .rows(
+            "SELECT type || ' ' || name || ' ' || ifnull(sql, '') FROM sqlite_schema WHERE "
+            "name <> 'retort_migrations' ORDER BY type, name");
+  };
+  const auto rows = [](const fs::path& db) {
+    Database d(db.string());
+    std::vector<std::string> counts;
+    for (const std::string& t : d.tables()) {
+      if (t != "retort_migrations")
+        counts.push_back(t + " " + d.rows("SELECT count(*) FROM \"" + t + "\"")[0]);
+    }
+    return counts;
+  };
+  const auto adopted = p.retort("init --from-db " + original.string() + " --models-out " +
+                                (p.app() / "models" / "schema.hpp").string());
+  ASSERT_EQ(adopted.exit_code, 0) << adopted.output;
+  EXPECT_EQ(files_in(p.versions()), std::vector<std::string>{"0001_baseline.sql"});
+  ASSERT_TRUE(fs::exists(p.app() / "models" / "schema.sql"));
+
+  p.configure();
+  auto built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_FALSE(contains(built.output, "wrote draft")) << built.output;
+  EXPECT_EQ(files_in(p.versions()), std::vector<std::string>{"0001_baseline.sql"});
+  EXPECT_EQ(p.retort("check").exit_code, 0);
+
+  fs::copy_file(original, p.db());
+  const auto schema_before = dump(original);
+  const auto rows_before = rows(original);
+  auto ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0001\n");
+  EXPECT_EQ(dump(p.db()), schema_before);
+  EXPECT_EQ(rows(p.db()), rows_before);
+  EXPECT_EQ(Database(p.db().string()).rows("SELECT revision FROM retort_migrations"),
+            std::vector<std::string>{"0001"});
+  const auto checked = p.retort("check --db " + p.db().string() + " 2>&1");
+  EXPECT_EQ(checked.exit_code, 0) << checked.output;
+
+  // The first generated revision: a new column on the adopted `actor`.
+  const fs::path header = p.app() / "models" / "schema.hpp";
+  std::string text = testing::read_text(header);
+  const auto actor = text.find(" Actor {");
+  ASSERT_NE(actor, std::string::npos) << text;
+  text.insert(text.find("};", actor), "  std::optional<std::string> nickname;\n");
+  testing::write_text(header, text);
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, "wrote draft revision 0002")) << built.output;
+  ASSERT_EQ(p.retort("migrate -m nicknames").exit_code, 0);
+  ASSERT_EQ(p.build_app().exit_code, 0);
+  ran = p.run_app();
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0002\n");
+  EXPECT_EQ(rows(p.db()), rows_before);
+  EXPECT_EQ(Database(p.db().string()).rows("SELECT count(*) FROM actor WHERE nickname IS NULL"),
+            Database(original.string()).rows("SELECT count(*) FROM actor"));
+
+  // The upgraded database and a fresh one made by the revisions both have the head schema.
+  const fs::path fresh = p.app() / "fresh.db";
+  ASSERT_EQ(p.run_app_with(fresh.string()).exit_code, 0);
+  for (const fs::path& db : {p.db(), fresh}) {
+    const auto clean = p.retort("check --db " + db.string() + " 2>&1");
+    EXPECT_EQ(clean.exit_code, 0) << db << clean.output;
+  }
 }
 
 }  // namespace
