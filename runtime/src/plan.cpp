@@ -1,6 +1,7 @@
 // Planning upgrades and downgrades from the applied rows and the known revisions.
 #include "plan.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "retort/error.hpp"
@@ -32,6 +33,18 @@ std::size_t relative_count(const std::vector<Revision>& revisions, std::string_v
     throw Error("target '" + std::string(target) + "' is beyond the newest revision");
   }
   return count;
+}
+
+// A database that applied, as `row`, a revision that a rebase has since renumbered: the
+// revision that records it, or nullptr.
+const Revision* renumbered(const std::vector<Revision>& revisions, const AppliedRow& row) {
+  const std::string old = row.revision + " " + row.checksum;
+  for (const Revision& r : revisions) {
+    if (std::find(r.rebased_from.begin(), r.rebased_from.end(), old) != r.rebased_from.end()) {
+      return &r;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -73,6 +86,14 @@ std::vector<Step> plan_upgrade(const std::vector<AppliedRow>& applied,
       continue;
     }
     if (!row.draft) {
+      if (const Revision* moved = renumbered(revisions, row)) {
+        const std::string back = kept == 0 ? "base" : revisions[kept - 1].id;
+        throw Error("the database applied revision '" + row.revision +
+                    "' before a rebase renumbered it as '" + moved->id + "' (" +
+                    moved->file_name + "); go back to '" + back + "' with 'retort downgrade " +
+                    back + " --db FILE' (it runs the down scripts stored in the database), "
+                    "then upgrade");
+      }
       if (!find_revision(revisions, row.revision)) {
         throw Error("the database is at revision '" + row.revision +
                     "', which this program does not know; refusing to upgrade");

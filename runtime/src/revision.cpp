@@ -147,6 +147,11 @@ void apply_header(Revision& r, std::string_view body, std::string_view file, int
     r.foreign_keys_off = value == "off";
   } else if (key == "destructive") {
     r.destructive.emplace_back(value);
+  } else if (key == "rebased-from") {
+    if (value.find(' ') == std::string_view::npos) {
+      fail(file, line, "rebased-from needs the old id and its checksum");
+    }
+    r.rebased_from.emplace_back(value);
   } else {
     fail(file, line, "unknown header '" + std::string(key) + "'");
   }
@@ -234,6 +239,12 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
   return r;
 }
 
+std::string rebase_remedy(std::string_view file_name) {
+  std::string stem(file_name.substr(0, file_name.rfind(".sql")));
+  return "two branches each added revisions after the same one: run 'retort rebase " + stem +
+         "' to move that branch's revisions behind the other's (docs/branches.md)";
+}
+
 std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
                                      const std::vector<Hook>& linked) {
   std::vector<Revision> revisions;
@@ -253,7 +264,12 @@ std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
     const std::string expected_parent = i == 0 ? "" : revisions[i - 1].id;
     if (i > 0 && r.id == expected_parent) {
       throw Error("revision '" + r.id + "' exists twice: '" + revisions[i - 1].file_name +
-                  "' and '" + r.file_name + "'");
+                  "' and '" + r.file_name + "'; " + rebase_remedy(r.file_name));
+    }
+    if (i > 0 && r.parent != expected_parent && r.parent == revisions[i - 1].parent) {
+      throw Error("revisions '" + revisions[i - 1].file_name + "' and '" + r.file_name +
+                  "' both follow '" + (r.parent.empty() ? "base" : r.parent) + "'; " +
+                  rebase_remedy(r.file_name));
     }
     if (r.parent != expected_parent) {
       throw Error(r.file_name + ": parent '" + (r.parent.empty() ? "base" : r.parent) +
@@ -284,6 +300,9 @@ std::string render_revision(const Revision& r) {
   if (r.foreign_keys_off) out += std::string(kDirective) + "foreign-keys: off\n";
   for (const std::string& d : r.destructive) {
     out += std::string(kDirective) + "destructive: " + d + "\n";
+  }
+  for (const std::string& old : r.rebased_from) {
+    out += std::string(kDirective) + "rebased-from: " + old + "\n";
   }
   out += "\n" + std::string(kDirective) + "Up\n";
   if (!r.up_sql.empty()) out += normalize_sql(r.up_sql) + "\n";

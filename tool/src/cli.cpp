@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "branches.hpp"
 #include "dot.hpp"
 #include "emit.hpp"
 #include "pipeline.hpp"
@@ -196,6 +197,7 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 void cmd_current(const Options& o, std::ostream& out) {
+  load_repository(o.dir);  // refuses merged branches, as every verb does
   if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
   const std::optional<std::string> rev = current(fs::path(o.db));
   out << rev.value_or("base") << "\n";
@@ -212,14 +214,49 @@ std::string hooks_note(const Revision& r) {
   return r.hooks.empty() ? "" : "  [" + hook_names(r) + "]";
 }
 
+// Newest first. Where branches were merged without a rebase, each line names its file and
+// marks the revision both follow (branchpoint) and each branch's newest (head).
 void cmd_history(const Options& o, std::ostream& out) {
   const std::optional<std::string> at =
       !o.db.empty() && fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
-  const std::vector<Revision> revisions = revisions_of(o);
-  for (auto it = revisions.rbegin(); it != revisions.rend(); ++it) {
-    out << it->id << "  " << (it->parent.empty() ? "base" : it->parent) << " -> " << it->id << "  "
-        << (it->draft ? "(draft)" : it->message) << hooks_note(*it)
-        << (at && *at == it->id ? "  (current)" : "") << "\n";
+  const RevisionGraph graph = load_graph(o.dir, true);
+  const std::vector<std::size_t> heads = graph.heads();
+  const bool forked = heads.size() > 1;
+  for (std::size_t i = graph.nodes.size(); i-- > 0;) {
+    const Revision& r = graph.nodes[i].revision;
+    out << r.id << "  " << (r.parent.empty() ? "base" : r.parent) << " -> " << r.id << "  "
+        << (r.draft ? "(draft)" : r.message) << hooks_note(r)
+        << (at && *at == r.id ? "  (current)" : "");
+    if (forked) {
+      out << "  [" << r.file_name << "]"
+          << (graph.children(i).size() > 1 ? "  (branchpoint)" : "")
+          << (std::find(heads.begin(), heads.end(), i) != heads.end() ? "  (head)" : "");
+    }
+    out << "\n";
+  }
+  if (forked) {
+    out << "retort: " << heads.size()
+        << " branches: move one behind the other with 'retort rebase REV'\n";
+  }
+}
+
+// Each branch's newest revision: its id, and its file where branches were merged.
+void cmd_heads(const Options& o, std::ostream& out) {
+  const RevisionGraph graph = load_graph(o.dir, true);
+  const std::vector<std::size_t> heads = graph.heads();
+  if (heads.empty()) out << "base\n";
+  for (std::size_t h : heads) {
+    out << graph.nodes[h].revision.id;
+    if (heads.size() > 1) out << "  " << graph.nodes[h].revision.file_name;
+    out << "\n";
+  }
+}
+
+void cmd_rebase(const Options& o, std::ostream& out) {
+  for (const MovedRevision& m : rebase(o.dir, o.target)) {
+    out << "retort: moved " << m.from << " to " << m.to << " ("
+        << (m.regenerated ? "SQL written afresh" : "SQL kept as edited")
+        << "), verified against the merged schema\n";
   }
 }
 
@@ -308,7 +345,11 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   CLI::App* down = app.add_subcommand("downgrade", "revert revisions down to TARGET (default -1)");
   CLI::App* cur = app.add_subcommand("current", "print the database's revision");
   CLI::App* history = app.add_subcommand("history", "list the revisions, newest first");
-  CLI::App* heads = app.add_subcommand("heads", "print the newest revision");
+  CLI::App* heads = app.add_subcommand("heads", "print each branch's newest revision");
+  CLI::App* rebase_cmd = app.add_subcommand(
+      "rebase", "move REV and the revisions after it behind the other branch's newest");
+  rebase_cmd->add_option("revision", o.target, "a revision file name, or a unique prefix of one")
+      ->required();
   CLI::App* show = app.add_subcommand("show", "print a revision file");
   CLI::App* stamp_cmd =
       app.add_subcommand("stamp", "record a revision as applied, running nothing");
@@ -324,7 +365,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   generate->add_option("--make-depend-cache", o.make_depend_cache,
                        "Make's dependency cache to reset when the depfile changes");
   for (CLI::App* cmd :
-       {init, migrate, up, down, cur, history, heads, show, stamp_cmd, check, schema, generate}) {
+       {init, migrate, up, down, cur, history, heads, rebase_cmd, show, stamp_cmd, check, schema,
+        generate}) {
     add_dir(cmd, o);
   }
   for (CLI::App* cmd : {migrate, check, generate}) {
@@ -361,10 +403,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     if (*down) cmd_downgrade(o, out, err);
     if (*cur) cmd_current(o, out);
     if (*history) cmd_history(o, out);
-    if (*heads) {
-      const std::vector<Revision> revisions = revisions_of(o);
-      out << (revisions.empty() ? std::string("base") : revisions.back().id) << "\n";
-    }
+    if (*heads) cmd_heads(o, out);
+    if (*rebase_cmd) cmd_rebase(o, out);
     if (*show) cmd_show(o, out);
     if (*stamp_cmd) cmd_stamp(o, out);
     if (*check) cmd_check(o, out, err);

@@ -41,23 +41,28 @@ Models read_models(const ScanRequest& request) {
   return out;
 }
 
+Revision revision_of(const ChangeSet& changes, const Schema& after) {
+  const auto dialect = make_sqlite_dialect();
+  Revision r;
+  r.foreign_keys_off = changes.foreign_keys_off;
+  r.destructive = changes.destructive;
+  r.up_sql = render_changes(*dialect, changes.changes);
+  r.down_sql = render_changes(*dialect, invert(changes.changes));
+  r.schema_json = schema_to_json(after);
+  return r;
+}
+
 Draft plan_draft(const Repository& repository, const Schema& models, bool verify) {
   Draft draft;
   const Schema before = repository.sealed_schema();
   draft.changes = diff_schemas(before, models);
   if (draft.changes.changes.empty() || has_errors(draft.changes.diagnostics)) return draft;
-  const auto dialect = make_sqlite_dialect();
-  Revision r;
+  Revision r = revision_of(draft.changes, models);
   r.id = repository.next_id();
   const std::vector<Revision> sealed = repository.sealed();
   r.parent = sealed.empty() ? "" : sealed.back().id;
   r.file_name = r.id + "_draft.sql";
   r.draft = true;
-  r.foreign_keys_off = draft.changes.foreign_keys_off;
-  r.destructive = draft.changes.destructive;
-  r.up_sql = render_changes(*dialect, draft.changes.changes);
-  r.down_sql = render_changes(*dialect, invert(draft.changes.changes));
-  r.schema_json = schema_to_json(models);
   // Round-trip through the file format so that what is verified is what is written.
   const std::string text = render_revision(r);
   r = parse_revision(text, r.file_name);
@@ -70,9 +75,12 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
 }
 
 DraftWrite write_draft(const Repository& repository, const std::optional<Revision>& draft) {
+  for (const std::string& stale : repository.stale_drafts) {
+    fs::remove(repository.versions_dir() / stale);
+  }
   const Revision* existing = repository.draft();
   if (!draft) {
-    if (!existing) return DraftWrite::kNone;
+    if (!existing) return repository.stale_drafts.empty() ? DraftWrite::kNone : DraftWrite::kRemoved;
     fs::remove(repository.versions_dir() / existing->file_name);
     return DraftWrite::kRemoved;
   }
@@ -102,6 +110,10 @@ std::optional<std::string> check_only(const Repository& repo, const Draft& draft
   if (repo.draft()) {
     return "a draft revision exists: " + repo.draft()->file_name +
            " (seal it with retort migrate -m MESSAGE)";
+  }
+  if (!repo.stale_drafts.empty()) {
+    return "a draft revision left by a branch exists: " + repo.stale_drafts.front() +
+           " (build to write the draft afresh, or remove it)";
   }
   if (draft.revision) return "the models differ from the last sealed revision";
   return std::nullopt;
@@ -177,17 +189,11 @@ std::string listed(const std::vector<std::string>& lines) {
 
 // The sealed baseline revision 0001 that creates `schema`, and drops it in its Down.
 Revision baseline_revision(const Schema& schema) {
-  const ChangeSet created = diff_schemas(Schema{}, schema);
-  const auto dialect = make_sqlite_dialect();
-  Revision r;
+  Revision r = revision_of(diff_schemas(Schema{}, schema), schema);
   r.id = "0001";
   r.file_name = "0001_baseline.sql";
   r.message = "baseline";
   r.baseline = true;
-  r.foreign_keys_off = created.foreign_keys_off;
-  r.up_sql = render_changes(*dialect, created.changes);
-  r.down_sql = render_changes(*dialect, invert(created.changes));
-  r.schema_json = schema_to_json(schema);
   return parse_revision(render_revision(r), r.file_name);  // as it will be read back
 }
 

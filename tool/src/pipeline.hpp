@@ -23,6 +23,10 @@ struct Models {
 /// Scans the model files and builds their schema.
 Models read_models(const ScanRequest& request);
 
+/// The SQL, headers and snapshot of a revision that makes `changes`, ending at `after`; the id,
+/// parent, file name and message are the caller's.
+Revision revision_of(const ChangeSet& changes, const Schema& after);
+
 struct Draft {
   std::optional<Revision> revision;  ///< std::nullopt: the models equal the last sealed revision
   ChangeSet changes;

@@ -56,36 +56,75 @@ std::string read_file(const fs::path& path) {
   return out.str();
 }
 
-Repository load_repository(const fs::path& dir) {
-  Repository repo;
-  repo.dir = dir;
-  if (!fs::is_directory(repo.versions_dir())) {
+std::vector<fs::path> revision_files(const fs::path& dir) {
+  const fs::path versions = dir / "versions";
+  if (!fs::is_directory(versions)) {
     throw Error("no migration repository at '" + dir.string() +
                 "' (no versions/ directory); run 'retort init' or build a target that calls "
                 "add_migrations()");
   }
   std::vector<fs::path> files;
-  for (const fs::directory_entry& e : fs::directory_iterator(repo.versions_dir())) {
+  for (const fs::directory_entry& e : fs::directory_iterator(versions)) {
     if (e.is_regular_file() && e.path().extension() == ".sql") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
-  std::vector<std::string> names;
-  std::vector<RevisionSource> sources;
-  for (const fs::path& f : files) {
-    repo.texts.push_back(read_file(f));
-    names.push_back(f.filename().string());
+  return files;
+}
+
+namespace {
+
+// Two sealed revisions with one id or one parent: branches merged without a rebase.
+void refuse_forks(const std::vector<const Revision*>& sealed) {
+  for (std::size_t i = 0; i < sealed.size(); ++i) {
+    for (std::size_t j = i + 1; j < sealed.size(); ++j) {
+      const Revision& a = *sealed[i];
+      const Revision& b = *sealed[j];
+      if (a.id != b.id && a.parent != b.parent) continue;
+      throw Error("revisions '" + a.file_name + "' and '" + b.file_name + "' both " +
+                  (a.id == b.id ? "have the id '" + a.id + "'"
+                                : "follow '" + (a.parent.empty() ? "base" : a.parent) + "'") +
+                  ": " + rebase_remedy(b.file_name));
+    }
   }
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    sources.push_back({names[i].c_str(), repo.texts[i].c_str()});
+}
+
+}  // namespace
+
+Repository load_repository(const fs::path& dir) {
+  Repository repo;
+  repo.dir = dir;
+  std::vector<std::string> names;
+  std::vector<std::string> texts;
+  std::vector<Revision> parsed;
+  for (const fs::path& f : revision_files(dir)) {
+    texts.push_back(read_file(f));
+    names.push_back(f.filename().string());
+    parsed.push_back(parse_revision(texts.back(), names.back()));
+  }
+  std::vector<const Revision*> sealed;
+  std::string newest;
+  for (const Revision& r : parsed) {
+    if (r.draft) continue;
+    sealed.push_back(&r);
+    newest = std::max(newest, r.id);
+  }
+  refuse_forks(sealed);
+  // A draft follows the newest sealed revision; one that does not was left by a branch.
+  std::vector<RevisionSource> sources;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    const Revision& r = parsed[i];
+    if (r.draft && (r.parent != newest || r.id <= newest)) {
+      repo.stale_drafts.push_back(names[i]);
+      continue;
+    }
+    sources.push_back({names[i].c_str(), texts[i].c_str()});
   }
   repo.revisions = load_revisions(sources);
   // load_revisions orders by id; keep texts in the same order.
-  std::vector<std::string> ordered;
   for (const Revision& r : repo.revisions) {
     const auto at = std::find(names.begin(), names.end(), r.file_name) - names.begin();
-    ordered.push_back(repo.texts[at]);
+    repo.texts.push_back(texts[at]);
   }
-  repo.texts = std::move(ordered);
   return repo;
 }
 

@@ -16,6 +16,9 @@ struct Repository {
   std::filesystem::path dir;
   std::vector<Revision> revisions;  ///< ordered; a draft, if any, is last
   std::vector<std::string> texts;   ///< each revision file's text, as on disk
+  /// Drafts that no longer follow the newest sealed revision (left in a branch that was
+  /// merged or rebased): not loaded; the next draft written replaces them.
+  std::vector<std::string> stale_drafts;
 
   std::filesystem::path versions_dir() const { return dir / "versions"; }
   const Revision* draft() const;
@@ -32,8 +35,12 @@ struct Repository {
 /// Creates `<dir>/versions`; true when it did not exist.
 bool init_repository(const std::filesystem::path& dir);
 
-/// Reads every `*.sql` file under `<dir>/versions`. Throws Error when the directory is missing
-/// or a revision file is malformed.
+/// The `*.sql` files under `<dir>/versions`, sorted. Throws Error when the directory is missing.
+std::vector<std::filesystem::path> revision_files(const std::filesystem::path& dir);
+
+/// Reads every revision file under `<dir>/versions` as one line of revisions. Throws Error when
+/// the directory is missing, a revision file is malformed, or two branches' revisions follow
+/// one parent (naming both files and `retort rebase`).
 Repository load_repository(const std::filesystem::path& dir);
 
 /// Writes `content` to `path` through a temporary file in the same directory and a rename, and

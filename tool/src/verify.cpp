@@ -305,8 +305,9 @@ VerifyReport verify_revision(const std::vector<Revision>& history, const Revisio
     std::future<Expected> expected_after_later =
         std::async(std::launch::async, [&after] { return expected_of(after); });
     const Expected expected_before = expected_of(before);
-    std::vector<Revision> all = without_hooks(history);
-    all.push_back(candidate);
+    std::vector<Revision> all = history;
+    all.push_back(candidate);  // a rebased revision may name hooks
+    all = without_hooks(std::move(all));
     Db db = open_memory();
     if (!history.empty()) upgrade(db.get(), all, history.back().id);
     expect_state(db.get(), expected_before, "the sealed revisions", problems);

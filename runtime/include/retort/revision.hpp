@@ -37,6 +37,10 @@ struct Revision {
   /// existed before Retort; such a database is compared with it and it is recorded as applied.
   bool baseline = false;
   std::vector<std::string> destructive;  ///< one line per step that may lose data
+  /// `-- +retort rebased-from: ID CHECKSUM`, one per id this revision had before a
+  /// `retort rebase` renumbered it, with its checksum then: a database that applied it under
+  /// that id is refused at start-up with a way back.
+  std::vector<std::string> rebased_from;
   std::string up_sql;
   std::string down_sql;
   std::string schema_json;  ///< the schema after this revision (the tool's snapshot), may be ""
@@ -60,6 +64,10 @@ Revision parse_revision(std::string_view text, std::string_view file_name);
 /// Each hook a revision names is bound to the function of that name in `linked`, if any.
 std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
                                      const std::vector<Hook>& linked = {});
+
+/// What to do when two branches' revisions follow one parent: the `retort rebase` of
+/// `file_name`'s branch.
+std::string rebase_remedy(std::string_view file_name);
 
 /// The checksum of a revision's Up and Down sections (line endings and trailing blanks ignored):
 /// 16 hex digits of FNV-1a/64. Message, headers and schema snapshot do not count, so sealing an

@@ -1,0 +1,339 @@
+// The revision graph and `retort rebase`: one line of revisions again after a merge.
+#include "branches.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+#include "diff.hpp"
+#include "merge.hpp"
+#include "pipeline.hpp"
+#include "repository.hpp"
+#include "retort/error.hpp"
+#include "verify.hpp"
+
+namespace retort {
+
+namespace fs = std::filesystem;
+
+std::vector<std::size_t> RevisionGraph::children(std::optional<std::size_t> of) const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].parent == of) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::size_t> RevisionGraph::heads() const {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (children(i).empty()) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::size_t> RevisionGraph::line_to(std::size_t node) const {
+  std::vector<std::size_t> out{node};
+  while (nodes[out.back()].parent) out.push_back(*nodes[out.back()].parent);
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+namespace {
+
+// How many tables and objects two schemas do not share as they are.
+std::size_t distance(const Schema& a, const Schema& b) {
+  std::size_t n = 0;
+  for (const Table& t : a.tables) {
+    const Table* other = b.find_table(t.name);
+    n += !other || !(*other == t);
+  }
+  for (const Table& t : b.tables) n += !a.find_table(t.name);
+  for (const SqlObject& o : a.objects) {
+    const SqlObject* other = b.find_object(o.name);
+    n += !other || !(*other == o);
+  }
+  for (const SqlObject& o : b.objects) n += !a.find_object(o.name);
+  return n;
+}
+
+// The parent of `child` among the nodes before it whose id is its parent id. Two branches that
+// numbered their revisions alike leave several: the one whose schema is nearest the child's
+// snapshot is the one it was generated from.
+std::optional<std::size_t> resolve_parent(const std::vector<RevisionNode>& nodes,
+                                          std::size_t child) {
+  const Revision& r = nodes[child].revision;
+  if (r.parent.empty()) return std::nullopt;
+  if (r.parent >= r.id) {
+    throw Error(r.file_name + ": parent '" + r.parent + "' is not older than the revision");
+  }
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < child; ++i) {
+    if (nodes[i].revision.id == r.parent) candidates.push_back(i);
+  }
+  if (candidates.empty()) throw Error(r.file_name + ": parent '" + r.parent + "' is unknown");
+  if (candidates.size() == 1) return candidates.front();
+  std::vector<std::size_t> nearest;
+  std::size_t best = SIZE_MAX;
+  for (std::size_t c : candidates) {
+    const std::size_t d = nodes[child].has_snapshot
+                              ? distance(nodes[c].schema, nodes[child].schema)
+                              : 0;  // no snapshot: nothing tells them apart
+    if (d < best) nearest.clear();
+    if (d <= best) nearest.push_back(c), best = d;
+  }
+  if (nearest.size() > 1) {
+    std::string names;
+    for (std::size_t c : nearest) names += (names.empty() ? "'" : " or '") + nodes[c].revision.file_name + "'";
+    throw Error(r.file_name + ": cannot tell which revision it follows, " + names +
+                "; give it the parent's id alone by renaming the other branch's file");
+  }
+  return nearest.front();
+}
+
+}  // namespace
+
+RevisionGraph load_graph(const fs::path& dir, bool drafts) {
+  RevisionGraph g;
+  g.dir = dir;
+  for (const fs::path& file : revision_files(dir)) {
+    RevisionNode node;
+    node.text = read_file(file);
+    node.revision = parse_revision(node.text, file.filename().string());
+    if (node.revision.draft && !drafts) continue;
+    g.nodes.push_back(std::move(node));
+  }
+  std::sort(g.nodes.begin(), g.nodes.end(), [](const RevisionNode& a, const RevisionNode& b) {
+    return a.revision.id != b.revision.id ? a.revision.id < b.revision.id
+                                          : a.revision.file_name < b.revision.file_name;
+  });
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    RevisionNode& node = g.nodes[i];
+    node.has_snapshot = !node.revision.schema_json.empty();
+    if (node.has_snapshot) node.schema = schema_from_json(node.revision.schema_json);
+    node.parent = resolve_parent(g.nodes, i);
+    if (!node.has_snapshot && node.parent) node.schema = g.nodes[*node.parent].schema;
+  }
+  return g;
+}
+
+namespace {
+
+std::string listed(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) out += "\n  " + l;
+  return out;
+}
+
+// The sealed revision file `rev` names: its file name, its name without `.sql`, or a unique
+// prefix of its name.
+std::size_t find_named(const RevisionGraph& g, const std::string& rev) {
+  std::vector<std::size_t> found;
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const std::string& name = g.nodes[i].revision.file_name;
+    if (name == rev || name == rev + ".sql") return i;
+    if (name.rfind(rev, 0) == 0) found.push_back(i);
+  }
+  if (found.size() == 1) return found.front();
+  if (found.empty()) throw Error("no sealed revision file is named '" + rev + "'");
+  std::vector<std::string> names;
+  for (std::size_t i : found) names.push_back(g.nodes[i].revision.file_name);
+  throw Error("'" + rev + "' names several revision files; give more of the name:" +
+              listed(names));
+}
+
+// Whether `a` and `b` hold the same version of what `c` is about.
+bool same_part(const Schema& a, const Schema& b, const MergeConflict& c) {
+  if (!c.object.empty()) {
+    const SqlObject* x = a.find_object(c.object);
+    const SqlObject* y = b.find_object(c.object);
+    return x && y ? *x == *y : x == y;
+  }
+  const Table* x = a.find_table(c.table);
+  const Table* y = b.find_table(c.table);
+  if (!x || !y) return x == y;
+  if (c.column.empty()) return *x == *y;
+  const Column* p = x->find_column(c.column);
+  const Column* q = y->find_column(c.column);
+  return p && q ? *p == *q : p == q;
+}
+
+// The first of `revisions` whose schema changed what `c` is about since `base`.
+std::string changed_by(const RevisionGraph& g, const std::vector<std::size_t>& revisions,
+                       const Schema& base, const MergeConflict& c) {
+  for (std::size_t i : revisions) {
+    if (!same_part(g.nodes[i].schema, base, c)) return g.nodes[i].revision.file_name;
+  }
+  return "?";
+}
+
+std::string conflict_line(const MergeConflict& c, const std::string& other,
+                          const std::string& ours) {
+  std::string subject = c.object.empty() ? "table '" + c.table + "'" : "'" + c.object + "'";
+  if (!c.column.empty()) subject += ", column '" + c.column + "'";
+  return subject + ": " + c.what + " (by '" + other + "' and by '" + ours + "')";
+}
+
+// A revision as the generator writes it from its parent's schema to its snapshot (a person
+// edited none of its SQL): the SQL of a rebased copy can be written afresh.
+bool as_generated(const RevisionNode& node, const Schema& before) {
+  if (!node.has_snapshot) return false;  // a hand-written data migration
+  const ChangeSet changes = diff_schemas(before, node.schema);
+  if (has_errors(changes.diagnostics)) return false;
+  Revision fresh = revision_of(changes, node.schema);
+  fresh.id = node.revision.id;
+  fresh.file_name = node.revision.file_name;
+  fresh = parse_revision(render_revision(fresh), fresh.file_name);
+  return fresh.up_sql == node.revision.up_sql && fresh.down_sql == node.revision.down_sql &&
+         fresh.foreign_keys_off == node.revision.foreign_keys_off;
+}
+
+std::string four_digits(int id) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d", id);
+  return buf;
+}
+
+struct Planned {
+  Revision revision;
+  std::string text;
+  MovedRevision move;
+};
+
+// Every new file is written to a temporary first; only then are they renamed into place and
+// the old files removed. A failure while writing leaves the directory as it was.
+void write_all(const fs::path& versions, const std::vector<Planned>& planned) {
+  std::vector<std::pair<fs::path, fs::path>> staged;
+  try {
+    for (const Planned& p : planned) {
+      const fs::path temp =
+          versions / ("." + p.move.to + ".rebase" + std::to_string(::getpid()));
+      staged.emplace_back(temp, versions / p.move.to);
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      out << p.text;
+      out.close();
+      if (!out) throw Error("cannot write '" + temp.string() + "'");
+    }
+  } catch (...) {
+    std::error_code ec;
+    for (const auto& staged_file : staged) fs::remove(staged_file.first, ec);
+    throw;
+  }
+  for (const auto& [temp, path] : staged) fs::rename(temp, path);
+  for (const Planned& p : planned) {
+    const bool reused = std::any_of(planned.begin(), planned.end(),
+                                    [&p](const Planned& q) { return q.move.to == p.move.from; });
+    if (!reused) fs::remove(versions / p.move.from);
+  }
+}
+
+}  // namespace
+
+std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
+  const RevisionGraph g = load_graph(dir, false);
+  const std::size_t first = find_named(g, rev);
+  const std::string& first_name = g.nodes[first].revision.file_name;
+  const std::optional<std::size_t> fork = g.nodes[first].parent;
+  const std::string fork_name = fork ? g.nodes[*fork].revision.file_name : "base";
+
+  // The branch that moves: `first` and the revisions after it, one line.
+  std::vector<std::size_t> moved{first};
+  for (std::vector<std::size_t> next = g.children(first); !next.empty();
+       next = g.children(moved.back())) {
+    if (next.size() > 1) {
+      throw Error("'" + g.nodes[moved.back()].revision.file_name +
+                  "' is followed by two branches itself; rebase those first");
+    }
+    moved.push_back(next.front());
+  }
+  // The branch it moves behind: the other one that follows the same revision.
+  std::vector<std::size_t> others;
+  for (std::size_t head : g.heads()) {
+    const std::vector<std::size_t> line = g.line_to(head);
+    if (std::find(line.begin(), line.end(), first) != line.end()) continue;
+    if (!fork || std::find(line.begin(), line.end(), *fork) != line.end()) others.push_back(head);
+  }
+  if (others.empty()) {
+    throw Error("no other branch follows '" + fork_name + "', the revision before '" +
+                first_name + "'; name the first revision of the branch to move");
+  }
+  if (others.size() > 1) {
+    std::vector<std::string> names;
+    for (std::size_t h : others) names.push_back(g.nodes[h].revision.file_name);
+    throw Error("several branches follow '" + fork_name +
+                "'; rebase them one at a time, each behind one other, after:" + listed(names));
+  }
+  const std::size_t onto = others.front();
+  const std::vector<std::size_t> line = g.line_to(onto);
+  std::vector<std::size_t> other_branch;  // its revisions after the one both follow
+  for (bool past = !fork; std::size_t i : line) {
+    if (past) other_branch.push_back(i);
+    past = past || i == *fork;
+  }
+
+  std::vector<Revision> history;
+  for (std::size_t i : line) history.push_back(g.nodes[i].revision);
+  const Schema base = fork ? g.nodes[*fork].schema : Schema{};
+  const Schema& ours = g.nodes[onto].schema;
+  Schema before = ours;
+  int next_id = std::stoi(g.nodes[onto].revision.id) + 1;
+  std::vector<Planned> planned;
+  for (std::size_t k = 0; k < moved.size(); ++k) {
+    const RevisionNode& node = g.nodes[moved[k]];
+    const MergedSchema merged = merge_schemas(base, ours, node.schema);
+    if (!merged.conflicts.empty()) {
+      const std::vector<std::size_t> mine(moved.begin(), moved.begin() + k + 1);
+      std::vector<std::string> lines;
+      for (const MergeConflict& c : merged.conflicts) {
+        lines.push_back(conflict_line(c, changed_by(g, other_branch, base, c),
+                                      changed_by(g, mine, base, c)));
+      }
+      throw Error("the branches conflict; nothing was written:" + listed(lines) +
+                  "\nmake the models agree, then seal one revision that does it on top of "
+                  "both branches' revisions");
+    }
+    const Schema old_before = node.parent ? g.nodes[*node.parent].schema : Schema{};
+    const bool regenerate = as_generated(node, old_before);
+    const Schema after = node.has_snapshot ? merged.schema : before;
+    Revision out = node.revision;
+    if (regenerate) {
+      const ChangeSet changes = diff_schemas(before, after);
+      if (has_errors(changes.diagnostics)) {
+        std::vector<std::string> why;
+        for (const Diagnostic& d : changes.diagnostics) why.push_back(format_diagnostic(d));
+        throw Error("cannot write '" + node.revision.file_name +
+                    "' for the merged schema; nothing was written:" + listed(why));
+      }
+      const Revision fresh = revision_of(changes, after);
+      out.up_sql = fresh.up_sql;
+      out.down_sql = fresh.down_sql;
+      out.destructive = fresh.destructive;
+      out.foreign_keys_off = fresh.foreign_keys_off;
+    }
+    out.schema_json = node.has_snapshot ? schema_to_json(after) : "";
+    out.id = four_digits(next_id++);
+    out.parent = planned.empty() ? g.nodes[onto].revision.id : planned.back().revision.id;
+    const std::string& old_name = node.revision.file_name;
+    out.file_name = out.id + old_name.substr(old_name.find_first_not_of("0123456789"));
+    out.rebased_from.push_back(node.revision.id + " " + node.revision.checksum);
+    const std::string text = render_revision(out);
+    out = parse_revision(text, out.file_name);
+    const VerifyReport report = verify_revision(history, out, before, after);
+    if (!report.ok()) {
+      throw Error("'" + old_name + "', moved as '" + out.file_name +
+                  "', fails verification against the merged schema; nothing was written:" +
+                  listed(report.problems));
+    }
+    history.push_back(out);
+    before = after;
+    planned.push_back({out, text, {old_name, out.file_name, regenerate}});
+  }
+  write_all(g.dir / "versions", planned);
+  std::vector<MovedRevision> moves;
+  for (const Planned& p : planned) moves.push_back(p.move);
+  return moves;
+}
+
+}  // namespace retort
