@@ -89,9 +89,9 @@ std::vector<Step> plan_upgrade(const std::vector<AppliedRow>& applied,
       if (const Revision* moved = renumbered(revisions, row)) {
         const std::string back = kept == 0 ? "base" : revisions[kept - 1].id;
         throw Error("the database applied revision '" + row.revision +
-                    "' before a rebase renumbered it as '" + moved->id + "' (" +
-                    moved->file_name + "); go back to '" + back + "' with 'retort downgrade " +
-                    back + " --db FILE' (it runs the down scripts stored in the database), "
+                    "' before a rebase renumbered it as '" + moved->id + "' (" + moved->file_name +
+                    "); go back to '" + back + "' with 'retort downgrade " + back +
+                    " --db FILE' (it runs the down scripts stored in the database), "
                     "then upgrade");
       }
       if (!find_revision(revisions, row.revision)) {

@@ -78,15 +78,15 @@ std::optional<std::size_t> resolve_parent(const std::vector<RevisionNode>& nodes
   std::vector<std::size_t> nearest;
   std::size_t best = SIZE_MAX;
   for (std::size_t c : candidates) {
-    const std::size_t d = nodes[child].has_snapshot
-                              ? distance(nodes[c].schema, nodes[child].schema)
-                              : 0;  // no snapshot: nothing tells them apart
+    const std::size_t d = nodes[child].has_snapshot ? distance(nodes[c].schema, nodes[child].schema)
+                                                    : 0;  // no snapshot: nothing tells them apart
     if (d < best) nearest.clear();
     if (d <= best) nearest.push_back(c), best = d;
   }
   if (nearest.size() > 1) {
     std::string names;
-    for (std::size_t c : nearest) names += (names.empty() ? "'" : " or '") + nodes[c].revision.file_name + "'";
+    for (std::size_t c : nearest)
+      names += (names.empty() ? "'" : " or '") + nodes[c].revision.file_name + "'";
     throw Error(r.file_name + ": cannot tell which revision it follows, " + names +
                 "; give it the parent's id alone by renaming the other branch's file");
   }
@@ -140,8 +140,7 @@ std::size_t find_named(const RevisionGraph& g, const std::string& rev) {
   if (found.empty()) throw Error("no sealed revision file is named '" + rev + "'");
   std::vector<std::string> names;
   for (std::size_t i : found) names.push_back(g.nodes[i].revision.file_name);
-  throw Error("'" + rev + "' names several revision files; give more of the name:" +
-              listed(names));
+  throw Error("'" + rev + "' names several revision files; give more of the name:" + listed(names));
 }
 
 // Whether `a` and `b` hold the same version of what `c` is about.
@@ -208,8 +207,7 @@ void write_all(const fs::path& versions, const std::vector<Planned>& planned) {
   std::vector<std::pair<fs::path, fs::path>> staged;
   try {
     for (const Planned& p : planned) {
-      const fs::path temp =
-          versions / ("." + p.move.to + ".rebase" + std::to_string(::getpid()));
+      const fs::path temp = versions / ("." + p.move.to + ".rebase" + std::to_string(::getpid()));
       staged.emplace_back(temp, versions / p.move.to);
       std::ofstream out(temp, std::ios::binary | std::ios::trunc);
       out << p.text;
@@ -256,8 +254,8 @@ std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
     if (!fork || std::find(line.begin(), line.end(), *fork) != line.end()) others.push_back(head);
   }
   if (others.empty()) {
-    throw Error("no other branch follows '" + fork_name + "', the revision before '" +
-                first_name + "'; name the first revision of the branch to move");
+    throw Error("no other branch follows '" + fork_name + "', the revision before '" + first_name +
+                "'; name the first revision of the branch to move");
   }
   if (others.size() > 1) {
     std::vector<std::string> names;
@@ -287,8 +285,8 @@ std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
       const std::vector<std::size_t> mine(moved.begin(), moved.begin() + k + 1);
       std::vector<std::string> lines;
       for (const MergeConflict& c : merged.conflicts) {
-        lines.push_back(conflict_line(c, changed_by(g, other_branch, base, c),
-                                      changed_by(g, mine, base, c)));
+        lines.push_back(
+            conflict_line(c, changed_by(g, other_branch, base, c), changed_by(g, mine, base, c)));
       }
       throw Error("the branches conflict; nothing was written:" + listed(lines) +
                   "\nmake the models agree, then seal one revision that does it on top of "

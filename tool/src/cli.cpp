@@ -228,8 +228,7 @@ void cmd_history(const Options& o, std::ostream& out) {
         << (r.draft ? "(draft)" : r.message) << hooks_note(r)
         << (at && *at == r.id ? "  (current)" : "");
     if (forked) {
-      out << "  [" << r.file_name << "]"
-          << (graph.children(i).size() > 1 ? "  (branchpoint)" : "")
+      out << "  [" << r.file_name << "]" << (graph.children(i).size() > 1 ? "  (branchpoint)" : "")
           << (std::find(heads.begin(), heads.end(), i) != heads.end() ? "  (head)" : "");
     }
     out << "\n";
@@ -364,9 +363,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   generate->add_flag("--check", o.check, "fail instead of writing a draft");
   generate->add_option("--make-depend-cache", o.make_depend_cache,
                        "Make's dependency cache to reset when the depfile changes");
-  for (CLI::App* cmd :
-       {init, migrate, up, down, cur, history, heads, rebase_cmd, show, stamp_cmd, check, schema,
-        generate}) {
+  for (CLI::App* cmd : {init, migrate, up, down, cur, history, heads, rebase_cmd, show, stamp_cmd,
+                        check, schema, generate}) {
     add_dir(cmd, o);
   }
   for (CLI::App* cmd : {migrate, check, generate}) {

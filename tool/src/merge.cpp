@@ -75,7 +75,8 @@ std::vector<T> merge_keyed(const std::vector<T>& base, const std::vector<T>& our
 
 // One value: the side that changed it, or a conflict when both did, differently.
 template <class T>
-T merge_value(const T& base, const T& ours, const T& theirs, const std::function<void()>& conflict) {
+T merge_value(const T& base, const T& ours, const T& theirs,
+              const std::function<void()>& conflict) {
   if (theirs == base || ours == theirs) return ours;
   if (ours == base) return theirs;
   conflict();
@@ -110,8 +111,8 @@ class Merger {
     out.strict = merge_value(b.strict, o.strict, t.strict, on_table("STRICT changed differently"));
     out.foreign_keys = named(b.foreign_keys, o.foreign_keys, t.foreign_keys, name, "foreign key");
     out.checks = named(b.checks, o.checks, t.checks, name, "check");
-    out.unique_constraints = named(b.unique_constraints, o.unique_constraints,
-                                   t.unique_constraints, name, "unique constraint");
+    out.unique_constraints = named(b.unique_constraints, o.unique_constraints, t.unique_constraints,
+                                   name, "unique constraint");
     out.indexes = named(b.indexes, o.indexes, t.indexes, name, "index");
     std::sort(out.indexes.begin(), out.indexes.end(),
               [](const Index& x, const Index& y) { return x.name < y.name; });

@@ -14,7 +14,7 @@ struct MergeConflict {
   std::string table;   ///< "" for a view, trigger or virtual table (then `object` is set)
   std::string column;  ///< "" when it is not one column (a key, an index, the table itself)
   std::string object;  ///< a view, trigger or virtual table
-  std::string what;    ///< e.g. "changed differently", "dropped on one branch, changed on the other"
+  std::string what;  ///< e.g. "changed differently", "dropped on one branch, changed on the other"
 };
 
 struct MergedSchema {

@@ -80,7 +80,8 @@ DraftWrite write_draft(const Repository& repository, const std::optional<Revisio
   }
   const Revision* existing = repository.draft();
   if (!draft) {
-    if (!existing) return repository.stale_drafts.empty() ? DraftWrite::kNone : DraftWrite::kRemoved;
+    if (!existing)
+      return repository.stale_drafts.empty() ? DraftWrite::kNone : DraftWrite::kRemoved;
     fs::remove(repository.versions_dir() / existing->file_name);
     return DraftWrite::kRemoved;
   }
@@ -151,7 +152,13 @@ Generated generate(const GenerateRequest& request) {
     return out;
   }
   out.created_repository = !request.check && init_repository(request.dir);
-  const Repository repo = load_repository(request.dir);
+  Repository repo;
+  try {
+    repo = load_repository(request.dir);
+  } catch (const Error& e) {  // a malformed revision, branches merged without a rebase
+    out.error = e.what();
+    return out;
+  }
   out.draft = plan_draft(repo, out.models.schema, !request.check);
   if (has_errors(out.draft.changes.diagnostics)) {
     out.error = "cannot generate a revision";

@@ -1,0 +1,242 @@
+// Teams: revisions sealed on branches of a real git repository, merged, and made one line again
+// with `retort rebase`, from the user's side (the build step, the CLI, the runtime, real SQLite
+// databases): two branches, one with two revisions and one of them edited by hand; three branches
+// merged one after the other; a conflict; a developer's database from the moved branch; CI's
+// `retort check` before and after.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "cli_support.hpp"
+#include "pipeline.hpp"
+#include "retort/detail/introspect.hpp"
+#include "retort/runtime.hpp"
+#include "test_support.hpp"
+
+namespace retort {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Cli;
+using testing::cli;
+using testing::Database;
+using testing::TempDir;
+
+constexpr const char* kUsers = R"(#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <retort/annotations.hpp>
+
+struct RETORT_TABLE("users") User {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  std::string name;
+};
+)";
+
+// A project in a git repository: one header a table under models/, the repository under
+// migrations/.
+class Team {
+ public:
+  Team() {
+    fs::create_directories(models());
+    git("init -q -b main");
+    git("config user.email team@example.com");
+    git("config user.name Team");
+    write("users.hpp", kUsers);
+    EXPECT_EQ(build().written, DraftWrite::kWritten);
+    seal("users");
+    commit("users");
+  }
+  fs::path root() const { return tmp_.path() / "project"; }
+  fs::path models() const { return root() / "models"; }
+  std::string dir() const { return (root() / "migrations").string(); }
+  fs::path versions() const { return root() / "migrations" / "versions"; }
+  std::string db(const std::string& name) const { return (tmp_.path() / name).string(); }
+
+  std::string git(const std::string& args) const {
+    const auto ran = testing::run("cd " + root().string() + " && git " + args + " 2>&1");
+    EXPECT_EQ(ran.exit_code, 0) << "git " << args << ": " << ran.output;
+    return ran.output;
+  }
+  void commit(const std::string& message) const {
+    git("add -A && git commit -qm '" + message + "'");
+  }
+  void write(const std::string& header, const std::string& text) const {
+    testing::write_text(models() / header, text);
+  }
+  /// Inserts `text` before the closing brace of `header`'s struct `name`.
+  void add_member(const std::string& header, const std::string& name,
+                  const std::string& text) const {
+    std::string h = testing::read_text(models() / header);
+    h.insert(h.find("};", h.find(name)), "  " + text + "\n");
+    write(header, h);
+  }
+
+  /// The build step of add_migrations() over every header under models/.
+  Generated build(bool check = false) const {
+    ScanRequest scan{{}, {"-I" RETORT_ANNOTATIONS_DIR}, ""};
+    for (const auto& e : fs::directory_iterator(models()))
+      scan.model_files.push_back(e.path().string());
+    std::sort(scan.model_files.begin(), scan.model_files.end());
+    return generate({dir(), scan, check, "", "", "", ""});
+  }
+  void seal(const std::string& message) const {
+    const Cli sealed = cli({"migrate", "-m", message, "--dir", dir()});
+    EXPECT_EQ(sealed.code, ExitCode::kDone) << sealed.err;
+  }
+  Cli retort(std::vector<std::string> args) const {
+    args.insert(args.end(), {"--dir", dir()});
+    return cli(args);
+  }
+  std::vector<Revision> revisions() const { return load_repository(dir()).revisions; }
+  std::vector<std::string> files() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(versions())) {
+      names.push_back(e.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  /// Every revision file's name and text.
+  std::map<std::string, std::string> contents() const {
+    std::map<std::string, std::string> out;
+    for (const std::string& f : files()) out[f] = testing::read_text(versions() / f);
+    return out;
+  }
+
+ private:
+  TempDir tmp_;
+};
+
+constexpr const char* kPosts = R"(#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <retort/annotations.hpp>
+
+struct RETORT_TABLE("posts") Post {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  RETORT_REFERENCES("users", "id") std::int64_t user_id;
+  std::string body;
+};
+)";
+
+std::vector<std::string> differences(const std::string& expected, const std::string& actual) {
+  const Database a(expected), b(actual);
+  return compare_databases(a.get(), b.get());
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(BranchesTest, TwoBranchesMergeAndRebaseIntoOneLineThatEveryDatabaseReaches) {
+  const Team team;
+  // Branch a: one column. Its database is at a's head, with rows.
+  team.git("checkout -q -b a");
+  team.add_member("users.hpp", "User", "std::optional<std::string> email;");
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("add email");
+  team.commit("email");
+  ASSERT_EQ(upgrade(fs::path(team.db("a.db")), team.revisions(), "head").size(), 2u);
+  Database(team.db("a.db")).exec("INSERT INTO users VALUES (1, 'Ada', 'ada@example.com')");
+
+  // Branch b, from main: a table, sealed and then edited by hand (a data statement), and a
+  // second revision after it. A developer's database applied both.
+  team.git("checkout -q main");
+  team.git("checkout -q -b b");
+  team.write("posts.hpp", kPosts);
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("posts table");
+  const fs::path posts = team.versions() / "0002_posts_table.sql";
+  std::string edited = testing::read_text(posts);
+  edited.insert(edited.find("\n-- +retort Down"),
+                "UPDATE users SET name = trim(name);  -- edited by hand\n");
+  testing::write_text(posts, edited);
+  team.add_member("posts.hpp", "Post", "std::optional<std::string> title;");
+  const Generated titles = team.build();
+  ASSERT_EQ(titles.written, DraftWrite::kWritten) << titles.error.value_or("");
+  team.seal("post titles");
+  team.commit("posts");
+  ASSERT_EQ(upgrade(fs::path(team.db("dev.db")), team.revisions(), "head").size(), 3u);
+
+  // Merged: the build, CI's check and every other verb refuse, naming both files and the
+  // remedy; heads and history show the branches.
+  team.git("checkout -q a");
+  team.git("merge -q --no-edit b");
+  const auto before_rebase = team.contents();
+  const Generated refused = team.build();
+  ASSERT_TRUE(refused.error);
+  EXPECT_TRUE(contains(*refused.error, "retort rebase 0002_posts_table")) << *refused.error;
+  const Cli checked = team.retort({"check"});
+  EXPECT_EQ(checked.code, ExitCode::kFailed);
+  for (const char* part :
+       {"0002_add_email.sql", "0002_posts_table.sql", "retort rebase 0002_posts_table"}) {
+    EXPECT_TRUE(contains(checked.err, part)) << checked.err;
+  }
+  EXPECT_EQ(team.retort({"upgrade", "--db", team.db("x.db")}).code, ExitCode::kFailed);
+  EXPECT_EQ(team.retort({"heads"}).out, "0002  0002_add_email.sql\n0003  0003_post_titles.sql\n");
+  const Cli history = team.retort({"history"});
+  EXPECT_EQ(history.code, ExitCode::kDone) << history.err;
+  EXPECT_TRUE(contains(history.out, "base -> 0001  users  [0001_users.sql]  (branchpoint)"))
+      << history.out;
+  EXPECT_TRUE(contains(history.out, "0002_add_email.sql]  (head)")) << history.out;
+  EXPECT_EQ(team.contents(), before_rebase);
+
+  // The rebase: b's two revisions follow a's, the edited one keeps its SQL, the other is
+  // written afresh; the merged models need no draft; CI's check passes.
+  const Cli rebased = team.retort({"rebase", "0002_posts"});
+  ASSERT_EQ(rebased.code, ExitCode::kDone) << rebased.err;
+  EXPECT_TRUE(contains(rebased.out,
+                       "moved 0002_posts_table.sql to 0003_posts_table.sql (SQL "
+                       "kept as edited)"))
+      << rebased.out;
+  EXPECT_TRUE(contains(rebased.out,
+                       "moved 0003_post_titles.sql to 0004_post_titles.sql (SQL "
+                       "written afresh)"))
+      << rebased.out;
+  EXPECT_EQ(team.files(),
+            (std::vector<std::string>{"0001_users.sql", "0002_add_email.sql",
+                                      "0003_posts_table.sql", "0004_post_titles.sql"}));
+  const std::string moved = testing::read_text(team.versions() / "0003_posts_table.sql");
+  EXPECT_TRUE(contains(moved, "-- +retort parent: 0002\n")) << moved;
+  EXPECT_TRUE(contains(moved, "-- +retort message: posts table\n")) << moved;
+  EXPECT_TRUE(contains(moved, "UPDATE users SET name = trim(name);  -- edited by hand")) << moved;
+  EXPECT_TRUE(contains(moved, "-- +retort rebased-from: 0002 ")) << moved;
+  EXPECT_TRUE(contains(moved, "\"email\"")) << "the snapshot holds both branches' changes\n"
+                                            << moved;
+  EXPECT_EQ(team.retort({"heads"}).out, "0004\n");
+  const Generated after = team.build();
+  EXPECT_FALSE(after.error) << *after.error;
+  EXPECT_EQ(after.written, DraftWrite::kNone);
+  EXPECT_EQ(team.retort({"check"}).code, ExitCode::kDone);
+  team.commit("rebased b behind a");
+
+  // A fresh database and a's both reach the same schema; a's rows are kept.
+  EXPECT_EQ(upgrade(fs::path(team.db("fresh.db")), team.revisions(), "head").size(), 4u);
+  EXPECT_EQ(upgrade(fs::path(team.db("a.db")), team.revisions(), "head"),
+            (std::vector<std::string>{"0003", "0004"}));
+  EXPECT_EQ(differences(team.db("fresh.db"), team.db("a.db")), std::vector<std::string>{});
+  EXPECT_EQ(Database(team.db("a.db")).rows("SELECT * FROM users"),
+            std::vector<std::string>{"1|Ada|ada@example.com"});
+  EXPECT_EQ(team.retort({"check", "--db", team.db("a.db")}).code, ExitCode::kDone);
+
+  // The developer's database applied b's revisions under their old ids: refused with the way
+  // back, which works from the down scripts stored in it.
+  try {
+    upgrade(fs::path(team.db("dev.db")), team.revisions(), "head");
+    ADD_FAILURE() << "the developer's database was upgraded";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_TRUE(contains(what, "renumbered it as '0003' (0003_posts_table.sql)")) << what;
+    EXPECT_TRUE(contains(what, "retort downgrade 0001 --db FILE")) << what;
+  }
+  const Cli back = team.retort({"downgrade", "0001", "--db", team.db("dev.db")});
+  ASSERT_EQ(back.code, ExitCode::kDone) << back.err;
+  EXPECT_EQ(upgrade(fs::path(team.db("dev.db")), team.revisions(), "head").size(), 3u);
+  EXPECT_EQ(differences(team.db("fresh.db"), team.db("dev.db")), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace retort
