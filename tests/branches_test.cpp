@@ -238,5 +238,133 @@ TEST(BranchesTest, TwoBranchesMergeAndRebaseIntoOneLineThatEveryDatabaseReaches)
   EXPECT_EQ(differences(team.db("fresh.db"), team.db("dev.db")), std::vector<std::string>{});
 }
 
+std::string table_header(const std::string& table, const std::string& model) {
+  return "#pragma once\n#include <cstdint>\n#include <optional>\n#include <string>\n#include "
+         "<retort/annotations.hpp>\n\nstruct RETORT_TABLE(\"" +
+         table + "\") " + model + " {\n  RETORT_PRIMARY_KEY std::int64_t id;\n};\n";
+}
+
+// Three branches each add a table; merged into main one after the other, each merge is refused
+// until the merged branch is rebased, and CI's check passes only then.
+TEST(BranchesTest, ThreeBranchesMergedOneAfterTheOther) {
+  const Team team;
+  const std::vector<std::string> branches = {"tags", "likes", "notes"};
+  for (const std::string& branch : branches) {
+    team.git("checkout -q main");
+    team.git("checkout -q -b " + branch);
+    team.write(branch + ".hpp", table_header(branch, "Model_" + branch));
+    const Generated built = team.build();
+    ASSERT_EQ(built.written, DraftWrite::kWritten) << branch << built.error.value_or("");
+    team.seal(branch + " table");
+    team.commit(branch);
+  }
+  // The last branch also leaves a draft in its tree: the next build rewrites it.
+  team.add_member("notes.hpp", "Model_notes", "std::optional<std::string> text;");
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.commit("notes: work in progress");
+  team.git("checkout -q main");
+  team.git("merge -q --no-edit tags");  // a fast-forward
+  EXPECT_EQ(team.retort({"check"}).code, ExitCode::kDone);
+  for (const std::string& branch : {std::string("likes"), std::string("notes")}) {
+    team.git("merge -q --no-edit " + branch);
+    const Cli ci = team.retort({"check"});
+    EXPECT_EQ(ci.code, ExitCode::kFailed) << branch;
+    EXPECT_TRUE(contains(ci.err, "retort rebase 0002_" + branch + "_table")) << ci.err;
+    const Cli rebased = team.retort({"rebase", "0002_" + branch});
+    ASSERT_EQ(rebased.code, ExitCode::kDone) << rebased.err;
+    team.commit("rebased " + branch);
+  }
+  EXPECT_EQ(team.files(),
+            (std::vector<std::string>{"0001_users.sql", "0002_tags_table.sql", "0003_draft.sql",
+                                      "0003_likes_table.sql", "0004_notes_table.sql"}));
+  // The draft from the notes branch no longer follows the newest revision: CI refuses it, the
+  // build writes it afresh.
+  EXPECT_EQ(team.retort({"check"}).code, ExitCode::kFailed);
+  const Generated built = team.build();
+  ASSERT_FALSE(built.error) << *built.error;
+  EXPECT_EQ(built.written, DraftWrite::kWritten);
+  EXPECT_EQ(team.files().back(), "0005_draft.sql");
+  EXPECT_TRUE(contains(testing::read_text(team.versions() / "0005_draft.sql"),
+                       "ALTER TABLE notes ADD COLUMN text"));
+  team.seal("note texts");
+  EXPECT_EQ(team.retort({"check"}).code, ExitCode::kDone);
+  EXPECT_EQ(upgrade(fs::path(team.db("fresh.db")), team.revisions(), "head").size(), 5u);
+  EXPECT_EQ(Database(team.db("fresh.db")).tables(),
+            (std::vector<std::string>{"likes", "notes", "retort_migrations", "tags", "users"}));
+}
+
+// The same column added with two types: the rebase names the table, the column and both
+// revisions, and leaves migrations/ byte-identical.
+TEST(BranchesTest, AConflictIsNamedAndNothingIsWritten) {
+  const Team team;
+  team.git("checkout -q -b a");
+  team.add_member("users.hpp", "User", "std::optional<std::string> score;");
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("score as text");
+  team.commit("a");
+  team.git("checkout -q main");
+  team.git("checkout -q -b b");
+  team.add_member("users.hpp", "User", "std::optional<std::int64_t> score;");
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("score as number");
+  team.commit("b");
+  team.git("checkout -q a");
+  testing::run("cd " + team.root().string() + " && git merge -q --no-edit b 2>&1");
+  team.git("checkout --ours models/users.hpp");  // the header conflict, resolved as a's
+  team.commit("merged b");
+  const auto before = team.contents();
+  const Cli rebased = team.retort({"rebase", "0002_score_as_number"});
+  EXPECT_EQ(rebased.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(rebased.err,
+                       "table 'users', column 'score': added differently on both branches (by "
+                       "'0002_score_as_text.sql' and by '0002_score_as_number.sql')"))
+      << rebased.err;
+  EXPECT_TRUE(contains(rebased.err, "nothing was written")) << rebased.err;
+  EXPECT_EQ(team.contents(), before);
+}
+
+// A table dropped on one branch and changed on the other is a conflict too; a rebase named
+// ambiguously or with nothing to follow is refused.
+TEST(BranchesTest, DroppedOnOneChangedOnTheOtherAndBadNames) {
+  const Team team;
+  team.git("checkout -q -b a");
+  team.write("posts.hpp", kPosts);
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("posts");
+  team.commit("posts");
+  const Cli alone = team.retort({"rebase", "0002_posts"});
+  EXPECT_EQ(alone.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(alone.err, "no other branch follows '0001_users.sql'")) << alone.err;
+  team.git("checkout -q -b b");
+  fs::remove(team.models() / "users.hpp");
+  std::string posts = kPosts;
+  posts.erase(posts.find("  RETORT_REFERENCES"),
+              posts.find("  std::string body") - posts.find("  RETORT_REFERENCES"));
+  team.write("posts.hpp", posts);
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  EXPECT_EQ(team.retort({"migrate", "-m", "no users", "--allow-destructive"}).code,
+            ExitCode::kDone);
+  team.commit("b");
+  team.git("checkout -q a");
+  team.git("checkout -q -b c");
+  team.add_member("users.hpp", "User", "std::optional<std::string> email;");
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("email");
+  team.commit("c");
+  testing::run("cd " + team.root().string() + " && git merge -q --no-edit b 2>&1");
+  team.commit("merged b, keeping users.hpp");  // the modify/delete conflict, resolved as c's
+  const Cli prefix = team.retort({"rebase", "0003"});
+  EXPECT_EQ(prefix.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(prefix.err, "names several revision files")) << prefix.err;
+  const auto before = team.contents();
+  const Cli rebased = team.retort({"rebase", "0003_email"});
+  EXPECT_EQ(rebased.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(rebased.err,
+                       "table 'users': dropped on one branch, changed on the other (by "
+                       "'0003_no_users.sql' and by '0003_email.sql')"))
+      << rebased.err;
+  EXPECT_EQ(team.contents(), before);
+}
+
 }  // namespace
 }  // namespace retort

@@ -55,6 +55,33 @@ TEST(PlanTest, UpgradeRefusesUnknownChangedAndPastTargets) {
   EXPECT_THROW(plan_upgrade({}, kThree, "+x"), Error);
 }
 
+TEST(PlanTest, ARevisionRenumberedByARebaseIsRefusedWithTheWayBack) {
+  // The database applied "0002" with checksum "x", which a rebase moved to 0003.
+  std::vector<Revision> rebased = kThree;
+  rebased[2].rebased_from = {"0002 x"};
+  rebased[2].file_name = "0003_posts.sql";
+  try {
+    plan_upgrade({row("0001", "a"), row("0002", "x")}, rebased, "head");
+    ADD_FAILURE() << "planned";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("renumbered it as '0003' (0003_posts.sql)"), std::string::npos) << what;
+    EXPECT_NE(what.find("retort downgrade 0001 --db FILE"), std::string::npos) << what;
+  }
+  // Another checksum under that id is a changed revision, as before.
+  EXPECT_THROW(
+      try {
+        plan_upgrade({row("0001", "a"), row("0002", "y")}, rebased, "head");
+      } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()).find("renumbered"), std::string::npos);
+        throw;
+      },
+      Error);
+  // Going back needs only the rows: the stored down scripts.
+  EXPECT_EQ(describe(plan_downgrade({row("0001", "a"), row("0002", "x")}, rebased, "0001")),
+            std::vector<std::string>{"revert 0002"});
+}
+
 TEST(PlanTest, ChangedDraftIsRevertedWithItsStoredScriptThenApplied) {
   const std::vector<Revision> revisions = {rev("0001", "a"), rev("0002", "new", true)};
   const std::vector<Step> steps =

@@ -17,7 +17,9 @@ TEST(RevisionTest, RenderAndParseRoundTrip) {
   r.destructive = {"drop table \"x\""};
   r.foreign_keys_off = true;
   r.schema_json = "{\"name\":\"t\"}";
+  r.rebased_from = {"0004 0123456789abcdef", "0006 fedcba9876543210"};
   const Revision back = parse_revision(render_revision(r), r.file_name);
+  EXPECT_EQ(back.rebased_from, r.rebased_from);
   EXPECT_EQ(back.id, "0007");
   EXPECT_EQ(back.parent, "0006");
   EXPECT_EQ(back.message, "rev 0007");
@@ -59,6 +61,16 @@ TEST(RevisionTest, LoadRevisionsChecksTheChain) {
   const std::string b = render_revision(two_revisions()[1]);
   EXPECT_EQ(load_revisions({{"0002_rev.sql", b.c_str()}, {"0001_rev.sql", a.c_str()}}).size(), 2u);
   EXPECT_THROW(load_revisions({{"0002_rev.sql", b.c_str()}}), Error);
+  // Two branches' revisions with one id: both files and the rebase that fixes it.
+  try {
+    load_revisions(
+        {{"0001_rev.sql", a.c_str()}, {"0002_rev.sql", b.c_str()}, {"0002_other.sql", b.c_str()}});
+    ADD_FAILURE() << "two revisions 0002 loaded";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'retort rebase 0002_rev'"), std::string::npos) << what;
+    EXPECT_NE(what.find("'retort rebase 0002_other'"), std::string::npos) << what;
+  }
 }
 
 TEST(RevisionTest, MarkersStayInTheirSectionAndSplitIt) {

@@ -239,10 +239,13 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
   return r;
 }
 
-std::string rebase_remedy(std::string_view file_name) {
-  std::string stem(file_name.substr(0, file_name.rfind(".sql")));
-  return "two branches each added revisions after the same one: run 'retort rebase " + stem +
-         "' to move that branch's revisions behind the other's (docs/branches.md)";
+std::string rebase_remedy(std::string_view first, std::string_view second) {
+  const auto stem = [](std::string_view name) {
+    return std::string(name.substr(0, name.rfind(".sql")));
+  };
+  return "two branches each added revisions after the same one; move the branch that was "
+         "merged in behind the other: 'retort rebase " +
+         stem(second) + "' or 'retort rebase " + stem(first) + "' (docs/branches.md)";
 }
 
 std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
@@ -264,12 +267,13 @@ std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
     const std::string expected_parent = i == 0 ? "" : revisions[i - 1].id;
     if (i > 0 && r.id == expected_parent) {
       throw Error("revision '" + r.id + "' exists twice: '" + revisions[i - 1].file_name +
-                  "' and '" + r.file_name + "'; " + rebase_remedy(r.file_name));
+                  "' and '" + r.file_name + "'; " +
+                  rebase_remedy(revisions[i - 1].file_name, r.file_name));
     }
     if (i > 0 && r.parent != expected_parent && r.parent == revisions[i - 1].parent) {
       throw Error("revisions '" + revisions[i - 1].file_name + "' and '" + r.file_name +
                   "' both follow '" + (r.parent.empty() ? "base" : r.parent) + "'; " +
-                  rebase_remedy(r.file_name));
+                  rebase_remedy(revisions[i - 1].file_name, r.file_name));
     }
     if (r.parent != expected_parent) {
       throw Error(r.file_name + ": parent '" + (r.parent.empty() ? "base" : r.parent) +

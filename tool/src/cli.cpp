@@ -308,6 +308,10 @@ void cmd_check(const Options& o, std::ostream& out, std::ostream& err) {
   if (!o.models.empty()) run_generate(o, true, out, err);
   const Repository repo = load_repository(o.dir);
   if (repo.draft()) throw Error("a draft revision exists: " + repo.draft()->file_name);
+  if (!repo.stale_drafts.empty()) {
+    throw Error("a draft revision left by a branch exists: " + repo.stale_drafts.front() +
+                " (build to write the draft afresh, or remove it)");
+  }
   if (!o.db.empty()) check_database(o, repo, out);
   out << "retort: the migration repository is up to date\n";
 }

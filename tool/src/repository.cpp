@@ -83,7 +83,7 @@ void refuse_forks(const std::vector<const Revision*>& sealed) {
       throw Error("revisions '" + a.file_name + "' and '" + b.file_name + "' both " +
                   (a.id == b.id ? "have the id '" + a.id + "'"
                                 : "follow '" + (a.parent.empty() ? "base" : a.parent) + "'") +
-                  ": " + rebase_remedy(b.file_name));
+                  ": " + rebase_remedy(a.file_name, b.file_name));
     }
   }
 }

@@ -65,9 +65,9 @@ Revision parse_revision(std::string_view text, std::string_view file_name);
 std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
                                      const std::vector<Hook>& linked = {});
 
-/// What to do when two branches' revisions follow one parent: the `retort rebase` of
-/// `file_name`'s branch.
-std::string rebase_remedy(std::string_view file_name);
+/// What to do when two branches' revisions, `first` and `second` (file names), follow one
+/// parent: the `retort rebase` of either branch.
+std::string rebase_remedy(std::string_view first, std::string_view second);
 
 /// The checksum of a revision's Up and Down sections (line endings and trailing blanks ignored):
 /// 16 hex digits of FNV-1a/64. Message, headers and schema snapshot do not count, so sealing an
