@@ -366,5 +366,69 @@ TEST(BranchesTest, DroppedOnOneChangedOnTheOtherAndBadNames) {
   EXPECT_EQ(team.contents(), before);
 }
 
+// A revision a person edited keeps its SQL through a rebase, hooks included, but only once it is
+// proven on the merged schema: a hand-written rebuild that would drop the other branch's column
+// fails verification, and nothing is written.
+TEST(BranchesTest, KeptRevisionsAreProvenAgainstTheMergedSchema) {
+  const Team team;
+  team.git("checkout -q -b a");
+  team.add_member("users.hpp", "User", "std::optional<std::string> email;");
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("add email");
+  team.commit("a");
+  team.git("checkout -q main");
+  team.git("checkout -q -b b");
+  team.add_member("users.hpp", "User", "std::optional<std::int64_t> age;");
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("add age");
+  const fs::path age = team.versions() / "0002_add_age.sql";
+  const std::string sealed = testing::read_text(age);
+  std::string hooked = sealed;
+  hooked.insert(hooked.find("\n-- +retort Down"), "-- +retort hook: fill_ages\n");
+  testing::write_text(age, hooked);
+  team.commit("b");
+  team.git("checkout -q a");
+  testing::run("cd " + team.root().string() + " && git merge -q --no-edit b 2>&1");
+  std::string header = testing::read_text(team.models() / "users.hpp");
+  for (const char* mark : {"<<<<<<< HEAD\n", "=======\n", ">>>>>>> b\n"}) {
+    header.erase(header.find(mark), std::string(mark).size());
+  }
+  team.write("users.hpp", header);
+  team.commit("merged b");
+
+  const Cli kept = team.retort({"rebase", "0002_add_age"});
+  ASSERT_EQ(kept.code, ExitCode::kDone) << kept.err;
+  EXPECT_TRUE(contains(kept.out, "(SQL kept as edited)")) << kept.out;
+  const std::string moved = testing::read_text(team.versions() / "0003_add_age.sql");
+  EXPECT_TRUE(contains(moved, "ALTER TABLE users ADD COLUMN age INTEGER;\n-- +retort hook: "
+                              "fill_ages\n"))
+      << moved;
+  EXPECT_EQ(team.build().written, DraftWrite::kNone);
+
+  // Back to the merge, with b's revision rebuilding users by hand, without the email column.
+  team.git("reset -q --hard HEAD && git clean -qfd");
+  const std::string up = sealed.substr(sealed.find("-- +retort Up\n"),
+                                       sealed.find("\n-- +retort Down") -
+                                           sealed.find("-- +retort Up\n"));
+  std::string rebuilt = sealed;
+  rebuilt.replace(rebuilt.find(up), up.size(),
+                  "-- +retort Up\n"
+                  "CREATE TABLE users_new (id INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, "
+                  "age INTEGER);\n"
+                  "INSERT INTO users_new (id, name) SELECT id, name FROM users;\n"
+                  "DROP TABLE users;\n"
+                  "ALTER TABLE users_new RENAME TO users;\n");
+  testing::write_text(age, rebuilt);
+  team.commit("a rebuild by hand");
+  const auto before = team.contents();
+  const Cli refused = team.retort({"rebase", "0002_add_age"});
+  EXPECT_EQ(refused.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(refused.err, "'0002_add_age.sql', moved as '0003_add_age.sql', fails "
+                                    "verification against the merged schema"))
+      << refused.err;
+  EXPECT_TRUE(contains(refused.err, "email")) << refused.err;
+  EXPECT_EQ(team.contents(), before);
+}
+
 }  // namespace
 }  // namespace retort
