@@ -400,16 +400,17 @@ TEST(BranchesTest, KeptRevisionsAreProvenAgainstTheMergedSchema) {
   ASSERT_EQ(kept.code, ExitCode::kDone) << kept.err;
   EXPECT_TRUE(contains(kept.out, "(SQL kept as edited)")) << kept.out;
   const std::string moved = testing::read_text(team.versions() / "0003_add_age.sql");
-  EXPECT_TRUE(contains(moved, "ALTER TABLE users ADD COLUMN age INTEGER;\n-- +retort hook: "
-                              "fill_ages\n"))
+  EXPECT_TRUE(contains(moved,
+                       "ALTER TABLE users ADD COLUMN age INTEGER;\n-- +retort hook: "
+                       "fill_ages\n"))
       << moved;
   EXPECT_EQ(team.build().written, DraftWrite::kNone);
 
   // Back to the merge, with b's revision rebuilding users by hand, without the email column.
   team.git("reset -q --hard HEAD && git clean -qfd");
-  const std::string up = sealed.substr(sealed.find("-- +retort Up\n"),
-                                       sealed.find("\n-- +retort Down") -
-                                           sealed.find("-- +retort Up\n"));
+  const std::string up =
+      sealed.substr(sealed.find("-- +retort Up\n"),
+                    sealed.find("\n-- +retort Down") - sealed.find("-- +retort Up\n"));
   std::string rebuilt = sealed;
   rebuilt.replace(rebuilt.find(up), up.size(),
                   "-- +retort Up\n"
@@ -423,8 +424,9 @@ TEST(BranchesTest, KeptRevisionsAreProvenAgainstTheMergedSchema) {
   const auto before = team.contents();
   const Cli refused = team.retort({"rebase", "0002_add_age"});
   EXPECT_EQ(refused.code, ExitCode::kFailed);
-  EXPECT_TRUE(contains(refused.err, "'0002_add_age.sql', moved as '0003_add_age.sql', fails "
-                                    "verification against the merged schema"))
+  EXPECT_TRUE(contains(refused.err,
+                       "'0002_add_age.sql', moved as '0003_add_age.sql', fails "
+                       "verification against the merged schema"))
       << refused.err;
   EXPECT_TRUE(contains(refused.err, "email")) << refused.err;
   EXPECT_EQ(team.contents(), before);

@@ -260,6 +260,10 @@ std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
       }
     }
   }
+  return order_revisions(std::move(revisions));
+}
+
+std::vector<Revision> order_revisions(std::vector<Revision> revisions) {
   std::sort(revisions.begin(), revisions.end(),
             [](const Revision& a, const Revision& b) { return a.id < b.id; });
   for (std::size_t i = 0; i < revisions.size(); ++i) {

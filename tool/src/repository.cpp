@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "retort/error.hpp"
@@ -75,16 +76,16 @@ namespace {
 
 // Two sealed revisions with one id or one parent: branches merged without a rebase.
 void refuse_forks(const std::vector<const Revision*>& sealed) {
-  for (std::size_t i = 0; i < sealed.size(); ++i) {
-    for (std::size_t j = i + 1; j < sealed.size(); ++j) {
-      const Revision& a = *sealed[i];
-      const Revision& b = *sealed[j];
-      if (a.id != b.id && a.parent != b.parent) continue;
-      throw Error("revisions '" + a.file_name + "' and '" + b.file_name + "' both " +
-                  (a.id == b.id ? "have the id '" + a.id + "'"
-                                : "follow '" + (a.parent.empty() ? "base" : a.parent) + "'") +
-                  ": " + rebase_remedy(a.file_name, b.file_name));
-    }
+  std::map<std::string, const Revision*> by_id, by_parent;
+  for (const Revision* r : sealed) {
+    const auto [same_id, new_id] = by_id.emplace(r->id, r);
+    const auto [same_parent, new_parent] = by_parent.emplace(r->parent, r);
+    if (new_id && new_parent) continue;
+    const Revision& a = new_id ? *same_parent->second : *same_id->second;
+    throw Error("revisions '" + a.file_name + "' and '" + r->file_name + "' both " +
+                (!new_id ? "have the id '" + a.id + "'"
+                         : "follow '" + (a.parent.empty() ? "base" : a.parent) + "'") +
+                ": " + rebase_remedy(a.file_name, r->file_name));
   }
 }
 
@@ -110,17 +111,17 @@ Repository load_repository(const fs::path& dir) {
   }
   refuse_forks(sealed);
   // A draft follows the newest sealed revision; one that does not was left by a branch.
-  std::vector<RevisionSource> sources;
+  std::vector<Revision> kept;
   for (std::size_t i = 0; i < parsed.size(); ++i) {
     const Revision& r = parsed[i];
     if (r.draft && (r.parent != newest || r.id <= newest)) {
       repo.stale_drafts.push_back(names[i]);
-      continue;
+    } else {
+      kept.push_back(std::move(parsed[i]));
     }
-    sources.push_back({names[i].c_str(), texts[i].c_str()});
   }
-  repo.revisions = load_revisions(sources);
-  // load_revisions orders by id; keep texts in the same order.
+  repo.revisions = order_revisions(std::move(kept));
+  // order_revisions orders by id; keep texts in the same order.
   for (const Revision& r : repo.revisions) {
     const auto at = std::find(names.begin(), names.end(), r.file_name) - names.begin();
     repo.texts.push_back(texts[at]);

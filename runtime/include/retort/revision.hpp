@@ -65,6 +65,9 @@ Revision parse_revision(std::string_view text, std::string_view file_name);
 std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
                                      const std::vector<Hook>& linked = {});
 
+/// Orders parsed revisions by id and checks them as load_revisions() does.
+std::vector<Revision> order_revisions(std::vector<Revision> revisions);
+
 /// What to do when two branches' revisions, `first` and `second` (file names), follow one
 /// parent: the `retort rebase` of either branch.
 std::string rebase_remedy(std::string_view first, std::string_view second);
