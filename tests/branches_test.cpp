@@ -280,12 +280,14 @@ TEST(BranchesTest, ThreeBranchesMergedOneAfterTheOther) {
   // The draft from the notes branch no longer follows the newest revision: CI refuses it, the
   // build writes it afresh.
   EXPECT_EQ(team.retort({"check"}).code, ExitCode::kFailed);
+  EXPECT_EQ(team.retort({"heads"}).out, "0004\n");  // the stale draft is no branch
   const Generated built = team.build();
   ASSERT_FALSE(built.error) << *built.error;
   EXPECT_EQ(built.written, DraftWrite::kWritten);
   EXPECT_EQ(team.files().back(), "0005_draft.sql");
   EXPECT_TRUE(contains(testing::read_text(team.versions() / "0005_draft.sql"),
                        "ALTER TABLE notes ADD COLUMN text"));
+  EXPECT_EQ(team.retort({"heads"}).out, "0005\n");  // the draft follows the newest revision
   team.seal("note texts");
   EXPECT_EQ(team.retort({"check"}).code, ExitCode::kDone);
   EXPECT_EQ(upgrade(fs::path(team.db("fresh.db")), team.revisions(), "head").size(), 5u);

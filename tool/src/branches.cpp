@@ -98,23 +98,44 @@ std::optional<std::size_t> resolve_parent(const std::vector<RevisionNode>& nodes
 RevisionGraph load_graph(const fs::path& dir, bool drafts) {
   RevisionGraph g;
   g.dir = dir;
+  std::vector<RevisionNode> draft_nodes;
   for (const fs::path& file : revision_files(dir)) {
     RevisionNode node;
     node.text = read_file(file);
     node.revision = parse_revision(node.text, file.filename().string());
-    if (node.revision.draft && !drafts) continue;
-    g.nodes.push_back(std::move(node));
+    (node.revision.draft ? draft_nodes : g.nodes).push_back(std::move(node));
   }
   std::sort(g.nodes.begin(), g.nodes.end(), [](const RevisionNode& a, const RevisionNode& b) {
     return a.revision.id != b.revision.id ? a.revision.id < b.revision.id
                                           : a.revision.file_name < b.revision.file_name;
   });
-  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
-    RevisionNode& node = g.nodes[i];
+  const auto read_snapshot = [](RevisionNode& node) {
     node.has_snapshot = !node.revision.schema_json.empty();
     if (node.has_snapshot) node.schema = schema_from_json(node.revision.schema_json);
-    node.parent = resolve_parent(g.nodes, i);
-    if (!node.has_snapshot && node.parent) node.schema = g.nodes[*node.parent].schema;
+  };
+  const auto link = [&g](std::size_t i, std::optional<std::size_t> parent) {
+    g.nodes[i].parent = parent;
+    if (!g.nodes[i].has_snapshot && parent) g.nodes[i].schema = g.nodes[*parent].schema;
+  };
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    read_snapshot(g.nodes[i]);  // resolve_parent() compares the snapshot with the candidates
+    link(i, resolve_parent(g.nodes, i));
+  }
+  if (!drafts) return g;
+  // A draft counts where it follows a branch's newest revision; one left behind by a merge or a
+  // rebase is stale (the next build replaces it) and is not shown.
+  const std::vector<std::size_t> heads = g.heads();
+  for (RevisionNode& draft : draft_nodes) {
+    std::vector<std::size_t> follows;
+    for (std::size_t h : heads) {
+      const Revision& head = g.nodes[h].revision;
+      if (head.id == draft.revision.parent && head.id < draft.revision.id) follows.push_back(h);
+    }
+    const bool first = draft.revision.parent.empty() && g.nodes.empty();
+    if (follows.size() != 1 && !first) continue;
+    read_snapshot(draft);
+    g.nodes.push_back(std::move(draft));
+    link(g.nodes.size() - 1, first ? std::nullopt : std::optional<std::size_t>(follows.front()));
   }
   return g;
 }
