@@ -81,6 +81,15 @@ class Team {
     std::sort(scan.model_files.begin(), scan.model_files.end());
     return generate({dir(), scan, check, "", "", "", ""});
   }
+  /// A branch from main whose one revision adds `member` to User, sealed, not committed.
+  void branch_adding_to_users(const std::string& branch, const std::string& member,
+                              const std::string& message) const {
+    git("checkout -q main");
+    git("checkout -q -b " + branch);
+    add_member("users.hpp", "User", member);
+    EXPECT_EQ(build().written, DraftWrite::kWritten) << branch;
+    seal(message);
+  }
   void seal(const std::string& message) const {
     const Cli sealed = cli({"migrate", "-m", message, "--dir", dir()});
     EXPECT_EQ(sealed.code, ExitCode::kDone) << sealed.err;
@@ -299,16 +308,9 @@ TEST(BranchesTest, ThreeBranchesMergedOneAfterTheOther) {
 // revisions, and leaves migrations/ byte-identical.
 TEST(BranchesTest, AConflictIsNamedAndNothingIsWritten) {
   const Team team;
-  team.git("checkout -q -b a");
-  team.add_member("users.hpp", "User", "std::optional<std::string> score;");
-  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
-  team.seal("score as text");
+  team.branch_adding_to_users("a", "std::optional<std::string> score;", "score as text");
   team.commit("a");
-  team.git("checkout -q main");
-  team.git("checkout -q -b b");
-  team.add_member("users.hpp", "User", "std::optional<std::int64_t> score;");
-  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
-  team.seal("score as number");
+  team.branch_adding_to_users("b", "std::optional<std::int64_t> score;", "score as number");
   team.commit("b");
   team.git("checkout -q a");
   testing::run("cd " + team.root().string() + " && git merge -q --no-edit b 2>&1");
@@ -373,16 +375,9 @@ TEST(BranchesTest, DroppedOnOneChangedOnTheOtherAndBadNames) {
 // fails verification, and nothing is written.
 TEST(BranchesTest, KeptRevisionsAreProvenAgainstTheMergedSchema) {
   const Team team;
-  team.git("checkout -q -b a");
-  team.add_member("users.hpp", "User", "std::optional<std::string> email;");
-  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
-  team.seal("add email");
+  team.branch_adding_to_users("a", "std::optional<std::string> email;", "add email");
   team.commit("a");
-  team.git("checkout -q main");
-  team.git("checkout -q -b b");
-  team.add_member("users.hpp", "User", "std::optional<std::int64_t> age;");
-  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
-  team.seal("add age");
+  team.branch_adding_to_users("b", "std::optional<std::int64_t> age;", "add age");
   const fs::path age = team.versions() / "0002_add_age.sql";
   const std::string sealed = testing::read_text(age);
   std::string hooked = sealed;

@@ -48,6 +48,9 @@ class ConsumerProject {
   explicit ConsumerProject(ProjectSetup setup, bool configure_now = true)
       : setup_(std::move(setup)) {
     fs::copy(RETORT_TEST_DIR "/e2e/" + setup_.project, app(), fs::copy_options::recursive);
+    if (!fs::exists(app() / "main.cpp")) {
+      fs::copy_file(RETORT_TEST_DIR "/e2e/upgrade_main.cpp", app() / "main.cpp");
+    }
     if (configure_now) configure();
   }
   void configure(const std::string& more = "") const {

@@ -142,12 +142,6 @@ RevisionGraph load_graph(const fs::path& dir, bool drafts) {
 
 namespace {
 
-std::string listed(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const std::string& l : lines) out += "\n  " + l;
-  return out;
-}
-
 // The sealed revision file `rev` names: its file name, its name without `.sql`, or a unique
 // prefix of its name.
 std::size_t find_named(const RevisionGraph& g, const std::string& rev) {

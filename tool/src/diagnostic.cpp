@@ -35,4 +35,10 @@ void print_diagnostics(std::ostream& out, const std::vector<Diagnostic>& diagnos
   for (const Diagnostic& d : diagnostics) out << format_diagnostic(d) << '\n';
 }
 
+std::string listed(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) out += "\n  " + l;
+  return out;
+}
+
 }  // namespace retort

@@ -32,6 +32,10 @@ struct Diagnostic {
 /// out when unknown).
 std::string format_diagnostic(const Diagnostic& d);
 
+/// Each line on a line of its own, indented by two blanks, after a newline: the list after an
+/// error's first line.
+std::string listed(const std::vector<std::string>& lines);
+
 /// True when any diagnostic is an error.
 bool has_errors(const std::vector<Diagnostic>& diagnostics);
 

@@ -188,12 +188,6 @@ Generated generate(const GenerateRequest& request) {
 
 namespace {
 
-std::string listed(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const std::string& l : lines) out += "\n  " + l;
-  return out;
-}
-
 // The sealed baseline revision 0001 that creates `schema`, and drops it in its Down.
 Revision baseline_revision(const Schema& schema) {
   Revision r = revision_of(diff_schemas(Schema{}, schema), schema);

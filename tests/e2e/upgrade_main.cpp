@@ -1,4 +1,5 @@
-// The app: `app DB` upgrades DB to the newest revision and reports what it did.
+// The app of the e2e projects without a main.cpp of their own (copied in as main.cpp): `app DB`
+// upgrades DB to the newest revision and reports what it did.
 #include <iostream>
 #include <retort/runtime.hpp>
 
