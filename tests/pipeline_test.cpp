@@ -68,6 +68,30 @@ TEST(PipelineTest, RebuildOfAReferencedTableIsVerifiedWithRows) {
   EXPECT_TRUE(draft.report.notes.empty());
 }
 
+// The build step replays the sealed history while it scans; a replay serves only the history it
+// replayed, and proves what verify_revision() proves from scratch.
+TEST(PipelineTest, AHistoryReplayedAheadProvesTheSameAndOnlyForItsHistory) {
+  TempDir tmp;
+  init_repository(tmp.path());
+  seal(tmp.path(), parent_child(), "first");
+  Schema next = parent_child();
+  const_cast<Table&>(*next.find_table("parent")).columns[1].type = "VARCHAR(20)";
+  const Repository repo = load_repository(tmp.path());
+  ReplayedHistory replayed(repo.sealed(), repo.sealed_schema());
+  EXPECT_TRUE(replayed.replays(repo.sealed()));
+  EXPECT_FALSE(replayed.replays({}));
+  const Draft draft = plan_draft(repo, next, true, std::move(replayed));
+  ASSERT_TRUE(draft.revision);
+  EXPECT_TRUE(draft.report.ok()) << draft.report.problems.at(0);
+  // A replay that does not give the sealed schema fails the proof, as from scratch.
+  Schema other = parent_child();
+  other.tables.pop_back();
+  const VerifyReport wrong =
+      verify_revision(ReplayedHistory(repo.sealed(), other), *draft.revision, next);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.problems, verify_revision(repo.sealed(), *draft.revision, other, next).problems);
+}
+
 // parent_child() sealed, and the models with a column added: the draft to tamper with.
 struct ExtraColumnDraft {
   ExtraColumnDraft() {

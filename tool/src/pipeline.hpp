@@ -36,7 +36,9 @@ struct Draft {
 /// The draft revision that takes the last sealed revision's schema to `models`: id, parent,
 /// up and down SQL, destructive steps and the snapshot. With `verify`, proves it first, unless
 /// the repository's draft file already holds exactly this revision (proven when written).
-Draft plan_draft(const Repository& repository, const Schema& models, bool verify);
+/// `replayed`, when given and still current, is the sealed history already replayed.
+Draft plan_draft(const Repository& repository, const Schema& models, bool verify,
+                 std::optional<ReplayedHistory> replayed = std::nullopt);
 
 enum class DraftWrite { kNone, kUnchanged, kWritten, kRemoved };
 

@@ -295,23 +295,64 @@ LiveObjects live_objects_of(const Schema& schema) { return expected_of(schema).o
 
 Db database_of(const Schema& schema) { return std::move(expected_of(schema).db); }
 
-VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
-                             const Schema& before, const Schema& after) {
+struct ReplayedHistory::State {
+  std::vector<Revision> history;  ///< hooks skipped
+  Schema before;
+  std::vector<std::string> checksums;  ///< of `history`, to tell whether it is still current
+  Expected expected_before;
+  Db db;                              ///< at the newest sealed revision
+  std::vector<std::string> problems;  ///< the history does not give `before`
+};
+
+ReplayedHistory::ReplayedHistory(const std::vector<Revision>& history, const Schema& before)
+    : state(std::make_unique<State>()) {
+  State& s = *state;
+  s.history = without_hooks(history);
+  s.before = before;
+  for (const Revision& r : history) s.checksums.push_back(r.id + " " + r.checksum);
+  try {
+    s.expected_before = expected_of(before);
+    s.db = open_memory();
+    if (!history.empty()) upgrade(s.db.get(), s.history, "head");
+    expect_state(s.db.get(), s.expected_before, "the sealed revisions", s.problems);
+  } catch (const std::exception& e) {
+    s.problems.push_back(e.what());
+  }
+}
+
+ReplayedHistory::~ReplayedHistory() = default;
+ReplayedHistory::ReplayedHistory(ReplayedHistory&&) noexcept = default;
+ReplayedHistory& ReplayedHistory::operator=(ReplayedHistory&&) noexcept = default;
+
+bool ReplayedHistory::replays(const std::vector<Revision>& history) const {
+  if (history.size() != state->checksums.size()) return false;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    if (state->checksums[i] != history[i].id + " " + history[i].checksum) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// The proof, once `replay` gives the replayed history. The expected schema after the revision
+// comes from a fresh database built on a second thread meanwhile.
+VerifyReport verify_replayed(const std::function<ReplayedHistory()>& replay,
+                             const Revision& candidate, const Schema& after) {
   VerifyReport report;
   auto& problems = report.problems;
   try {
-    // The expected schema after the revision comes from a fresh database built on a second
-    // thread while this one replays the history and runs the candidate.
     std::future<Expected> expected_after_later =
         std::async(std::launch::async, [&after] { return expected_of(after); });
-    const Expected expected_before = expected_of(before);
-    std::vector<Revision> all = history;
+    ReplayedHistory replayed = replay();
+    ReplayedHistory::State& state = *replayed.state;
+    problems = state.problems;
+    if (!problems.empty()) return report;
+    const Schema& before = state.before;
+    const Expected& expected_before = state.expected_before;
+    std::vector<Revision> all = std::move(state.history);
     all.push_back(candidate);  // a rebased revision may name hooks
     all = without_hooks(std::move(all));
-    Db db = open_memory();
-    if (!history.empty()) upgrade(db.get(), all, history.back().id);
-    expect_state(db.get(), expected_before, "the sealed revisions", problems);
-    if (!problems.empty()) return report;
+    Db db = std::move(state.db);
     const std::set<std::string> touched = touched_tables(before, after);
     fill(db.get(), before, with_parents(before, after, touched), report.notes);
     const std::vector<KeptTable> kept = kept_tables(before, after, touched);
@@ -342,6 +383,18 @@ VerifyReport verify_revision(const std::vector<Revision>& history, const Revisio
     problems.push_back(e.what());
   }
   return report;
+}
+
+}  // namespace
+
+VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
+                             const Schema& before, const Schema& after) {
+  return verify_replayed([&] { return ReplayedHistory(history, before); }, candidate, after);
+}
+
+VerifyReport verify_revision(ReplayedHistory replayed, const Revision& candidate,
+                             const Schema& after) {
+  return verify_replayed([&replayed] { return std::move(replayed); }, candidate, after);
 }
 
 }  // namespace retort

@@ -2,6 +2,7 @@
 #ifndef RETORT_TOOL_VERIFY_HPP
 #define RETORT_TOOL_VERIFY_HPP
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,26 @@ LiveObjects live_objects_of(const Schema& schema);
 /// CREATE text equals the fresh one's is equal; the others are compared through PRAGMAs.
 VerifyReport verify_revision(const std::vector<Revision>& history, const Revision& candidate,
                              const Schema& before, const Schema& after);
+
+/// The first half of verify_revision(), which does not depend on the models: the sealed history
+/// replayed on an in-memory database and checked against the schema it gives (`before`). The
+/// build step starts it on a second thread while the models are scanned.
+class ReplayedHistory {
+ public:
+  ReplayedHistory(const std::vector<Revision>& history, const Schema& before);
+  ~ReplayedHistory();
+  ReplayedHistory(ReplayedHistory&&) noexcept;
+  ReplayedHistory& operator=(ReplayedHistory&&) noexcept;
+  /// Whether it replayed exactly `history` (a build may have sealed a revision since).
+  bool replays(const std::vector<Revision>& history) const;
+
+  struct State;
+  std::unique_ptr<State> state;
+};
+
+/// verify_revision() from a replayed history, which it uses up.
+VerifyReport verify_revision(ReplayedHistory replayed, const Revision& candidate,
+                             const Schema& after);
 
 }  // namespace retort
 
