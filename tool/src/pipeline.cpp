@@ -146,18 +146,23 @@ void write_build_outputs(const GenerateRequest& request, const Models& models,
 
 Generated generate(const GenerateRequest& request) {
   Generated out;
-  // The half of a proof that does not depend on the models (replaying the sealed history) runs
-  // while they are scanned. A repository that does not load is reported below, in order.
-  std::future<std::optional<ReplayedHistory>> replayed;
-  if (!request.check && fs::is_directory(request.dir / "versions")) {
-    replayed = std::async(std::launch::async, [dir = request.dir] {
-      std::optional<ReplayedHistory> history;
+  // The repository is read, and the half of a proof that does not depend on the models (the
+  // sealed history replayed) done, on a second thread while the models are scanned. A
+  // repository that does not load is read again below, to report it in order.
+  struct Early {
+    std::optional<Repository> repo;
+    std::optional<ReplayedHistory> replayed;
+  };
+  std::future<Early> early;
+  if (fs::is_directory(request.dir / "versions")) {
+    early = std::async(std::launch::async, [dir = request.dir, verify = !request.check] {
+      Early e;
       try {
-        const Repository repo = load_repository(dir);
-        history.emplace(repo.sealed(), repo.sealed_schema());
+        e.repo = load_repository(dir);
+        if (verify) e.replayed.emplace(e.repo->sealed(), e.repo->sealed_schema());
       } catch (const std::exception&) {
       }
-      return history;
+      return e;
     });
   }
   out.models = read_models(request.scan);
@@ -173,15 +178,15 @@ Generated generate(const GenerateRequest& request) {
     return out;
   }
   out.created_repository = !request.check && init_repository(request.dir);
+  Early read_early = early.valid() ? early.get() : Early{};
   Repository repo;
   try {
-    repo = load_repository(request.dir);
+    repo = read_early.repo ? std::move(*read_early.repo) : load_repository(request.dir);
   } catch (const Error& e) {  // a malformed revision, branches merged without a rebase
     out.error = e.what();
     return out;
   }
-  out.draft = plan_draft(repo, out.models.schema, !request.check,
-                         replayed.valid() ? replayed.get() : std::nullopt);
+  out.draft = plan_draft(repo, out.models.schema, !request.check, std::move(read_early.replayed));
   if (has_errors(out.draft.changes.diagnostics)) {
     out.error = "cannot generate a revision";
     return out;
