@@ -81,7 +81,10 @@ std::optional<std::size_t> resolve_parent(const std::vector<RevisionNode>& nodes
     const std::size_t d = nodes[child].has_snapshot ? distance(nodes[c].schema, nodes[child].schema)
                                                     : 0;  // no snapshot: nothing tells them apart
     if (d < best) nearest.clear();
-    if (d <= best) nearest.push_back(c), best = d;
+    if (d <= best) {
+      nearest.push_back(c);
+      best = d;
+    }
   }
   if (nearest.size() > 1) {
     std::string names;
