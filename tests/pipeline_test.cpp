@@ -80,9 +80,15 @@ TEST(PipelineTest, AHistoryReplayedAheadProvesTheSameAndOnlyForItsHistory) {
   ReplayedHistory replayed(repo.sealed(), repo.sealed_schema());
   EXPECT_TRUE(replayed.replays(repo.sealed()));
   EXPECT_FALSE(replayed.replays({}));
-  const Draft draft = plan_draft(repo, next, true, std::move(replayed));
+  const Draft draft = plan_draft(repo, next, true, SealedAhead{std::nullopt, std::move(replayed)});
   ASSERT_TRUE(draft.revision);
   EXPECT_TRUE(draft.report.ok()) << draft.report.problems.at(0);
+  // A replay of another history is not used, nor its schema as the diff's base.
+  const Draft fresh =
+      plan_draft(repo, next, true, SealedAhead{std::nullopt, ReplayedHistory({}, {})});
+  ASSERT_TRUE(fresh.revision);
+  EXPECT_TRUE(fresh.report.ok());
+  EXPECT_EQ(fresh.revision->up_sql, draft.revision->up_sql);
   // A replay that does not give the sealed schema fails the proof, as from scratch.
   Schema other = parent_child();
   other.tables.pop_back();

@@ -55,14 +55,18 @@ Revision revision_of(const ChangeSet& changes, const Schema& after) {
 }
 
 Draft plan_draft(const Repository& repository, const Schema& models, bool verify,
-                 std::optional<ReplayedHistory> replayed) {
+                 SealedAhead ahead) {
   Draft draft;
-  const Schema before = repository.sealed_schema();
+  const std::vector<Revision> sealed = repository.sealed();
+  std::optional<ReplayedHistory> replayed = std::move(ahead.replayed);
+  if (replayed && !replayed->replays(sealed)) replayed.reset();
+  const Schema before = replayed       ? replayed->before()
+                        : ahead.schema ? std::move(*ahead.schema)
+                                       : repository.sealed_schema();
   draft.changes = diff_schemas(before, models);
   if (draft.changes.changes.empty() || has_errors(draft.changes.diagnostics)) return draft;
   Revision r = revision_of(draft.changes, models);
   r.id = repository.next_id();
-  const std::vector<Revision> sealed = repository.sealed();
   r.parent = sealed.empty() ? "" : sealed.back().id;
   r.file_name = r.id + "_draft.sql";
   r.draft = true;
@@ -73,9 +77,8 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
   const bool proven =
       existing && existing->file_name == r.file_name && repository.texts.back() == text;
   if (verify && !proven) {
-    draft.report = replayed && replayed->replays(sealed)
-                       ? verify_revision(std::move(*replayed), r, models)
-                       : verify_revision(sealed, r, before, models);
+    draft.report = replayed ? verify_revision(std::move(*replayed), r, models)
+                            : verify_revision(sealed, r, before, models);
   }
   draft.revision = std::move(r);
   return draft;
@@ -151,7 +154,7 @@ Generated generate(const GenerateRequest& request) {
   // repository that does not load is read again below, to report it in order.
   struct Early {
     std::optional<Repository> repo;
-    std::optional<ReplayedHistory> replayed;
+    SealedAhead ahead;  ///< of `repo`
   };
   std::future<Early> early;
   if (fs::is_directory(request.dir / "versions")) {
@@ -159,8 +162,13 @@ Generated generate(const GenerateRequest& request) {
       Early e;
       try {
         e.repo = load_repository(dir);
-        if (verify) e.replayed.emplace(e.repo->sealed(), e.repo->sealed_schema());
+        if (verify) {
+          e.ahead.replayed.emplace(e.repo->sealed(), e.repo->sealed_schema());
+        } else {
+          e.ahead.schema = e.repo->sealed_schema();
+        }
       } catch (const std::exception&) {
+        e.repo.reset();  // read again below, to report it in order
       }
       return e;
     });
@@ -186,7 +194,8 @@ Generated generate(const GenerateRequest& request) {
     out.error = e.what();
     return out;
   }
-  out.draft = plan_draft(repo, out.models.schema, !request.check, std::move(read_early.replayed));
+  out.draft = plan_draft(repo, out.models.schema, !request.check,
+                         read_early.repo ? std::move(read_early.ahead) : SealedAhead{});
   if (has_errors(out.draft.changes.diagnostics)) {
     out.error = "cannot generate a revision";
     return out;

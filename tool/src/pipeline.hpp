@@ -33,12 +33,19 @@ struct Draft {
   VerifyReport report;  ///< filled when `verify` was asked and there is a revision
 };
 
+/// What plan_draft() needs of the sealed revisions before it has the models, read ahead: the
+/// build step makes it on a second thread while the models are scanned.
+struct SealedAhead {
+  std::optional<Schema> schema;             ///< the repository's sealed_schema()
+  std::optional<ReplayedHistory> replayed;  ///< the sealed history replayed, to verify
+};
+
 /// The draft revision that takes the last sealed revision's schema to `models`: id, parent,
 /// up and down SQL, destructive steps and the snapshot. With `verify`, proves it first, unless
 /// the repository's draft file already holds exactly this revision (proven when written).
-/// `replayed`, when given and still current, is the sealed history already replayed.
+/// What `ahead` holds is used when it was read from the same sealed revisions.
 Draft plan_draft(const Repository& repository, const Schema& models, bool verify,
-                 std::optional<ReplayedHistory> replayed = std::nullopt);
+                 SealedAhead ahead = {});
 
 enum class DraftWrite { kNone, kUnchanged, kWritten, kRemoved };
 

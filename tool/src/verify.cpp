@@ -324,6 +324,8 @@ ReplayedHistory::~ReplayedHistory() = default;
 ReplayedHistory::ReplayedHistory(ReplayedHistory&&) noexcept = default;
 ReplayedHistory& ReplayedHistory::operator=(ReplayedHistory&&) noexcept = default;
 
+const Schema& ReplayedHistory::before() const { return state->before; }
+
 bool ReplayedHistory::replays(const std::vector<Revision>& history) const {
   if (history.size() != state->checksums.size()) return false;
   for (std::size_t i = 0; i < history.size(); ++i) {

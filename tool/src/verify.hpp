@@ -49,6 +49,8 @@ class ReplayedHistory {
   ReplayedHistory& operator=(ReplayedHistory&&) noexcept;
   /// Whether it replayed exactly `history` (a build may have sealed a revision since).
   bool replays(const std::vector<Revision>& history) const;
+  /// The schema the history is checked against.
+  const Schema& before() const;
 
   struct State;
   std::unique_ptr<State> state;
