@@ -26,25 +26,27 @@ TEST(ScannerTest, CachedPchGivesTheSameModelsAndIsReused) {
   testing::TempDir tmp;
   const std::string pch_dir = (tmp.path() / "pch").string();
   const ScanRequest request{{kFixtures + "all_types.hpp"}, {"-I" RETORT_ANNOTATIONS_DIR}, pch_dir};
-  const Models without = read("all_types.hpp");
-  const Models first = read_models(request);
-  ASSERT_FALSE(has_errors(first.diagnostics)) << format_diagnostic(first.diagnostics.at(0));
-  EXPECT_EQ(first.schema, without.schema);
+  const ScanResult without =
+      scan({{kFixtures + "all_types.hpp"}, {"-I" RETORT_ANNOTATIONS_DIR}, ""});
+  ASSERT_TRUE(without.diagnostics.empty()) << format_diagnostic(without.diagnostics.at(0));
+  const ScanResult first = scan(request);
+  ASSERT_TRUE(first.diagnostics.empty()) << format_diagnostic(first.diagnostics.at(0));
+  EXPECT_EQ(first.models, without.models);
   std::vector<std::filesystem::path> pchs;
   for (const auto& e : std::filesystem::directory_iterator(pch_dir)) pchs.push_back(e.path());
   ASSERT_EQ(pchs.size(), 1u);
   EXPECT_EQ(pchs[0].extension(), ".pch");
   const auto built_at = std::filesystem::last_write_time(pchs[0]);
-  EXPECT_EQ(read_models(request).schema, without.schema);
+  EXPECT_EQ(scan(request).models, without.models);
   EXPECT_EQ(std::filesystem::last_write_time(pchs[0]), built_at);  // reused, not rebuilt
 
   // A PCH that no longer fits (here: garbage): the scan still succeeds, and the next one
   // builds a fresh PCH.
   testing::write_text(pchs[0], "not a pch");
-  const Models after_damage = read_models(request);
-  EXPECT_FALSE(has_errors(after_damage.diagnostics));
-  EXPECT_EQ(after_damage.schema, without.schema);
-  EXPECT_EQ(read_models(request).schema, without.schema);
+  const ScanResult after_damage = scan(request);
+  EXPECT_TRUE(after_damage.diagnostics.empty());
+  EXPECT_EQ(after_damage.models, without.models);
+  EXPECT_EQ(scan(request).models, without.models);
   EXPECT_NE(testing::read_text(pchs[0]).substr(0, 4), "not ");
 
   // Model errors are still reported at their place with a PCH.

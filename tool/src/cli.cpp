@@ -376,7 +376,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     cmd->add_option("--objects", o.objects,
                     "SQL files of views, triggers and virtual tables (with --models)");
     cmd->add_option("--pch-dir", o.pch_dir,
-                    "cache a PCH of the standard headers here (default: "
+                    "cache a PCH of the standard headers and the last scan here (default: "
                     "$XDG_CACHE_HOME/retort/pch or ~/.cache/retort/pch)");
     cmd->add_option("--implicit-include-dirs", o.implicit_include_dirs,
                     "the compiler's own include directories, left out of the scan's -I");

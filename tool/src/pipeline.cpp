@@ -14,15 +14,19 @@
 #include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/runtime.hpp"
+#include "scan_cache.hpp"
 #include "schema_builder.hpp"
 
 namespace retort {
 
 namespace fs = std::filesystem;
 
-Models read_models(const ScanRequest& request) {
+namespace {
+
+// The schema of the scanned classes, with the objects files read and tried on its tables.
+Models models_of(ScanResult scanned, const ScanRequest& request, bool recalled) {
   Models out;
-  ScanResult scanned = scan(request);
+  out.recalled = recalled;
   out.diagnostics = std::move(scanned.diagnostics);
   out.dependencies = std::move(scanned.dependencies);
   SchemaBuild built = build_schema(scanned.models);
@@ -41,6 +45,21 @@ Models read_models(const ScanRequest& request) {
     out.diagnostics.insert(out.diagnostics.end(), tried.begin(), tried.end());
   }
   return out;
+}
+
+ScanResult scan_and_remember(const ScanMemo& memo, const ScanRequest& request) {
+  ScanResult scanned = scan(request);
+  memo.remember(scanned);
+  return scanned;
+}
+
+}  // namespace
+
+Models read_models(const ScanRequest& request) {
+  const ScanMemo memo(request);
+  std::optional<ScanResult> recalled = memo.recall();
+  const bool hit = recalled.has_value();
+  return models_of(hit ? std::move(*recalled) : scan_and_remember(memo, request), request, hit);
 }
 
 Revision revision_of(const ChangeSet& changes, const Schema& after) {
@@ -156,8 +175,12 @@ Generated generate(const GenerateRequest& request) {
     std::optional<Repository> repo;
     SealedAhead ahead;  ///< of `repo`
   };
+  // The models' headers unchanged since the last scan of this request: its result, recalled
+  // without loading libclang. There is then no scan to read ahead during.
+  const ScanMemo memo(request.scan);
+  std::optional<ScanResult> recalled = memo.recall();
   std::future<Early> early;
-  if (fs::is_directory(request.dir / "versions")) {
+  if (!recalled && fs::is_directory(request.dir / "versions")) {
     early = std::async(std::launch::async, [dir = request.dir, verify = !request.check] {
       Early e;
       try {
@@ -173,7 +196,9 @@ Generated generate(const GenerateRequest& request) {
       return e;
     });
   }
-  out.models = read_models(request.scan);
+  const bool hit = recalled.has_value();
+  out.models = models_of(hit ? std::move(*recalled) : scan_and_remember(memo, request.scan),
+                         request.scan, hit);
   if (has_errors(out.models.diagnostics)) {
     out.error = "the models have errors; nothing was written";
     return out;

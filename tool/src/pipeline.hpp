@@ -18,9 +18,10 @@ struct Models {
   Schema schema;
   std::vector<Diagnostic> diagnostics;
   std::vector<std::string> dependencies;  ///< files the scan read
+  bool recalled = false;  ///< the scan's result came from its memo; libclang was not loaded
 };
 
-/// Scans the model files and builds their schema.
+/// Scans the model files (or recalls their last scan, see ScanMemo) and builds their schema.
 Models read_models(const ScanRequest& request);
 
 /// The SQL, headers and snapshot of a revision that makes `changes`, ending at `after`; the id,

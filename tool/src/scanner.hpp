@@ -13,7 +13,8 @@ namespace retort {
 struct ScanRequest {
   std::vector<std::string> model_files;  ///< only classes defined in these files are models
   std::vector<std::string> clang_args;   ///< -I, -D, -std=...: the target's own flags
-  /// Where to cache a PCH of the standard headers the models include ("": no PCH).
+  /// Where to cache a PCH of the standard headers the models include, and the scan's memo
+  /// (ScanMemo) ("": neither).
   std::string pch_dir;
   /// Views, triggers and virtual tables in plain SQL (OBJECTS): read by read_objects(), not
   /// by libclang, but part of the same models.
