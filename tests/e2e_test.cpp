@@ -269,6 +269,10 @@ void expect_no_op(const ConsumerProject& p, const std::string& after) {
 // headers, a package from find_package. Build, build; seal, build, build; a revision renamed
 // (as a rebase does), build, build: each second build does nothing.
 void no_op_after_seal_and_rename(const ConsumerProject& p) {
+  // Headers last changed an hour ago, as most are: the step keeps its scan's memo.
+  for (const auto& header : fs::directory_iterator(p.app() / "models")) {
+    fs::last_write_time(header.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
+  }
   auto built = p.build_app();
   ASSERT_EQ(built.exit_code, 0) << built.output;
   expect_depfile_names_existing_files(p);
@@ -289,6 +293,24 @@ void no_op_after_seal_and_rename(const ConsumerProject& p) {
   const auto ran = p.run_app();
   ASSERT_EQ(ran.exit_code, 0) << ran.output;
   EXPECT_EQ(ran.output, "applied 0001\ncurrent 0001\n");
+
+  // Those builds recalled the scan from its memo; a project header the model includes (the
+  // mixin, found through the target's include directories) then changes: the step scans again
+  // and drafts the change.
+  std::size_t memos = 0;
+  for (const auto& f : fs::directory_iterator(p.build() / "retort" / "pch")) {
+    memos += f.path().filename().string().rfind("scan-", 0) == 0;
+  }
+  EXPECT_EQ(memos, 1u);
+  const fs::path mixin = p.app() / "include" / "shop" / "audit.hpp";
+  std::string text = testing::read_text(mixin);
+  text.replace(text.find("};"), 2, "  RETORT_DEFAULT(\"0\") std::int64_t created_at;\n};");
+  testing::write_text(mixin, text);
+  built = p.build_app();
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_TRUE(contains(built.output, "wrote draft revision 0002")) << built.output;
+  EXPECT_TRUE(contains(testing::read_text(p.versions() / "0002_draft.sql"), "created_at"));
+  expect_no_op(p, "a changed project header");
 }
 
 TEST(EndToEndTest, AddSubdirectoryWithNinja) {
