@@ -46,6 +46,20 @@ def median_time(fn, runs, setup=None):
     return statistics.median(times)
 
 
+def interleaved_medians(steps, runs):
+    """Median wall time of each (fn, setup) in `steps`, timed in turn within each round, so that
+    a host that slows down or speeds up meanwhile moves every figure of a ratio alike."""
+    times = [[] for _ in steps]
+    for _ in range(runs):
+        for i, (fn, setup) in enumerate(steps):
+            if setup:
+                setup()
+            start = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
+
+
 def ensure_packages():
     wanted = ["python3-alembic", "python3-flask-migrate", "libbenchmark-dev", "sqlite3", "clang"]
     missing = [p for p in wanted if subprocess.run(
@@ -307,9 +321,9 @@ def bench_step(retort, runs, work, build_dir):
     load = build_dir / "bench" / "bench_libclang_load"
     rows = []
 
-    def syntax_only(models):
-        return median_time(lambda: sh(["clang++", "-fsyntax-only", "-std=c++17", "-x", "c++",
-                                       f"-I{include}", "-DRETORT_SCANNER", str(models)]), runs)
+    def syntax(models):
+        sh(["clang++", "-fsyntax-only", "-std=c++17", "-x", "c++", f"-I{include}",
+            "-DRETORT_SCANNER", str(models)])
 
     def forget_scans(d):
         """The scan's memo would hold the models of the previous run: the step after an edit
@@ -343,11 +357,10 @@ def bench_step(retort, runs, work, build_dir):
         build_step()
         reset()
         cli_step()  # both PCH caches warm, as after a first build or a first run
-        b = median_time(build_step, runs, reset)
-        c = median_time(cli_step, runs, reset)
-        s = median_time(check, runs, reset)
-        lo = median_time(lambda: sh([str(load)]), runs)
-        rows.append((name, b, c, syntax_only(models), s, lo))
+        b, c, k, s, lo = interleaved_medians(
+            [(build_step, reset), (cli_step, reset), (lambda: syntax(models), None),
+             (check, reset), (lambda: sh([str(load)]), None)], runs)
+        rows.append((name, b, c, k, s, lo))
 
     for tables in [1, 20, 200]:
         d = work / f"step_{tables}"
@@ -390,9 +403,12 @@ def bench_step(retort, runs, work, build_dir):
             "--models", str(models)])
 
     after_seal()  # remembers the scan, as the build that wrote the draft did
-    recalled = median_time(after_seal, runs)
-    scanned = median_time(after_seal, runs, lambda: forget_scans(d))
-    return rows, (recalled, scanned, syntax_only(models))
+    recalled, scanned, k = interleaved_medians(
+        [(after_seal, None), (after_seal, lambda: forget_scans(d)),
+         (lambda: syntax(models), None)], runs)
+    # The last round ended with a scan, which remembered it again: the first step of the next
+    # round recalls, as the build after a seal does.
+    return rows, (recalled, scanned, k)
 
 
 def bench_scan(retort, runs, work):
@@ -622,8 +638,10 @@ def main():
         "`retort generate` as `add_migrations()` runs it, PCH in the build tree; CLI path: "
         "`retort migrate -m x --models ...` (it also seals), PCH in the user's cache directory. "
         "New tables start from an empty repository; \"1 of 200 changed\" adds a column to one "
-        "table of a sealed 200. Targets: ≤ 0.5× at 1, 20 and 200 tables, ≤ 0.25× for 1 of 200 "
-        "changed; Alembic ≥ 10× slower than the step (section 1).",
+        "table of a sealed 200. The figures of a row (and of the two tables below) are timed in "
+        "turn within each round, so that the host's drift moves them alike. Targets: ≤ 0.5× at "
+        "1, 20 and 200 tables, ≤ 0.25× for 1 of 200 changed; Alembic ≥ 10× slower than the step "
+        "(section 1).",
         "",
         "| models | build path | CLI path | clang++ -fsyntax-only | build / clang++ | CLI / clang++ |",
         "| --- | --- | --- | --- | --- | --- |",
