@@ -15,6 +15,16 @@ using testing::parent_child;
 using testing::seal;
 using testing::TempDir;
 
+// parent_child() sealed in `dir`; returns the models with the parent's name column retyped,
+// which rebuilds the parent that the child references.
+Schema sealed_then_parent_retyped(const std::filesystem::path& dir) {
+  init_repository(dir);
+  seal(dir, parent_child(), "first");
+  Schema next = parent_child();
+  const_cast<Table&>(*next.find_table("parent")).columns[1].type = "VARCHAR(20)";
+  return next;
+}
+
 TEST(PipelineTest, FirstDraftCreatesTablesAndVerifies) {
   TempDir tmp;
   init_repository(tmp.path());
@@ -72,10 +82,7 @@ TEST(PipelineTest, RebuildOfAReferencedTableIsVerifiedWithRows) {
 // replayed, and proves what verify_revision() proves from scratch.
 TEST(PipelineTest, AHistoryReplayedAheadProvesTheSameAndOnlyForItsHistory) {
   TempDir tmp;
-  init_repository(tmp.path());
-  seal(tmp.path(), parent_child(), "first");
-  Schema next = parent_child();
-  const_cast<Table&>(*next.find_table("parent")).columns[1].type = "VARCHAR(20)";
+  const Schema next = sealed_then_parent_retyped(tmp.path());
   const Repository repo = load_repository(tmp.path());
   ReplayedHistory replayed(repo.sealed(), repo.sealed_schema());
   EXPECT_TRUE(replayed.replays(repo.sealed()));
@@ -131,10 +138,7 @@ TEST(PipelineTest, VerificationCatchesRowsACascadeDeletesInATableItDoesNotChange
   // CASCADE). The child's schema is unchanged, yet its rows are checked: it references the
   // rebuilt table.
   TempDir tmp;
-  init_repository(tmp.path());
-  seal(tmp.path(), parent_child(), "first");
-  Schema next = parent_child();
-  const_cast<Table&>(*next.find_table("parent")).columns[1].type = "VARCHAR(20)";
+  const Schema next = sealed_then_parent_retyped(tmp.path());
   const Repository repo = load_repository(tmp.path());
   Revision draft = *plan_draft(repo, next, false).revision;
   ASSERT_TRUE(draft.foreign_keys_off);
