@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 
 #include "retort/detail/cpp_keywords.hpp"
@@ -164,9 +163,7 @@ std::string revision_checksum(std::string_view up_sql, std::string_view down_sql
   hash.add(normalize_sql(up_sql));
   hash.add("\n-- +retort Down\n");
   hash.add(normalize_sql(down_sql));
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash.value()));
-  return buf;
+  return hash.hex();
 }
 
 Revision parse_revision(std::string_view text, std::string_view file_name) {

@@ -168,17 +168,17 @@ void write_build_outputs(const GenerateRequest& request, const Models& models,
 
 Generated generate(const GenerateRequest& request) {
   Generated out;
-  // The repository is read, and the half of a proof that does not depend on the models (the
-  // sealed history replayed) done, on a second thread while the models are scanned. A
-  // repository that does not load is read again below, to report it in order.
+  // The models' headers unchanged since the last scan of this request: its result, recalled
+  // without loading libclang.
+  const ScanMemo memo(request.scan);
+  std::optional<ScanResult> recalled = memo.recall();
+  // Otherwise the repository is read, and the half of a proof that does not depend on the
+  // models (the sealed history replayed) done, on a second thread while the models are scanned.
+  // A repository that does not load is read again below, to report it in order.
   struct Early {
     std::optional<Repository> repo;
     SealedAhead ahead;  ///< of `repo`
   };
-  // The models' headers unchanged since the last scan of this request: its result, recalled
-  // without loading libclang. There is then no scan to read ahead during.
-  const ScanMemo memo(request.scan);
-  std::optional<ScanResult> recalled = memo.recall();
   std::future<Early> early;
   if (!recalled && fs::is_directory(request.dir / "versions")) {
     early = std::async(std::launch::async, [dir = request.dir, verify = !request.check] {

@@ -2,9 +2,7 @@
 #include "scan_cache.hpp"
 
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -20,20 +18,13 @@ using nlohmann::json;
 
 constexpr int kFormat = 1;
 
-std::string hex(std::uint64_t value) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
 std::int64_t ticks(fs::file_time_type time) { return time.time_since_epoch().count(); }
 
-// A file as the scan read it: size and modification time (what a rebuild looks at), and its
-// content's hash, which decides when only the time moved (a checkout, a touch).
+// A file's size and modification time, what a rebuild looks at; its content's hash (stored
+// beside them) decides when only the time moved (a checkout, a touch).
 struct Stamp {
   std::uintmax_t size = 0;
   std::int64_t mtime = 0;
-  std::string hash;
 };
 
 std::optional<Stamp> stamp_of(const fs::path& file) {
@@ -50,7 +41,7 @@ std::optional<std::string> content_hash(const fs::path& file) {
   try {
     Fnv1a h;
     h.add(read_file(file));
-    return hex(h.value());
+    return h.hex();
   } catch (const Error&) {
     return std::nullopt;
   }
@@ -129,10 +120,7 @@ std::vector<ModelClass> models_from_json(const json& j) {
 std::string key_of(const std::vector<std::string>& model_files,
                    const std::vector<std::string>& clang_args) {
   Fnv1a h;
-  const auto part = [&h](std::string_view text) {
-    h.add(text);
-    h.add(static_cast<unsigned char>(0));
-  };
+  const auto part = [&h](std::string_view text) { h.add_part(text); };
   part(RETORT_VERSION);
   part(std::to_string(kFormat));
   part(RETORT_LIBCLANG_PATH);
@@ -149,7 +137,7 @@ std::string key_of(const std::vector<std::string>& model_files,
     const char* value = std::getenv(name);
     part(value ? value : "\x01");
   }
-  return hex(h.value());
+  return h.hex();
 }
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -367,13 +366,8 @@ std::string prelude_of(const std::vector<std::string>& model_files) {
 // FNV-1a/64 of the parts, each ended by a NUL, as 16 hex digits: the PCH cache key.
 std::string fingerprint(const std::vector<std::string>& parts) {
   Fnv1a hash;
-  for (const std::string& part : parts) {
-    hash.add(part);
-    hash.add(static_cast<unsigned char>(0));
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash.value()));
-  return buf;
+  for (const std::string& part : parts) hash.add_part(part);
+  return hash.hex();
 }
 
 using Unit = std::unique_ptr<CXTranslationUnitImpl, UnitDeleter>;
