@@ -201,21 +201,12 @@ std::set<std::string> deferred_columns(const std::string& sql) {
   return out;
 }
 
-namespace {
-
-// A condition on column `name` that leaves out SQLite's own tables and the version table.
-std::string own_tables(const std::string& name) {
-  return name + " NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND " + name + " <> 'retort_migrations'";
-}
-
-}  // namespace
-
 std::map<std::string, std::string> table_texts(sqlite3* db) {
   std::map<std::string, std::string> out;
   query_rows(db,
              std::string("SELECT tbl_name, type || ' ' || name || ': ' || ifnull(sql, '') FROM "
                          "sqlite_schema WHERE ") +
-                 own_tables("tbl_name") + " ORDER BY tbl_name, type, name",
+                 detail::not_internal("tbl_name") + " ORDER BY tbl_name, type, name",
              [&out](const std::vector<std::string>& row) { out[row[0]] += row[1] + "\n"; });
   return out;
 }
@@ -224,7 +215,7 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
   // One query per kind of fact over all tables (table-valued PRAGMA functions joined to
   // pragma_table_list), rather than several per table.
   std::string tables = "pragma_table_list t WHERE t.schema = 'main' AND t.type = 'table' AND " +
-                       own_tables("t.name");
+                       detail::not_internal("t.name");
   if (only) {
     std::string names;
     for (const std::string& name : *only) {
@@ -323,7 +314,7 @@ LiveObjects introspect_objects(sqlite3* db) {
   query_rows(db,
              "SELECT type, name, sql FROM sqlite_schema WHERE (type IN ('view', 'trigger') OR "
              "(type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%')) AND " +
-                 own_tables("name"),
+                 detail::not_internal("name"),
              [&out](const std::vector<std::string>& r) {
                out[r[1]] = {r[0] == "table" ? "virtual table" : r[0], normalize_sql(r[2])};
              });

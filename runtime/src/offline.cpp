@@ -39,7 +39,7 @@ const std::string& offline_section(const std::string& revision, const std::strin
 
 std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
                    const std::vector<Revision>& revisions, bool keep_fingerprint) {
-  std::string out = std::string(detail::kVersionTableDdl) + ";\n";
+  std::string out = detail::kVersionTableDdl + ";\n";
   for (const Step& step : steps) {
     if (step.kind == Step::kMarkSealed) continue;
     const bool apply = step.kind == Step::kApply;

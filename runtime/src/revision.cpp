@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <set>
 
 #include "retort/detail/cpp_keywords.hpp"
 #include "retort/detail/fnv1a.hpp"
@@ -68,7 +69,11 @@ std::string hook_name_problem(std::string_view name) {
   return "";
 }
 
-enum class Section { kHeader, kUp, kDown, kSchema };
+// Where a line of a revision file belongs. kOtherUp and kOtherDown are another dialect's.
+enum class Section { kHeader, kUp, kDown, kOtherUp, kOtherDown, kSchema };
+
+// The dialects whose sections a file may carry besides SQLite's.
+bool known_dialect(std::string_view name) { return name == kPostgresql; }
 
 std::string_view trim(std::string_view s) {
   const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -141,6 +146,12 @@ void apply_header(Revision& r, std::string_view body, std::string_view file, int
     r.draft = true;
   } else if (key == "baseline") {
     r.baseline = true;
+  } else if (key.substr(0, 9) == "baseline ") {
+    const std::string dialect(trim(key.substr(9)));
+    if (!known_dialect(dialect)) {
+      fail(file, line, "unknown dialect '" + dialect + "' (known: postgresql)");
+    }
+    if (!r.sections(dialect)) r.dialects.push_back({dialect, {}, {}, true});  // sections follow
   } else if (key == "foreign-keys") {
     if (value != "off" && value != "on") fail(file, line, "foreign-keys must be 'off' or 'on'");
     r.foreign_keys_off = value == "off";
@@ -158,82 +169,176 @@ void apply_header(Revision& r, std::string_view body, std::string_view file, int
 
 }  // namespace
 
-std::string revision_checksum(std::string_view up_sql, std::string_view down_sql) {
+std::string revision_checksum(std::string_view up_sql, std::string_view down_sql,
+                              const std::vector<DialectSections>& dialects) {
   Fnv1a hash;
   hash.add(normalize_sql(up_sql));
   hash.add("\n-- +retort Down\n");
   hash.add(normalize_sql(down_sql));
+  for (const DialectSections& d : dialects) {
+    hash.add("\n-- +retort Up " + d.dialect + "\n");
+    hash.add(normalize_sql(d.up_sql));
+    hash.add("\n-- +retort Down " + d.dialect + "\n");
+    hash.add(normalize_sql(d.down_sql));
+  }
   return hash.hex();
 }
 
-Revision parse_revision(std::string_view text, std::string_view file_name) {
-  Revision r;
-  r.file_name = file_name;
-  r.id = leading_digits(file_name);
-  if (r.id.empty()) fail(file_name, 1, "a revision file name must start with its id (0001_...)");
-  Section section = Section::kHeader;
-  bool seen_down = false;
-  std::string up, down, schema;
-  int line_no = 0;
-  for_each_line(text, [&](std::string_view line) {
+const DialectSections* Revision::sections(std::string_view dialect) const {
+  for (const DialectSections& d : dialects) {
+    if (d.dialect == dialect) return &d;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// The state of parse_revision(): which section a line goes to, and what was read so far.
+class RevisionParser {
+ public:
+  RevisionParser(std::string_view file_name) : file_(file_name) {
+    r_.file_name = file_name;
+    r_.id = leading_digits(file_name);
+    if (r_.id.empty()) fail(file_, 1, "a revision file name must start with its id (0001_...)");
+  }
+
+  void line(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    ++line_no;
+    ++line_no_;
     // A directive may be indented: sections are stored trimmed, so an indented one inside a
     // section would turn into a real one when the revision is written back.
     const std::string_view directive = trim(line);
     if (directive.substr(0, kDirective.size()) == kDirective) {
-      const std::string_view body = trim(directive.substr(kDirective.size()));
-      const bool in_sql = section == Section::kUp || section == Section::kDown;
-      if (body == "Up" && section == Section::kHeader) {
-        section = Section::kUp;
-      } else if (body == "Down" && section == Section::kUp) {
-        section = Section::kDown;
-        seen_down = true;
-      } else if (body == "Schema" && section == Section::kDown) {
-        section = Section::kSchema;
-      } else if (section == Section::kHeader) {
-        apply_header(r, body, file_name, line_no);
-      } else if (const auto marker = in_sql ? section_marker(body) : std::nullopt) {
-        if (marker->kind == SectionPart::Kind::kHook) {
-          const std::string problem = hook_name_problem(marker->text);
-          if (!problem.empty()) fail(file_name, line_no, problem);
-          const bool named = std::any_of(r.hooks.begin(), r.hooks.end(),
-                                         [&](const Hook& h) { return h.name == marker->text; });
-          if (!named) r.hooks.push_back({marker->text, nullptr});
-        }
-        // A marker stays in its section's text, so the checksum and the stored down script
-        // keep it; written back unindented.
-        (section == Section::kUp ? up : down).append(directive).push_back('\n');
-      } else {
-        fail(file_name, line_no, "unexpected '" + std::string(line) + "'");
-      }
+      this->directive(line, directive, trim(directive.substr(kDirective.size())));
       return;
     }
-    switch (section) {
+    switch (section_) {
       case Section::kHeader:
         break;  // free comments before the Up section
       case Section::kUp:
-        up.append(line).push_back('\n');
-        break;
       case Section::kDown:
-        down.append(line).push_back('\n');
+      case Section::kOtherUp:
+      case Section::kOtherDown:
+        sql().append(line).push_back('\n');
         break;
       case Section::kSchema: {
         const std::string_view json = trim(line);
         if (json.empty()) break;
-        if (json.substr(0, 2) != "--") fail(file_name, line_no, "schema lines must be comments");
-        schema.append(trim(json.substr(2))).push_back('\n');
+        if (json.substr(0, 2) != "--") fail(file_, line_no_, "schema lines must be comments");
+        schema_.append(trim(json.substr(2))).push_back('\n');
         break;
       }
     }
-  });
-  if (!seen_down)
-    fail(file_name, line_no, "missing '-- +retort Up' and '-- +retort Down' sections");
-  r.up_sql = normalize_sql(up);
-  r.down_sql = normalize_sql(down);
-  r.schema_json = std::string(trim(schema));
-  r.checksum = revision_checksum(r.up_sql, r.down_sql);
-  return r;
+  }
+
+  Revision finish() {
+    if (section_ == Section::kHeader || section_ == Section::kUp || section_ == Section::kOtherUp) {
+      fail(file_, line_no_, "missing '-- +retort Up' and '-- +retort Down' sections");
+    }
+    for (const DialectSections& d : r_.dialects) {
+      if (!seen_.count(d.dialect)) {
+        fail(file_, line_no_,
+             "'baseline " + d.dialect + "' but no '-- +retort Up " + d.dialect + "' section");
+      }
+    }
+    r_.has_sqlite = seen_.count(kSqlite) > 0;
+    r_.up_sql = normalize_sql(up_);
+    r_.down_sql = normalize_sql(down_);
+    for (DialectSections& d : r_.dialects) {
+      d.up_sql = normalize_sql(d.up_sql);
+      d.down_sql = normalize_sql(d.down_sql);
+    }
+    r_.schema_json = std::string(trim(schema_));
+    r_.checksum = revision_checksum(r_.up_sql, r_.down_sql, r_.dialects);
+    return std::move(r_);
+  }
+
+ private:
+  std::string& sql() {
+    switch (section_) {
+      case Section::kUp:
+        return up_;
+      case Section::kDown:
+        return down_;
+      case Section::kOtherUp:
+        return other().up_sql;
+      default:
+        return other().down_sql;
+    }
+  }
+  DialectSections& other() {
+    return *std::find_if(r_.dialects.begin(), r_.dialects.end(),
+                         [this](const DialectSections& d) { return d.dialect == other_; });
+  }
+
+  // A section starts: `-- +retort Up [dialect]`, `Down [dialect]`, `Schema`.
+  bool section_start(std::string_view body) {
+    const std::size_t space = body.find(' ');
+    const std::string_view word = body.substr(0, space);
+    const std::string dialect =
+        space == std::string_view::npos ? std::string() : std::string(trim(body.substr(space)));
+    const bool sql_ended = section_ == Section::kDown || section_ == Section::kOtherDown;
+    if (word == "Up" && dialect.empty() && section_ == Section::kHeader) {
+      section_ = Section::kUp;
+      seen_.insert(kSqlite);
+    } else if (word == "Down" && dialect.empty() && section_ == Section::kUp) {
+      section_ = Section::kDown;
+    } else if (word == "Up" && !dialect.empty() && (section_ == Section::kHeader || sql_ended)) {
+      if (!known_dialect(dialect)) {
+        fail(file_, line_no_, "unknown dialect '" + dialect + "' (known: postgresql)");
+      }
+      if (!seen_.insert(dialect).second) {
+        fail(file_, line_no_, "a second '-- +retort Up " + dialect + "' section");
+      }
+      if (!r_.sections(dialect)) r_.dialects.push_back({dialect, {}, {}, false});
+      other_ = dialect;
+      section_ = Section::kOtherUp;
+    } else if (word == "Down" && dialect == other_ && section_ == Section::kOtherUp) {
+      section_ = Section::kOtherDown;
+    } else if (body == "Schema" && sql_ended) {
+      section_ = Section::kSchema;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  void directive(std::string_view line, std::string_view directive, std::string_view body) {
+    if (section_start(body)) return;
+    const bool in_sql = section_ != Section::kHeader && section_ != Section::kSchema;
+    if (section_ == Section::kHeader) {
+      apply_header(r_, body, file_, line_no_);
+    } else if (const auto marker = in_sql ? section_marker(body) : std::nullopt) {
+      if (marker->kind == SectionPart::Kind::kHook) {
+        const std::string problem = hook_name_problem(marker->text);
+        if (!problem.empty()) fail(file_, line_no_, problem);
+        const bool named = std::any_of(r_.hooks.begin(), r_.hooks.end(),
+                                       [&](const Hook& h) { return h.name == marker->text; });
+        if (!named) r_.hooks.push_back({marker->text, nullptr, nullptr});
+      }
+      // A marker stays in its section's text, so the checksum and the stored down script
+      // keep it; written back unindented.
+      sql().append(directive).push_back('\n');
+    } else {
+      fail(file_, line_no_, "unexpected '" + std::string(line) + "'");
+    }
+  }
+
+  std::string_view file_;
+  Revision r_;
+  Section section_ = Section::kHeader;
+  std::string other_;           ///< the dialect of kOtherUp / kOtherDown
+  std::set<std::string> seen_;  ///< dialects whose Up section was read ("sqlite" too)
+  std::string up_, down_, schema_;
+  int line_no_ = 0;
+};
+
+}  // namespace
+
+Revision parse_revision(std::string_view text, std::string_view file_name) {
+  RevisionParser parser(file_name);
+  for_each_line(text, [&parser](std::string_view line) { parser.line(line); });
+  return parser.finish();
 }
 
 std::string rebase_remedy(std::string_view first, std::string_view second) {
@@ -253,7 +358,9 @@ std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
     revisions.push_back(parse_revision(s.text, s.file_name));
     for (Hook& hook : revisions.back().hooks) {
       for (const Hook& l : linked) {
-        if (l.name == hook.name) hook.function = l.function;
+        if (l.name != hook.name) continue;
+        if (l.function) hook.function = l.function;
+        if (l.postgresql_function) hook.postgresql_function = l.postgresql_function;
       }
     }
   }
@@ -302,6 +409,9 @@ std::string render_revision(const Revision& r) {
   if (!r.message.empty()) out += std::string(kDirective) + "message: " + r.message + "\n";
   if (r.draft) out += std::string(kDirective) + "draft\n";
   if (r.baseline) out += std::string(kDirective) + "baseline\n";
+  for (const DialectSections& d : r.dialects) {
+    if (d.baseline) out += std::string(kDirective) + "baseline " + d.dialect + "\n";
+  }
   if (r.foreign_keys_off) out += std::string(kDirective) + "foreign-keys: off\n";
   for (const std::string& d : r.destructive) {
     out += std::string(kDirective) + "destructive: " + d + "\n";
@@ -309,10 +419,18 @@ std::string render_revision(const Revision& r) {
   for (const std::string& old : r.rebased_from) {
     out += std::string(kDirective) + "rebased-from: " + old + "\n";
   }
-  out += "\n" + std::string(kDirective) + "Up\n";
-  if (!r.up_sql.empty()) out += normalize_sql(r.up_sql) + "\n";
-  out += "\n" + std::string(kDirective) + "Down\n";
-  if (!r.down_sql.empty()) out += normalize_sql(r.down_sql) + "\n";
+  const auto section = [&out](const std::string& name, const std::string& sql) {
+    out += "\n" + std::string(kDirective) + name + "\n";
+    if (!sql.empty()) out += normalize_sql(sql) + "\n";
+  };
+  if (r.has_sqlite) {
+    section("Up", r.up_sql);
+    section("Down", r.down_sql);
+  }
+  for (const DialectSections& d : r.dialects) {
+    section("Up " + d.dialect, d.up_sql);
+    section("Down " + d.dialect, d.down_sql);
+  }
   if (!r.schema_json.empty()) {
     out += "\n" + std::string(kDirective) + "Schema\n";
     for_each_line(r.schema_json, [&out](std::string_view line) {
@@ -357,6 +475,51 @@ std::vector<std::string> section_hooks(std::string_view sql) {
     }
   }
   return names;
+}
+
+std::vector<Revision> dialect_revisions(const std::vector<Revision>& revisions,
+                                        std::string_view dialect) {
+  if (dialect == kSqlite) {
+    for (const Revision& r : revisions) {
+      if (!r.has_sqlite) {
+        throw Error("revision " + r.id +
+                    " has no SQLite sections: the repository is for PostgreSQL alone (add "
+                    "sqlite to its DIALECTS)");
+      }
+    }
+    return revisions;
+  }
+  std::vector<Revision> out;
+  for (const Revision& r : revisions) {
+    const DialectSections* own = r.sections(dialect);
+    if (!own) {
+      if (out.empty()) continue;  // before the dialect's history starts
+      throw Error("revision " + r.id + " has no " + std::string(dialect) +
+                  " sections, but revision " + out.front().id +
+                  " started them; every later revision needs them");
+    }
+    Revision d = r;
+    d.up_sql = own->up_sql;
+    d.down_sql = own->down_sql;
+    d.baseline = own->baseline;
+    d.foreign_keys_off = false;
+    d.hooks.clear();
+    for (const std::string& sql : {own->up_sql, own->down_sql}) {
+      for (const std::string& name : section_hooks(sql)) {
+        const auto named = std::find_if(r.hooks.begin(), r.hooks.end(),
+                                        [&name](const Hook& h) { return h.name == name; });
+        const bool listed = std::any_of(d.hooks.begin(), d.hooks.end(),
+                                        [&name](const Hook& h) { return h.name == name; });
+        if (named != r.hooks.end() && !listed) d.hooks.push_back(*named);
+      }
+    }
+    out.push_back(std::move(d));
+  }
+  if (out.empty()) {
+    throw Error("the revisions have no " + std::string(dialect) + " sections: add " +
+                std::string(dialect) + " to the DIALECTS of add_migrations() (docs/postgresql.md)");
+  }
+  return out;
 }
 
 }  // namespace retort

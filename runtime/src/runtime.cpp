@@ -1,4 +1,4 @@
-// The runtime's front: the public verbs over the planner, the executor and the version table.
+// The runtime's front on SQLite: the public verbs over the executor and the version table.
 #include "retort/runtime.hpp"
 
 #include <sqlite3.h>
@@ -6,18 +6,38 @@
 #include "executor.hpp"
 #include "fingerprint.hpp"
 #include "retort/detail/sqlite.hpp"
+#include "sqlite_backend.hpp"
 #include "version_table.hpp"
 
 namespace retort {
+namespace {
+
+// The revisions SQLite runs: every one must have SQLite's sections (checked without a copy,
+// on the start-up path).
+const std::vector<Revision>& for_sqlite(const std::vector<Revision>& revisions) {
+  for (const Revision& r : revisions) {
+    if (!r.has_sqlite) dialect_revisions(revisions, kSqlite);  // throws, naming it
+  }
+  return revisions;
+}
+
+std::vector<std::string> run(sqlite3* db, const std::vector<Revision>& revisions,
+                             std::string_view target, detail::Direction direction,
+                             const ProgressCallback& progress) {
+  const std::unique_ptr<detail::Backend> backend = detail::sqlite_backend(db);
+  return detail::migrate(*backend, for_sqlite(revisions), target, direction, progress);
+}
+
+}  // namespace
 
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
                                  std::string_view target, const ProgressCallback& progress) {
-  return detail::migrate(db, revisions, target, detail::plan_upgrade, progress);
+  return run(db, revisions, target, detail::Direction::kUp, progress);
 }
 
 std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& revisions,
                                    std::string_view target, const ProgressCallback& progress) {
-  return detail::migrate(db, revisions, target, detail::plan_downgrade, progress);
+  return run(db, revisions, target, detail::Direction::kDown, progress);
 }
 
 bool keeps_fingerprint(sqlite3* db) {
@@ -26,20 +46,9 @@ bool keeps_fingerprint(sqlite3* db) {
 }
 
 void stamp(sqlite3* db, const std::vector<Revision>& revisions, std::string_view target) {
-  const std::size_t count = detail::target_count(revisions, target, 0);
+  const std::size_t count = detail::target_count(for_sqlite(revisions), target, 0);
   sqlite3_busy_timeout(db, detail::kBusyTimeoutMs);
-  detail::Transaction tx(db);
-  detail::exec(db, detail::kVersionTableDdl);
-  const bool keep_fingerprint = detail::owns_user_version(db, detail::read_applied(db));
-  detail::exec(db, "DELETE FROM retort_migrations");
-  for (std::size_t i = 0; i < count; ++i) {
-    const Revision& r = revisions[i];
-    detail::record(db, {detail::Step::kApply, r.id, r.foreign_keys_off, &r, {}}, {});
-  }
-  if (keep_fingerprint) {
-    detail::exec(db, detail::set_user_version(detail::fingerprint_of(revisions, count)));
-  }
-  tx.commit();
+  detail::rewrite_applied(db, revisions, count);
 }
 
 std::optional<std::string> current(sqlite3* db) {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "retort/error.hpp"
+#include "retort/revision.hpp"
 
 namespace retort::detail {
 
@@ -78,6 +79,17 @@ std::string sql_literal(const std::string& text) {
   std::string out = "'";
   for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
+}
+
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string not_internal(const std::string& column) {
+  return column + " NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND " + column + " <> '" + kVersionTable +
+         "'";
 }
 
 }  // namespace retort::detail

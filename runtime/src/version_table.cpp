@@ -3,40 +3,41 @@
 
 #include <sqlite3.h>
 
+#include "fingerprint.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/error.hpp"
+#include "sqlite_backend.hpp"
 
 namespace retort::detail {
 
-const char* const kVersionTableDdl =
-    "CREATE TABLE IF NOT EXISTS retort_migrations (\n"
-    "  revision TEXT NOT NULL PRIMARY KEY,\n"
-    "  parent TEXT,\n"
-    "  checksum TEXT NOT NULL,\n"
-    "  draft INTEGER NOT NULL DEFAULT 0,\n"
-    "  foreign_keys_off INTEGER NOT NULL DEFAULT 0,\n"
-    "  applied_at TEXT NOT NULL,\n"
-    "  down_sql TEXT NOT NULL\n"
-    ") WITHOUT ROWID";
+const std::string kVersionTableDdl = std::string("CREATE TABLE IF NOT EXISTS ") + kVersionTable +
+                                     " (\n"
+                                     "  revision TEXT NOT NULL PRIMARY KEY,\n"
+                                     "  parent TEXT,\n"
+                                     "  checksum TEXT NOT NULL,\n"
+                                     "  draft INTEGER NOT NULL DEFAULT 0,\n"
+                                     "  foreign_keys_off INTEGER NOT NULL DEFAULT 0,\n"
+                                     "  applied_at TEXT NOT NULL,\n"
+                                     "  down_sql TEXT NOT NULL\n"
+                                     ") WITHOUT ROWID";
 
 namespace {
 
-constexpr const char* kInsertColumns =
-    "INSERT INTO retort_migrations (revision, parent, checksum, draft, foreign_keys_off, "
-    "applied_at, down_sql) VALUES (";
+const std::string kInsertColumns =
+    std::string("INSERT INTO ") + kVersionTable +
+    " (revision, parent, checksum, draft, foreign_keys_off, applied_at, down_sql) VALUES (";
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 }  // namespace
 
 std::vector<AppliedRow> read_applied(sqlite3* db) {
   sqlite3_stmt* raw = nullptr;
-  const char* sql =
-      "SELECT revision, checksum, draft, foreign_keys_off FROM retort_migrations "
-      "ORDER BY revision";
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
+  const std::string sql = std::string("SELECT revision, checksum, draft, foreign_keys_off FROM ") +
+                          kVersionTable + " ORDER BY revision";
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
     const std::string message = sqlite3_errmsg(db);
     if (message.rfind("no such table", 0) == 0) return {};
-    throw Error("cannot read retort_migrations: " + message);
+    throw Error(std::string("cannot read ") + kVersionTable + ": " + message);
   }
   const Statement statement(raw);
   std::vector<AppliedRow> rows;
@@ -49,7 +50,7 @@ std::vector<AppliedRow> read_applied(sqlite3* db) {
                     {}});
   }
   if (rc != SQLITE_DONE) {
-    throw Error(std::string("cannot read retort_migrations: ") + sqlite3_errmsg(db));
+    throw Error(std::string("cannot read ") + kVersionTable + ": " + sqlite3_errmsg(db));
   }
   return rows;
 }
@@ -58,13 +59,13 @@ void record(sqlite3* db, const Step& step, const std::vector<std::string>& done)
   std::string sql;
   switch (step.kind) {
     case Step::kApply:
-      sql = std::string(kInsertColumns) + "?1, ?2, ?3, ?4, ?5, " + kNow + ", ?6)";
+      sql = kInsertColumns + "?1, ?2, ?3, ?4, ?5, " + kNow + ", ?6)";
       break;
     case Step::kRevert:
-      sql = "DELETE FROM retort_migrations WHERE revision = ?1";
+      sql = std::string("DELETE FROM ") + kVersionTable + " WHERE revision = ?1";
       break;
     case Step::kMarkSealed:
-      sql = "UPDATE retort_migrations SET draft = 0 WHERE revision = ?1";
+      sql = std::string("UPDATE ") + kVersionTable + " SET draft = 0 WHERE revision = ?1";
       break;
   }
   sqlite3_stmt* raw = nullptr;
@@ -88,9 +89,10 @@ void record(sqlite3* db, const Step& step, const std::vector<std::string>& done)
 
 std::string stored_down_sql(sqlite3* db, const std::string& revision,
                             const std::vector<std::string>& done) {
-  const char* sql = "SELECT down_sql FROM retort_migrations WHERE revision = ?1";
+  const std::string sql =
+      std::string("SELECT down_sql FROM ") + kVersionTable + " WHERE revision = ?1";
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
     throw MigrationError(revision, sql, sqlite3_errmsg(db), done);
   }
   const Statement statement(raw);
@@ -102,13 +104,26 @@ std::string stored_down_sql(sqlite3* db, const std::string& revision,
 }
 
 std::string insert_row_sql(const Revision& r) {
-  return std::string(kInsertColumns) + sql_literal(r.id) + ", " + sql_literal(r.parent) + ", " +
+  return kInsertColumns + sql_literal(r.id) + ", " + sql_literal(r.parent) + ", " +
          sql_literal(r.checksum) + ", " + (r.draft ? "1" : "0") + ", " +
          (r.foreign_keys_off ? "1" : "0") + ", " + kNow + ", " + sql_literal(r.down_sql) + ")";
 }
 
 std::string delete_row_sql(const std::string& revision) {
-  return "DELETE FROM retort_migrations WHERE revision = " + sql_literal(revision);
+  return std::string("DELETE FROM ") + kVersionTable + " WHERE revision = " + sql_literal(revision);
+}
+
+void rewrite_applied(sqlite3* db, const std::vector<Revision>& revisions, std::size_t count) {
+  const auto tx = begin_immediate(db);
+  exec(db, kVersionTableDdl);
+  const bool keep_fingerprint = owns_user_version(db, read_applied(db));
+  exec(db, std::string("DELETE FROM ") + kVersionTable);
+  for (std::size_t i = 0; i < count; ++i) {
+    const Revision& r = revisions[i];
+    record(db, {Step::kApply, r.id, r.foreign_keys_off, &r, {}}, {});
+  }
+  if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(revisions, count)));
+  tx->commit();
 }
 
 }  // namespace retort::detail

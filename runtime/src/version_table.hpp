@@ -11,8 +11,8 @@ struct sqlite3;
 
 namespace retort::detail {
 
-/// CREATE TABLE IF NOT EXISTS retort_migrations (...): the table's only definition.
-extern const char* const kVersionTableDdl;
+/// CREATE TABLE IF NOT EXISTS retort_migrations (...): the table's only definition on SQLite.
+extern const std::string kVersionTableDdl;
 
 /// The applied revisions, oldest first; none when the table does not exist yet. The down
 /// scripts, the bulk of the table, are left out: start-up reads them only to revert. Throws Error.
@@ -30,6 +30,10 @@ std::string stored_down_sql(sqlite3* db, const std::string& revision,
 std::string insert_row_sql(const Revision& r);
 /// ... and the removal of a reverted revision's row.
 std::string delete_row_sql(const std::string& revision);
+
+/// `retort stamp`: replaces every row with those of the first `count` of `revisions`, as if
+/// they had been applied, in one transaction (the start-up fingerprint follows). Throws Error.
+void rewrite_applied(sqlite3* db, const std::vector<Revision>& revisions, std::size_t count);
 
 }  // namespace retort::detail
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 struct sqlite3;
+typedef struct pg_conn PGconn;  // libpq's, as <libpq-fe.h> declares it
 
 namespace retort {
 
@@ -15,13 +16,40 @@ class HookProgress;
 
 /// A C++ data migration: the function a `RETORT_HOOK(NAME)` defines (retort/runtime.hpp).
 using HookFunction = void (*)(sqlite3* db, HookProgress& progress);
+/// The same on PostgreSQL: `RETORT_HOOK_POSTGRESQL(NAME)` (retort/postgresql.hpp).
+using PostgresqlHookFunction = void (*)(PGconn* conn, HookProgress& progress);
 
-/// A hook a revision names with `-- +retort hook: NAME`, and the function linked for it.
+/// A hook a revision names with `-- +retort hook: NAME`, and the functions linked for it.
 struct Hook {
   std::string name;
   HookFunction function = nullptr;  ///< nullptr: this program does not link it (the CLI)
+  /// For the PostgreSQL sections; nullptr: not linked.
+  PostgresqlHookFunction postgresql_function = nullptr;
   bool operator==(const Hook& other) const {
-    return name == other.name && function == other.function;
+    return name == other.name && function == other.function &&
+           postgresql_function == other.postgresql_function;
+  }
+};
+
+/// The dialects a revision file can carry sections for: SQLite's are `-- +retort Up` /
+/// `-- +retort Down`, another's `-- +retort Up <dialect>` / `-- +retort Down <dialect>`.
+inline constexpr const char* kSqlite = "sqlite";
+inline constexpr const char* kPostgresql = "postgresql";
+
+/// The table where each database records the revisions applied to it.
+inline constexpr const char* kVersionTable = "retort_migrations";
+
+/// The Up and Down sections of a dialect other than SQLite.
+struct DialectSections {
+  std::string dialect;  ///< "postgresql"
+  std::string up_sql;
+  std::string down_sql;
+  /// `-- +retort baseline <dialect>`: this dialect's history starts here; its Up creates the
+  /// whole schema (a dialect added to a repository with history, or an adopted database).
+  bool baseline = false;
+  bool operator==(const DialectSections& o) const {
+    return dialect == o.dialect && up_sql == o.up_sql && down_sql == o.down_sql &&
+           baseline == o.baseline;
   }
 };
 
@@ -41,12 +69,19 @@ struct Revision {
   /// `retort rebase` renumbered it, with its checksum then: a database that applied it under
   /// that id is refused at start-up with a way back.
   std::vector<std::string> rebased_from;
-  std::string up_sql;
-  std::string down_sql;
+  std::string up_sql;    ///< SQLite's Up section
+  std::string down_sql;  ///< SQLite's Down section
+  /// The file has SQLite's sections (false in a repository for PostgreSQL alone).
+  bool has_sqlite = true;
+  /// The other dialects' sections, in file order.
+  std::vector<DialectSections> dialects;
   std::string schema_json;  ///< the schema after this revision (the tool's snapshot), may be ""
-  std::string checksum;     ///< of the Up and Down sections, see revision_checksum()
+  std::string checksum;     ///< of every Up and Down section, see revision_checksum()
   /// The hooks its Up and Down sections name, each once, in order of their first marker.
   std::vector<Hook> hooks;
+
+  /// The sections of `dialect` other than SQLite, or nullptr when the file has none.
+  const DialectSections* sections(std::string_view dialect) const;
 };
 
 /// The file text and name of one revision, as the build embeds it into an application.
@@ -74,8 +109,17 @@ std::string rebase_remedy(std::string_view first, std::string_view second);
 
 /// The checksum of a revision's Up and Down sections (line endings and trailing blanks ignored):
 /// 16 hex digits of FNV-1a/64. Message, headers and schema snapshot do not count, so sealing an
-/// applied draft under a message does not make it "changed".
-std::string revision_checksum(std::string_view up_sql, std::string_view down_sql);
+/// applied draft under a message does not make it "changed". The sections of other dialects
+/// follow SQLite's, so a file with SQLite's alone keeps the checksum it always had.
+std::string revision_checksum(std::string_view up_sql, std::string_view down_sql,
+                              const std::vector<DialectSections>& dialects = {});
+
+/// The revisions as `dialect` runs them: for SQLite, `revisions` themselves (Error when one has
+/// no SQLite sections); for another, those from the first that has its sections on, each with
+/// up_sql, down_sql, baseline and hooks taken from them and foreign_keys_off cleared (checksums
+/// unchanged). Throws Error when a later revision lacks them, or when none has them.
+std::vector<Revision> dialect_revisions(const std::vector<Revision>& revisions,
+                                        std::string_view dialect);
 
 /// Renders a revision back to its file text; parse_revision(render_revision(r)) == r.
 std::string render_revision(const Revision& revision);

@@ -54,6 +54,13 @@ void bind_text(sqlite3_stmt* statement, int i, const std::string& value);
 /// `text` as an SQL string literal: quoted, inner quotes doubled.
 std::string sql_literal(const std::string& text);
 
+/// `name` as a quoted identifier: "name", inner quotes doubled.
+std::string quote_identifier(const std::string& name);
+
+/// A condition on the name column `column` (of sqlite_schema) that leaves out SQLite's own
+/// tables and the version table.
+std::string not_internal(const std::string& column);
+
 }  // namespace retort::detail
 
 #endif  // RETORT_DETAIL_SQLITE_HPP

@@ -1,0 +1,91 @@
+// What the executor needs of one database, behind one interface: SQLite's implementation is
+// sqlite_backend.cpp, PostgreSQL's postgresql/pg_backend.cpp. The planner and the executor are
+// written once, over it.
+#ifndef RETORT_RUNTIME_BACKEND_HPP
+#define RETORT_RUNTIME_BACKEND_HPP
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plan.hpp"
+#include "retort/progress.hpp"
+#include "retort/revision.hpp"
+
+namespace retort::detail {
+
+/// The step being run: what a failure names, and where progress goes.
+struct StepContext {
+  const std::string& revision;
+  const std::vector<std::string>& done;  ///< revisions this call finished before this one
+  const ProgressCallback& progress;
+  const Progress& event;  ///< the step's kStarted event, the base of its other reports
+};
+
+/// Something held until it goes: a transaction (rolled back unless committed), the runner
+/// lock, a hook's guard.
+class Held {
+ public:
+  virtual ~Held() = default;
+  /// Commits a transaction; nothing for other holds.
+  virtual void commit() {}
+  /// A hook's guard: the first thing the hook did that a hook may not (docs/data-migrations.md),
+  /// "" when none.
+  virtual std::string refused() const { return ""; }
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  /// Whether the database holds exactly `revisions`, from one cheap read, without planning;
+  /// false also when that read cannot tell (the executor then reads the version table).
+  virtual bool at_head(const std::vector<Revision>& revisions) = 0;
+  /// The version table's rows, oldest first (down scripts left out); none when it does not
+  /// exist. Throws Error.
+  virtual std::vector<AppliedRow> read_applied() = 0;
+
+  /// Held while this call runs steps, so that other processes wait and then find them done.
+  virtual std::unique_ptr<Held> hold_runner_lock() = 0;
+  /// Begins a step's transaction, with foreign keys off around it when asked, and creates the
+  /// version table inside it when missing. Throws Error.
+  virtual std::unique_ptr<Held> begin(bool foreign_keys_off) = 0;
+
+  /// Runs the statements of a section's SQL part; `copy_table`, when not empty, names the table
+  /// whose rows the first statement copies (progress). Throws MigrationError naming the
+  /// statement.
+  virtual void run_statements(const StepContext& c, const std::string& sql,
+                              const std::string& copy_table) = 0;
+
+  /// Whether this program links `hook` for this database.
+  virtual bool linked(const Hook& hook) const = 0;
+  /// Watches what a hook does until it goes.
+  virtual std::unique_ptr<Held> guard_hook() = 0;
+  /// Calls the hook's function for this database (it may throw).
+  virtual void call_hook(const Hook& hook, HookProgress& progress) = 0;
+  /// Whether the step's transaction is still open (a hook may have ended it).
+  virtual bool in_transaction() = 0;
+
+  /// Checks the database once a step's section ran (SQLite: its foreign keys, when they were
+  /// off). Throws MigrationError.
+  virtual void check_step(const StepContext& c, const Step& step) = 0;
+  /// Records what `step` did, in the version table and whatever else follows the applied
+  /// revisions; `applied` are the rows before it. Throws MigrationError.
+  virtual void record(const StepContext& c, const std::vector<AppliedRow>& applied,
+                      const Step& step) = 0;
+  /// The down script recorded when `revision` was applied. Throws MigrationError.
+  virtual std::string stored_down_sql(const std::string& revision,
+                                      const std::vector<std::string>& done) = 0;
+
+  /// Whether the database holds tables, views or triggers of its own: one that existed before
+  /// Retort (asked only when it has no version rows).
+  virtual bool holds_schema() = 0;
+  /// What tells this database apart from an empty one on which `baseline`'s Up ran.
+  virtual std::vector<std::string> differences_from(const Revision& baseline) = 0;
+};
+
+enum class Direction { kUp, kDown };
+
+}  // namespace retort::detail
+
+#endif  // RETORT_RUNTIME_BACKEND_HPP
