@@ -4,11 +4,13 @@
 #ifndef RETORT_RUNTIME_BACKEND_HPP
 #define RETORT_RUNTIME_BACKEND_HPP
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "plan.hpp"
+#include "retort/error.hpp"
 #include "retort/progress.hpp"
 #include "retort/revision.hpp"
 
@@ -32,6 +34,13 @@ class Held {
   /// A hook's guard: the first thing the hook did that a hook may not (docs/data-migrations.md),
   /// "" when none.
   virtual std::string refused() const { return ""; }
+};
+
+/// A statement did not get a lock within the backend's lock timeout. The step is rolled back
+/// and, while the backend's tries last, run again.
+class LockTimeout : public MigrationError {
+ public:
+  using MigrationError::MigrationError;
 };
 
 class Backend {
@@ -76,6 +85,14 @@ class Backend {
   /// The down script recorded when `revision` was applied. Throws MigrationError.
   virtual std::string stored_down_sql(const std::string& revision,
                                       const std::vector<std::string>& done) = 0;
+
+  /// How often a step whose statement timed out on a lock (LockTimeout) is tried in all, and
+  /// the pause before the second try (it doubles after each).
+  virtual int tries() const { return 1; }
+  virtual std::chrono::milliseconds first_pause() const { return {}; }
+  /// After a LockTimeout, once the step is rolled back: who held the lock, as far as the
+  /// database can tell ("" when it cannot).
+  virtual std::string lock_holder() { return ""; }
 
   /// Whether the database holds tables, views or triggers of its own: one that existed before
   /// Retort (asked only when it has no version rows).

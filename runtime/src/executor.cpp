@@ -2,6 +2,8 @@
 #include "executor.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 
 #include "hooks.hpp"
 #include "retort/error.hpp"
@@ -77,37 +79,60 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
   const std::unique_ptr<Held> runner = db.hold_runner_lock();
   const std::size_t planned = steps.size();
   std::size_t step_number = 0;
+  int tries = 0;  // of the step being run
+  std::chrono::milliseconds pause = db.first_pause();
   while (!steps.empty()) {
     const bool foreign_keys_off = steps.front().foreign_keys_off;
-    const std::unique_ptr<Held> tx = db.begin(foreign_keys_off);
-    const std::vector<AppliedRow> applied = db.read_applied();
-    steps = plan(applied, revisions, target);
-    if (steps.empty()) {
+    std::optional<Progress> finished;
+    try {
+      const std::unique_ptr<Held> tx = db.begin(foreign_keys_off);
+      const std::vector<AppliedRow> applied = db.read_applied();
+      steps = plan(applied, revisions, target);
+      if (steps.empty()) {
+        tx->commit();
+        break;
+      }
+      if (steps.front().foreign_keys_off != foreign_keys_off) continue;  // again, with the pragma
+      const Step& step = steps.front();
+      Progress event;
+      event.event = Progress::Event::kStarted;
+      event.revision = step.revision;
+      event.reverting = step.kind == Step::kRevert;
+      event.step = std::min(step_number + 1, planned);
+      event.steps = planned;
+      if (progress && step.kind != Step::kMarkSealed && tries == 0) progress(event);
+      const StepContext context{step.revision, done, progress, event};
+      if (step.kind == Step::kApply && step.up->baseline && applied.empty() && db.holds_schema()) {
+        adopt(db, step);
+      } else {
+        run_section(db, context, revisions, section_of(db, step, done));
+        db.check_step(context, step);
+      }
+      db.record(context, applied, step);
       tx->commit();
-      break;
+      ++step_number;
+      if (step.kind != Step::kMarkSealed) {
+        event.event = Progress::Event::kFinished;
+        finished = event;
+      }
+    } catch (const LockTimeout& e) {
+      // Rolled back: the transaction went with the scope. Wait, then plan and run it again.
+      if (++tries >= db.tries()) {
+        const std::string holder = db.lock_holder();
+        throw MigrationError(e.revision(), e.statement(),
+                             e.sqlite_message() + " (tried " + std::to_string(tries) + " times" +
+                                 (holder.empty() ? "" : "; " + holder) + ")",
+                             done);
+      }
+      std::this_thread::sleep_for(pause);
+      pause *= 2;
+      continue;
     }
-    if (steps.front().foreign_keys_off != foreign_keys_off) continue;  // retry with the pragma
-    const Step& step = steps.front();
-    Progress event;
-    event.event = Progress::Event::kStarted;
-    event.revision = step.revision;
-    event.reverting = step.kind == Step::kRevert;
-    event.step = std::min(++step_number, planned);
-    event.steps = planned;
-    if (progress && step.kind != Step::kMarkSealed) progress(event);
-    const StepContext context{step.revision, done, progress, event};
-    if (step.kind == Step::kApply && step.up->baseline && applied.empty() && db.holds_schema()) {
-      adopt(db, step);
-    } else {
-      run_section(db, context, revisions, section_of(db, step, done));
-      db.check_step(context, step);
-    }
-    db.record(context, applied, step);
-    tx->commit();
-    if (step.kind != Step::kMarkSealed) {
-      done.push_back(step.revision);
-      event.event = Progress::Event::kFinished;
-      if (progress) progress(event);
+    tries = 0;
+    pause = db.first_pause();
+    if (finished) {
+      done.push_back(finished->revision);
+      if (progress) progress(*finished);
     }
     steps.erase(steps.begin());
   }

@@ -1,0 +1,234 @@
+// Runs steps on PostgreSQL.
+#include "pg_backend.hpp"
+
+#include <libpq-fe.h>
+
+#include <thread>
+
+#include "pg_version_table.hpp"
+#include "retort/detail/fnv1a.hpp"
+#include "retort/detail/pg.hpp"
+
+namespace retort::detail::pg {
+namespace {
+
+constexpr const char* kLockNotAvailable = "55P03";
+// 'RTRT': the first key of Retort's advisory locks; the second is the schema's.
+constexpr const char* kLockClass = "1381258324";
+
+// A step's transaction: BEGIN, the statements' lock_timeout, the runner lock (polled: a
+// waiter never sits in the server holding a snapshot, which would deadlock with a concurrent
+// index build), the version table. Rolled back unless committed.
+class Transaction final : public Held {
+ public:
+  Transaction(PGconn* conn, const PostgresqlOptions& options) : conn_(conn) {
+    const auto give_up = std::chrono::steady_clock::now() + options.wait_for_runner;
+    const std::string keys = runner_lock_keys(conn);
+    std::chrono::milliseconds pause(10);
+    for (;;) {
+      exec(conn, "BEGIN");
+      open_ = true;
+      exec(conn, "SET LOCAL lock_timeout = " +
+                     literal(std::to_string(options.lock_timeout.count()) + "ms"));
+      const Result got = exec(conn, "SELECT pg_try_advisory_xact_lock(" + keys + ")");
+      if (value(got.get(), 0, 0) == "t") break;
+      exec(conn, "ROLLBACK");
+      open_ = false;
+      if (std::chrono::steady_clock::now() > give_up) {
+        throw Error("another process has been migrating this database for longer than " +
+                    std::to_string(options.wait_for_runner.count()) + " ms; " + holder(keys));
+      }
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(250));
+    }
+    exec(conn, kVersionTableDdl);
+  }
+  ~Transaction() override {
+    if (open_) try_exec(conn_, "ROLLBACK");
+  }
+  void commit() override {
+    exec(conn_, "COMMIT");
+    open_ = false;
+  }
+
+ private:
+  std::string holder(const std::string& keys) {
+    std::string who = "its session is unknown";
+    query_rows(conn_,
+               "SELECT a.pid, a.state, left(a.query, 120) FROM pg_locks l JOIN pg_stat_activity "
+               "a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND "
+               "l.objsubid = 2 AND ARRAY[l.classid::bigint, l.objid::bigint] = ARRAY[" +
+                   keys + "]::bigint[] LIMIT 1",
+               [&who](const std::vector<std::string>& r) {
+                 who = "session " + r[0] + " holds the lock (" + r[1] + ": " + r[2] + ")";
+               });
+    return who;
+  }
+
+  PGconn* conn_;
+  bool open_ = false;
+};
+
+// A hook may not change the schema: the catalog entries of the current schema, hashed
+// before and after it.
+class HookGuard final : public Held {
+ public:
+  explicit HookGuard(PGconn* conn) : conn_(conn), before_(catalog()) {}
+  std::string refused() const override {
+    if (PQtransactionStatus(conn_) == PQTRANS_INERROR) {
+      return "a statement the hook ran failed, and the revision's transaction is aborted";
+    }
+    if (!in_transaction(conn_)) return "";  // the executor names it
+    return catalog() == before_ ? ""
+                                : "a hook may not change the schema: schema changes belong in "
+                                  "the revision's SQL, where its snapshot sees them";
+  }
+
+ private:
+  std::string catalog() const {
+    const Result r =
+        exec(conn_,
+             "SELECT md5(coalesce(string_agg(x, ',' ORDER BY x), '')) FROM ("
+             "SELECT c.oid || c.relname || c.relkind || c.relnatts FROM pg_class c "
+             "WHERE c.relnamespace = current_schema()::regnamespace UNION ALL "
+             "SELECT a.attrelid || a.attname || a.atttypid || a.attnotnull || a.attisdropped "
+             "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+             "WHERE c.relnamespace = current_schema()::regnamespace AND a.attnum > 0 UNION ALL "
+             "SELECT oid || conname FROM pg_constraint "
+             "WHERE connamespace = current_schema()::regnamespace UNION ALL "
+             "SELECT oid || proname FROM pg_proc "
+             "WHERE pronamespace = current_schema()::regnamespace UNION ALL "
+             "SELECT t.oid || t.tgname || t.tgenabled FROM pg_trigger t "
+             "JOIN pg_class c ON c.oid = t.tgrelid "
+             "WHERE c.relnamespace = current_schema()::regnamespace) s(x)");
+    return value(r.get(), 0, 0);
+  }
+
+  PGconn* conn_;
+  std::string before_;
+};
+
+class PostgresqlBackend final : public Backend {
+ public:
+  PostgresqlBackend(PGconn* conn, const PostgresqlOptions& options)
+      : conn_(conn), options_(options) {}
+
+  bool at_head(const std::vector<Revision>& revisions) override {
+    const std::vector<AppliedRow> applied = pg::read_applied(conn_);
+    if (applied.size() != revisions.size()) return false;
+    for (std::size_t i = 0; i < applied.size(); ++i) {
+      const Revision& r = revisions[i];
+      if (applied[i].revision != r.id || applied[i].checksum != r.checksum ||
+          applied[i].draft != r.draft) {
+        return false;
+      }
+    }
+    return true;
+  }
+  std::vector<AppliedRow> read_applied() override { return pg::read_applied(conn_); }
+
+  // Each step's transaction takes the lock (begin()).
+  std::unique_ptr<Held> hold_runner_lock() override { return std::make_unique<Held>(); }
+  std::unique_ptr<Held> begin(bool) override {
+    return std::make_unique<Transaction>(conn_, options_);
+  }
+
+  void run_statements(const StepContext& c, const std::string& sql, const std::string&) override {
+    for (const std::string& statement : split_statements(sql)) {
+      try {
+        exec(conn_, statement);
+      } catch (const Failure& f) {
+        if (f.sqlstate() == kLockNotAvailable) {
+          throw LockTimeout(c.revision, statement, f.what(), c.done);
+        }
+        throw MigrationError(c.revision, statement, f.what(), c.done);
+      }
+    }
+  }
+
+  bool linked(const Hook& hook) const override { return hook.postgresql_function != nullptr; }
+  std::unique_ptr<Held> guard_hook() override { return std::make_unique<HookGuard>(conn_); }
+  void call_hook(const Hook& hook, HookProgress& progress) override {
+    hook.postgresql_function(conn_, progress);
+  }
+  bool in_transaction() override { return PQtransactionStatus(conn_) == PQTRANS_INTRANS; }
+
+  void check_step(const StepContext&, const Step&) override {}
+
+  void record(const StepContext& c, const std::vector<AppliedRow>&, const Step& step) override {
+    pg::record(conn_, step, c.done);
+  }
+  std::string stored_down_sql(const std::string& revision,
+                              const std::vector<std::string>& done) override {
+    return pg::stored_down_sql(conn_, revision, done);
+  }
+
+  int tries() const override { return std::max(1, options_.tries); }
+  std::chrono::milliseconds first_pause() const override { return options_.first_pause; }
+  std::string lock_holder() override {
+    std::string who;
+    query_rows(conn_,
+               "SELECT pid, state, round(extract(epoch FROM now() - xact_start)::numeric, 1), "
+               "left(query, 120) FROM pg_stat_activity WHERE datname = current_database() AND "
+               "pid <> pg_backend_pid() AND xact_start IS NOT NULL ORDER BY xact_start LIMIT 1",
+               [&who](const std::vector<std::string>& r) {
+                 who = "the oldest open transaction is session " + r[0] + " (" + r[1] + " for " +
+                       r[2] + " s: " + r[3] + ")";
+               });
+    return who;
+  }
+
+  bool holds_schema() override {
+    const Result r = exec(conn_,
+                          "SELECT 1 FROM pg_class WHERE relnamespace = "
+                          "current_schema()::regnamespace AND relkind IN ('r', 'p', 'v', 'm') "
+                          "AND relname <> " +
+                              literal(kVersionTable) + " LIMIT 1");
+    return PQntuples(r.get()) > 0;
+  }
+
+  // The baseline run in a schema of its own inside the step's transaction, then rolled back.
+  std::vector<std::string> differences_from(const Revision& baseline) override {
+    const Result schema = exec(conn_, "SELECT current_schema()");
+    const std::string scratch = "retort_baseline_" + std::to_string(PQbackendPID(conn_));
+    exec(conn_, "SAVEPOINT retort_adoption");
+    std::vector<std::string> out;
+    try {
+      const LiveSchema actual = introspect(conn_);
+      const LiveObjects actual_objects = introspect_objects(conn_);
+      exec(conn_, "CREATE SCHEMA " + identifier(scratch));
+      exec(conn_, "SET LOCAL search_path = " + identifier(scratch));
+      for (const std::string& statement : split_statements(baseline.up_sql)) {
+        exec(conn_, statement);
+      }
+      out = compare_schemas(introspect(conn_), actual);
+      for (std::string& d : compare_objects(introspect_objects(conn_), actual_objects)) {
+        out.push_back(std::move(d));
+      }
+    } catch (const Failure& f) {
+      out.push_back(std::string("the baseline does not run: ") + f.what());
+    }
+    exec(conn_, "ROLLBACK TO SAVEPOINT retort_adoption");
+    return out;
+  }
+
+ private:
+  PGconn* conn_;
+  PostgresqlOptions options_;
+};
+
+}  // namespace
+
+std::string runner_lock_keys(PGconn* conn) {
+  const Result r = exec(conn, "SELECT current_schema()");
+  Fnv1a hash;
+  hash.add(value(r.get(), 0, 0));
+  return std::string(kLockClass) + ", " +
+         std::to_string(static_cast<std::int32_t>(hash.value() & 0x7fffffff));
+}
+
+std::unique_ptr<Backend> postgresql_backend(PGconn* conn, const PostgresqlOptions& options) {
+  return std::make_unique<PostgresqlBackend>(conn, options);
+}
+
+}  // namespace retort::detail::pg
