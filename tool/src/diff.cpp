@@ -19,6 +19,7 @@ struct TablePair {
   std::vector<Column> added;
   std::vector<Column> dropped;
   bool rebuild = false;
+  bool retyped = false;  // a kept column changes type or generating expression
 };
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -78,7 +79,8 @@ bool same_column_shape(const Column& a, const Column& b) {
 
 class Differ {
  public:
-  Differ(const Schema& from, const Schema& to) : from_(from), to_(to) {
+  Differ(const Schema& from, const Schema& to, const DiffRules& rules = {})
+      : from_(from), to_(to), rules_(rules) {
     for (const Table& t : from.tables) old_tables_.emplace(t.name, &t);
     for (const Table& t : to.tables) new_tables_.emplace(t.name, &t);
   }
@@ -129,7 +131,7 @@ class Differ {
       }
       if (old) {
         matched.insert(old->name);
-        pairs_.push_back({old, &t, {}, {}, {}, {}, false});
+        pairs_.push_back({old, &t, {}, {}, {}, {}, false, false});
       } else {
         created_.push_back(&t);
       }
@@ -222,6 +224,7 @@ class Differ {
       const Column& before = *o.find_column(old_name);
       const Column& after = *n.find_column(new_name);
       if (!same_column_shape(before, after)) p.rebuild = true;
+      if (before.type != after.type || before.generated != after.generated) p.retyped = true;
       if (after.not_null && !before.not_null && !after.default_sql && !after.generated) {
         error(after.origin.loc,
               "column '" + after.name +
@@ -250,6 +253,29 @@ class Differ {
       }
       if (!can_drop_in_place(o, c)) p.rebuild = true;
     }
+    // A dialect that alters in place renders every change of the table as one ALTER sequence.
+    if (rules_.alters_in_place) {
+      p.rebuild = p.rebuild || !p.added.empty() || !p.dropped.empty() ||
+                  !p.renamed_columns.empty() || o.name != n.name || !same_names(p);
+    }
+  }
+
+  // Constraint names as stored equal (a snapshot written before a naming rule changed keeps
+  // its names until the table changes).
+  static bool same_names(const TablePair& p) {
+    const Table& o = *p.old_table;
+    const Table& n = *p.new_table;
+    for (std::size_t i = 0; i < o.foreign_keys.size() && i < n.foreign_keys.size(); ++i) {
+      if (o.foreign_keys[i].name != n.foreign_keys[i].name) return false;
+    }
+    for (std::size_t i = 0; i < o.checks.size() && i < n.checks.size(); ++i) {
+      if (o.checks[i].name != n.checks[i].name) return false;
+    }
+    for (std::size_t i = 0; i < o.unique_constraints.size() && i < n.unique_constraints.size();
+         ++i) {
+      if (o.unique_constraints[i].name != n.unique_constraints[i].name) return false;
+    }
+    return true;
   }
 
   // A rebuilt table's renamed columns are not renamed by ALTER TABLE, so the REFERENCES of its
@@ -274,7 +300,7 @@ class Differ {
   }
 
   bool index_kept(const TablePair& p, const Index& old_index) const {
-    if (p.rebuild) return false;
+    if (p.rebuild && !rules_.alters_in_place) return false;
     return std::any_of(
         p.new_table->indexes.begin(), p.new_table->indexes.end(), [&](const Index& i) {
           return i.name == old_index.name && i.unique == old_index.unique &&
@@ -283,7 +309,7 @@ class Differ {
   }
 
   bool index_new(const TablePair& p, const Index& new_index) const {
-    if (p.rebuild) return true;
+    if (p.rebuild && !rules_.alters_in_place) return true;
     return std::none_of(
         p.old_table->indexes.begin(), p.old_table->indexes.end(),
         [&](const Index& i) { return index_kept(p, i) && i.name == new_index.name; });
@@ -296,7 +322,8 @@ class Differ {
     std::set<std::string> out;
     for (const Table* t : dropped_) out.insert(t->name);
     for (const TablePair& p : pairs_) {
-      if (p.rebuild || p.old_table->name != p.new_table->name || !p.dropped.empty() ||
+      const bool rebuilt = p.rebuild && !rules_.alters_in_place;
+      if (rebuilt || p.retyped || p.old_table->name != p.new_table->name || !p.dropped.empty() ||
           !p.renamed_columns.empty()) {
         out.insert(p.old_table->name);
       }
@@ -374,9 +401,10 @@ class Differ {
     if (p.rebuild) {
       Table before = *p.old_table;
       before.name = name;
-      before.indexes.clear();  // dropped before the rebuild, created after it
+      before.indexes.clear();  // dropped before the rebuild, created after it (or kept)
       Table after = *p.new_table;
       after.indexes.clear();
+      const std::string names_from = p.old_table->name != name ? p.old_table->name : std::string();
       std::vector<std::pair<std::string, std::string>> copy;
       for (const Column& c : after.columns) {
         if (c.generated) continue;  // computed, never written; a plain one may copy a generated
@@ -384,7 +412,8 @@ class Differ {
           copy.emplace_back(c.name, it->second);
         }
       }
-      changes.push_back(RebuildTable{std::move(before), std::move(after), std::move(copy)});
+      changes.push_back(
+          RebuildTable{std::move(before), std::move(after), std::move(copy), names_from, ""});
       return;
     }
     // Drops first: a column may be renamed onto the name of one that goes.
@@ -410,6 +439,7 @@ class Differ {
     const auto referenced = [&](const std::string& table) {
       return referenced_tables.count(table) > 0;
     };
+    if (rules_.alters_in_place) return;
     for (const Change& c : out_.changes) {
       if (std::holds_alternative<RebuildTable>(c)) out_.foreign_keys_off = true;
       if (auto* d = std::get_if<DropTable>(&c); d && referenced(d->table.name)) {
@@ -420,6 +450,7 @@ class Differ {
 
   const Schema& from_;
   const Schema& to_;
+  DiffRules rules_;
   std::unordered_map<std::string, const Table*> old_tables_, new_tables_;
   std::unordered_map<std::string, std::size_t> pair_of_old_;  // old table name → its pair
   std::vector<TablePair> pairs_;
@@ -448,7 +479,8 @@ struct Inverter {
       };
       return position(a.first) < position(b.first);
     });
-    return RebuildTable{c.to, c.from, std::move(copy)};
+    // Undone, the table goes back to its old name after the rename is undone too.
+    return RebuildTable{c.to, c.from, std::move(copy), c.names_to, c.names_from};
   }
   Change operator()(const CreateIndex& c) const { return DropIndex{c.table, c.index}; }
   Change operator()(const DropIndex& c) const { return CreateIndex{c.table, c.index}; }
@@ -459,6 +491,10 @@ struct Inverter {
 }  // namespace
 
 ChangeSet diff_schemas(const Schema& from, const Schema& to) { return Differ(from, to).run(); }
+
+ChangeSet diff_schemas(const Schema& from, const Schema& to, const DiffRules& rules) {
+  return Differ(from, to, rules).run();
+}
 
 std::vector<TableMatch> match_tables(const Schema& from, const Schema& to) {
   return Differ(from, to).matches();

@@ -40,10 +40,17 @@ struct RenameColumn {
 };
 /// SQLite's generalized ALTER (lang_altertable.html §7): new table, copy, drop, rename.
 /// `from` is the table as the database holds it at that point (already under `to.name`).
+/// On a dialect that alters tables in place (PostgreSQL), the same change is rendered as the
+/// ALTER TABLE statements that take `from` to `to`.
 struct RebuildTable {
   Table from;
   Table to;
   std::vector<std::pair<std::string, std::string>> copy;  ///< (column of `to`, column of `from`)
+  /// The table names that the derived constraint names (docs/naming.md: `pk_<table>`,
+  /// `ck_<table>_<column>`) of `from` and of `to` follow, when not their own names: `from`'s
+  /// constraints keep the names of a table that was renamed until this change renames them.
+  std::string names_from = "";
+  std::string names_to = "";
   friend bool operator==(const RebuildTable&, const RebuildTable&) = default;
 };
 struct CreateIndex {
@@ -94,6 +101,16 @@ std::vector<TableMatch> match_tables(const Schema& from, const Schema& to);
 /// (dependents first), drop indexes, drop tables (children first), rename tables, create tables
 /// (parents first), alter tables, create indexes, create objects (dependencies first).
 ChangeSet diff_schemas(const Schema& from, const Schema& to);
+
+/// What a dialect can change in place.
+struct DiffRules {
+  /// Every change to a table is one RebuildTable, which the dialect renders as ALTER TABLE
+  /// statements (PostgreSQL): indexes that stay the same are kept, and no foreign keys are
+  /// switched off. Otherwise SQLite's rules: ALTER where SQLite allows it with rows present,
+  /// else a rebuild that drops and re-creates the table's indexes.
+  bool alters_in_place = false;
+};
+ChangeSet diff_schemas(const Schema& from, const Schema& to, const DiffRules& rules);
 
 /// The changes that undo `changes`: each inverted, in reverse order.
 std::vector<Change> invert(const std::vector<Change>& changes);

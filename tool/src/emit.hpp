@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diff.hpp"
@@ -25,6 +26,13 @@ class Dialect {
 
 /// SQLite 3.35+ (RENAME/DROP COLUMN); rebuilds follow lang_altertable.html §7.
 std::unique_ptr<Dialect> make_sqlite_dialect();
+
+/// PostgreSQL 15+: identity keys, and ALTER TABLE in place of every rebuild (diff_schemas()
+/// with DiffRules::alters_in_place).
+std::unique_ptr<Dialect> make_postgresql_dialect();
+
+/// The dialect called `name` ("sqlite", "postgresql").
+std::unique_ptr<Dialect> make_dialect(std::string_view name);
 
 /// The SQL of `changes`, one statement or commented block per change, in order.
 std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes);

@@ -43,6 +43,7 @@ namespace retort {
   X(getCanonicalType)                \
   X(getTypeDeclaration)              \
   X(getTypeSpelling)                 \
+  X(Type_getSizeOf)                  \
   X(Type_getTemplateArgumentAsType)
 
 /// Pointers to libclang's functions: `lib.getCursorKind(c)` calls `clang_getCursorKind(c)`.

@@ -26,8 +26,13 @@ struct ModelField {
   std::string name;
   SourceLoc loc;
   ValueKind kind = ValueKind::kUnsupported;
-  bool optional = false;                ///< the member is a std::optional<T>
-  std::string type_spelling;            ///< the type as the author wrote it, for messages
+  bool optional = false;      ///< the member is a std::optional<T>
+  std::string type_spelling;  ///< the type as the author wrote it, for messages
+  /// kInteger and kReal: the size of the C++ type in bytes (std::int16_t: 2, double: 8), for
+  /// dialects whose types have widths; 0 for the other kinds.
+  int bytes = 0;
+  bool is_unsigned = false;             ///< kInteger: an unsigned type
+  bool is_enum = false;                 ///< kInteger: an enumeration
   std::vector<Annotation> annotations;  ///< in source order
 
   friend bool operator==(const ModelField&, const ModelField&) = default;

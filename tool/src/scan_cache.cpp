@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;
 
 std::int64_t ticks(fs::file_time_type time) { return time.time_since_epoch().count(); }
 
@@ -80,6 +80,9 @@ json models_to_json(const std::vector<ModelClass>& models) {
                         {"kind", static_cast<int>(f.kind)},
                         {"optional", f.optional},
                         {"type", f.type_spelling},
+                        {"bytes", f.bytes},
+                        {"unsigned", f.is_unsigned},
+                        {"enum", f.is_enum},
                         {"annotations", annotations_to_json(f.annotations)}});
     }
     out.push_back({{"name", m.name},
@@ -108,6 +111,9 @@ std::vector<ModelClass> models_from_json(const json& j) {
       field.kind = static_cast<ValueKind>(kind);
       field.optional = f.at("optional").get<bool>();
       field.type_spelling = f.at("type").get<std::string>();
+      field.bytes = f.at("bytes").get<int>();
+      field.is_unsigned = f.at("unsigned").get<bool>();
+      field.is_enum = f.at("enum").get<bool>();
       field.annotations = annotations_from_json(f.at("annotations"));
       model.fields.push_back(std::move(field));
     }

@@ -162,6 +162,32 @@ ValueKind classify(CXType type, bool& optional) {
   return ValueKind::kUnsupported;
 }
 
+// The width of an integer or floating-point member (std::optional unwrapped) into `f`.
+void measure(CXType type, ModelField& f) {
+  CXType t = lib().getCanonicalType(type);
+  if (f.optional && t.kind == CXType_Record) {
+    t = lib().getCanonicalType(lib().Type_getTemplateArgumentAsType(t, 0));
+  }
+  if (f.kind != ValueKind::kInteger && f.kind != ValueKind::kReal) return;
+  const long long size = lib().Type_getSizeOf(t);
+  f.bytes = size > 0 ? static_cast<int>(size) : 0;
+  f.is_enum = t.kind == CXType_Enum;
+  switch (t.kind) {
+    case CXType_Char_U:
+    case CXType_UChar:
+    case CXType_Char16:
+    case CXType_Char32:
+    case CXType_UShort:
+    case CXType_UInt:
+    case CXType_ULong:
+    case CXType_ULongLong:
+      f.is_unsigned = true;
+      break;
+    default:
+      break;
+  }
+}
+
 class Scanner {
  public:
   /// `model_files`: absolute, normalized paths, as the umbrella includes them.
@@ -237,6 +263,7 @@ class Scanner {
     const CXType type = lib().getCursorType(c);
     f.type_spelling = take(lib().getTypeSpelling(type));
     f.kind = classify(type, f.optional);
+    measure(type, f);
     f.annotations = annotations_of(c);
     return f;
   }

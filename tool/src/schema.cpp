@@ -43,12 +43,19 @@ std::string kind_name(SqlObject::Kind kind) {
       return "view";
     case SqlObject::Kind::kTrigger:
       return "trigger";
+    case SqlObject::Kind::kMaterializedView:
+      return "materialized view";
+    case SqlObject::Kind::kFunction:
+      return "function";
+    case SqlObject::Kind::kExtension:
+      return "extension";
   }
   return "";
 }
 
 bool operator==(const SqlObject& a, const SqlObject& b) {
-  return a.kind == b.kind && a.name == b.name && normalize_sql(a.sql) == normalize_sql(b.sql);
+  return a.kind == b.kind && a.dialect == b.dialect && a.name == b.name &&
+         normalize_sql(a.sql) == normalize_sql(b.sql);
 }
 
 namespace {
@@ -60,11 +67,33 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-void link_objects(Schema& schema) {
+namespace {
+
+// The order kinds of objects are created in when nothing else decides: what others use first.
+int rank(SqlObject::Kind kind) {
+  switch (kind) {
+    case SqlObject::Kind::kExtension:
+      return 0;
+    case SqlObject::Kind::kFunction:
+      return 1;
+    case SqlObject::Kind::kVirtualTable:
+      return 2;
+    case SqlObject::Kind::kView:
+      return 3;
+    case SqlObject::Kind::kMaterializedView:
+      return 4;
+    case SqlObject::Kind::kTrigger:
+      return 5;
+  }
+  return 6;
+}
+
+// Links and orders the objects of one dialect (`objects`) against `schema`'s tables.
+std::vector<SqlObject> linked(const Schema& schema, std::vector<SqlObject> objects) {
   std::map<std::string, std::string> names;  // lower case → as declared
   for (const Table& t : schema.tables) names.emplace(lower(t.name), t.name);
-  for (const SqlObject& o : schema.objects) names.emplace(lower(o.name), o.name);
-  for (SqlObject& o : schema.objects) {
+  for (const SqlObject& o : objects) names.emplace(lower(o.name), o.name);
+  for (SqlObject& o : objects) {
     std::set<std::string> found;
     for (const SqlToken& t : lex_sql(o.sql)) {
       if (t.kind != SqlToken::Kind::kWord && t.kind != SqlToken::Kind::kName) continue;
@@ -73,13 +102,13 @@ void link_objects(Schema& schema) {
     }
     o.depends_on.assign(found.begin(), found.end());
   }
-  // Each next: the first (virtual tables, views, triggers; then by name) whose objects are all
-  // placed; on a cycle, the first.
-  std::vector<SqlObject> pending = std::move(schema.objects);
+  // Each next: the first (by kind, then by name) whose objects are all placed; on a cycle, the
+  // first.
+  std::vector<SqlObject> pending = std::move(objects);
   std::sort(pending.begin(), pending.end(), [](const SqlObject& a, const SqlObject& b) {
-    return std::tie(a.kind, a.name) < std::tie(b.kind, b.name);
+    return std::make_pair(rank(a.kind), a.name) < std::make_pair(rank(b.kind), b.name);
   });
-  schema.objects.clear();
+  std::vector<SqlObject> out;
   while (!pending.empty()) {
     const auto placed = [&](const std::string& name) {
       return std::none_of(pending.begin(), pending.end(),
@@ -89,8 +118,22 @@ void link_objects(Schema& schema) {
       return std::all_of(o.depends_on.begin(), o.depends_on.end(), placed);
     });
     if (next == pending.end()) next = pending.begin();
-    schema.objects.push_back(std::move(*next));
+    out.push_back(std::move(*next));
     pending.erase(next);
+  }
+  return out;
+}
+
+}  // namespace
+
+void link_objects(Schema& schema) {
+  // Each dialect's objects apart (SQLite's first), so that one dialect's view never waits for
+  // another's of the same name.
+  std::map<std::string, std::vector<SqlObject>> by_dialect;
+  for (SqlObject& o : schema.objects) by_dialect[o.dialect].push_back(std::move(o));
+  schema.objects.clear();
+  for (auto& [dialect, objects] : by_dialect) {
+    for (SqlObject& o : linked(schema, std::move(objects))) schema.objects.push_back(std::move(o));
   }
 }
 
@@ -219,6 +262,14 @@ json column_to_json(const Column& c) {
   if (c.check) j["check"] = *c.check;
   if (c.generated) j["generated"] = *c.generated;
   if (c.stored) j["stored"] = true;
+  for (const DialectColumn& d : c.dialects) {
+    json x = json::object();
+    if (d.type) x["type"] = *d.type;
+    if (d.default_sql) x["default"] = *d.default_sql;
+    if (d.check) x["check"] = *d.check;
+    if (d.generated) x["generated"] = *d.generated;
+    j["for"][d.dialect] = x;
+  }
   return j;
 }
 
@@ -240,7 +291,9 @@ json table_to_json(const Table& t) {
     j["foreign_keys"].push_back(f);
   }
   for (const Check& c : t.checks) {
-    j["checks"].push_back({{"name", c.name}, {"expression", c.expression}});
+    json x = {{"name", c.name}, {"expression", c.expression}};
+    if (!c.dialect.empty()) x["dialect"] = c.dialect;
+    j["checks"].push_back(x);
   }
   for (const UniqueConstraint& u : t.unique_constraints) {
     json x = {{"name", u.name}, {"columns", u.columns}};
@@ -281,6 +334,11 @@ Table table_from_json(const json& j) {
                          {},
                          optional_string(c, "generated"),
                          value_or(c, "stored", false)});
+    for (const auto& [dialect, x] : c.value("for", json::object()).items()) {
+      t.columns.back().dialects.push_back(
+          {dialect, optional_string(x, "type"), optional_string(x, "default"),
+           optional_string(x, "check"), optional_string(x, "generated")});
+    }
   }
   t.primary_key = value_or(j, "primary_key", std::vector<std::string>{});
   t.autoincrement = value_or(j, "autoincrement", false);
@@ -297,7 +355,8 @@ Table table_from_json(const json& j) {
                               {}});
   }
   for (const json& c : j.value("checks", json::array())) {
-    t.checks.push_back({c.at("name").get<std::string>(), c.at("expression").get<std::string>()});
+    t.checks.push_back({c.at("name").get<std::string>(), c.at("expression").get<std::string>(),
+                        value_or(c, "dialect", std::string{})});
   }
   for (const json& u : j.value("unique_constraints", json::array())) {
     t.unique_constraints.push_back({u.at("name").get<std::string>(),
@@ -316,13 +375,15 @@ Table table_from_json(const json& j) {
 SqlObject object_from_json(const json& j) {
   SqlObject o;
   const std::string kind = j.at("object").get<std::string>();
-  for (const auto k :
-       {SqlObject::Kind::kVirtualTable, SqlObject::Kind::kView, SqlObject::Kind::kTrigger}) {
+  for (const auto k : {SqlObject::Kind::kVirtualTable, SqlObject::Kind::kView,
+                       SqlObject::Kind::kTrigger, SqlObject::Kind::kMaterializedView,
+                       SqlObject::Kind::kFunction, SqlObject::Kind::kExtension}) {
     if (kind_name(k) == kind) o.kind = k;
   }
   if (kind_name(o.kind) != kind) throw std::runtime_error("unknown kind of object '" + kind + "'");
   o.name = j.at("name").get<std::string>();
   o.sql = j.at("sql").get<std::string>();
+  o.dialect = value_or(j, "dialect", std::string{});
   return o;
 }
 
@@ -332,7 +393,9 @@ std::string schema_to_json(const Schema& schema) {
   std::string out;
   for (const Table& t : schema.tables) out += table_to_json(t).dump() + "\n";
   for (const SqlObject& o : schema.objects) {
-    out += json{{"object", kind_name(o.kind)}, {"name", o.name}, {"sql", o.sql}}.dump() + "\n";
+    json j = {{"object", kind_name(o.kind)}, {"name", o.name}, {"sql", o.sql}};
+    if (!o.dialect.empty()) j["dialect"] = o.dialect;
+    out += j.dump() + "\n";
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #ifndef RETORT_TOOL_SCHEMA_HPP
 #define RETORT_TOOL_SCHEMA_HPP
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,8 +17,24 @@ namespace retort {
 struct Origin {
   SourceLoc loc;
   std::string renamed_from;  ///< RETORT_RENAMED_FROM, "" when none
+  /// Where each annotation of a member stands, by key ("type", "default", and
+  /// "type_for:postgresql" for a dialect's), so that a dialect's refusal points at it.
+  std::map<std::string, SourceLoc> annotations = {};
 
   friend bool operator==(const Origin&, const Origin&) { return true; }
+};
+
+/// What one dialect other than SQLite says differently of a column: RETORT_TYPE_FOR,
+/// RETORT_DEFAULT_FOR, RETORT_CHECK_FOR, RETORT_GENERATED_FOR, and (when the repository has
+/// PostgreSQL) the PostgreSQL type mapped from the member's C++ type.
+struct DialectColumn {
+  std::string dialect;
+  std::optional<std::string> type = std::nullopt;
+  std::optional<std::string> default_sql = std::nullopt;
+  std::optional<std::string> check = std::nullopt;
+  std::optional<std::string> generated = std::nullopt;
+
+  friend bool operator==(const DialectColumn&, const DialectColumn&) = default;
 };
 
 struct Column {
@@ -31,6 +48,8 @@ struct Column {
   /// RETORT_GENERATED(_STORED): the expression (blanks collapsed) it is computed from
   std::optional<std::string> generated = std::nullopt;
   bool stored = false;  ///< RETORT_GENERATED_STORED rather than VIRTUAL
+  /// Other dialects' differences, by dialect name, sorted; empty in a SQLite-only schema.
+  std::vector<DialectColumn> dialects = {};
 
   friend bool operator==(const Column&, const Column&) = default;
 };
@@ -55,6 +74,7 @@ struct ForeignKey {
 struct Check {
   std::string name;  ///< `ck_<table>_<n>`, n counting the class's RETORT_CHECKs in source order
   std::string expression;
+  std::string dialect = "";  ///< RETORT_CHECK_FOR: the one dialect it is for; "" for every one
 
   friend bool operator==(const Check&, const Check&) = default;
 };
@@ -98,19 +118,20 @@ struct Table {
 
 /// A view, trigger or virtual table declared in an objects file (OBJECTS), as plain SQL.
 struct SqlObject {
-  enum class Kind { kVirtualTable, kView, kTrigger };
+  enum class Kind { kVirtualTable, kView, kTrigger, kMaterializedView, kFunction, kExtension };
   Kind kind = Kind::kView;
   std::string name;
   std::string sql;  ///< the CREATE statement as written, without comments around it or `;`
   /// The tables and objects its text names (filled by link_objects()), by name.
   std::vector<std::string> depends_on = {};
-  SourceLoc loc = {};  ///< of the CREATE statement in its file
+  SourceLoc loc = {};        ///< of the CREATE statement in its file
+  std::string dialect = "";  ///< "" for SQLite's (OBJECTS), "postgresql" (POSTGRESQL_OBJECTS)
 
   /// Objects compare by kind, name and normalised text (normalize_sql()).
   friend bool operator==(const SqlObject& a, const SqlObject& b);
 };
 
-/// "view", "trigger" or "virtual table".
+/// "view", "trigger", "virtual table", "materialized view", "function" or "extension".
 std::string kind_name(SqlObject::Kind kind);
 
 /// Tables ordered parents before children (ties by name), so output is deterministic; objects

@@ -6,8 +6,10 @@
 #include <map>
 #include <set>
 
+#include "dialects.hpp"
 #include "emit.hpp"
 #include "retort/detail/sqlite.hpp"
+#include "retort/revision.hpp"
 
 namespace retort {
 namespace {
@@ -53,6 +55,10 @@ const std::map<std::string, KeyRule>& key_rules() {
       {"generated_stored", {Place::kMember, 1}},
       {"unique_constraint", {Place::kMember, 0}},
       {"unique_constraint_on", {Place::kClass, 1}},
+      {"type_for", {Place::kMember, 2}},
+      {"default_for", {Place::kMember, 2}},
+      {"check_for", {Place::kBoth, 2}},
+      {"generated_for", {Place::kMember, 2}},
   };
   return rules;
 }
@@ -101,6 +107,9 @@ using Found = std::multimap<std::string, const Annotation*>;
 
 class Builder {
  public:
+  explicit Builder(const std::vector<std::string>& dialects)
+      : postgresql_(std::find(dialects.begin(), dialects.end(), kPostgresql) != dialects.end()) {}
+
   SchemaBuild run(const std::vector<ModelClass>& models) {
     std::map<std::string, SourceLoc> seen;
     for (const ModelClass& m : models) {
@@ -216,6 +225,7 @@ class Builder {
     c.collate = arg("collate");
     c.check = arg("check");
     add_generated(t, c, found, primary);
+    add_dialect_parts(c, f, found);
     if (primary) t.primary_key.push_back(c.name);
     if (found.count("autoincrement")) {
       t.autoincrement = true;
@@ -264,6 +274,74 @@ class Builder {
     c.generated = collapse_blanks(it->second->args[0]);
     c.stored = it == stored_form;
     generated_to_try_.push_back({t.name, c.name, it->second->loc});
+  }
+
+  // RETORT_*_FOR(dialect, ...): SQLite's go into the column itself, another dialect's into its
+  // DialectColumn; with PostgreSQL, the column's PostgreSQL type (RETORT_TYPE applies to every
+  // dialect).
+  void add_dialect_parts(Column& c, const ModelField& f, const Found& found) {
+    std::map<std::string, DialectColumn> parts;
+    for (const char* key : {"type_for", "default_for", "check_for", "generated_for"}) {
+      const auto [first, last] = found.equal_range(key);
+      for (auto it = first; it != last; ++it) {
+        const Annotation& a = *it->second;
+        const std::string dialect = trim(a.args[0]);
+        const std::string value = trim(a.args[1]);
+        if (!is_known_dialect(dialect)) {
+          error(a.loc, "unknown dialect '" + dialect + "' in " + macro_of(key) +
+                           " (known: sqlite, postgresql)");
+          continue;
+        }
+        if (std::string(key) == "generated_for" && !c.generated) {
+          error(a.loc,
+                "RETORT_GENERATED_FOR needs RETORT_GENERATED or RETORT_GENERATED_STORED "
+                "on the same member");
+          continue;
+        }
+        DialectColumn& d = parts[dialect];
+        d.dialect = dialect;
+        std::optional<std::string>& slot = std::string(key) == "type_for"      ? d.type
+                                           : std::string(key) == "default_for" ? d.default_sql
+                                           : std::string(key) == "check_for"   ? d.check
+                                                                               : d.generated;
+        if (slot) {
+          error(a.loc, macro_of(key) + " for '" + dialect + "' is given twice");
+          continue;
+        }
+        slot = std::string(key) == "generated_for" ? collapse_blanks(value) : value;
+        c.origin.annotations[std::string(key) + ":" + dialect] = a.loc;
+      }
+    }
+    if (const auto it = parts.find(kSqlite); it != parts.end()) {
+      const DialectColumn& own = it->second;
+      if (own.type) c.type = *own.type;
+      if (own.default_sql) c.default_sql = own.default_sql;
+      if (own.check) c.check = own.check;
+      if (own.generated) c.generated = own.generated;
+      parts.erase(it);
+    }
+    if (postgresql_) {
+      DialectColumn& d = parts[kPostgresql];
+      d.dialect = kPostgresql;
+      if (!d.type) {
+        const auto type = found.find("type");
+        d.type = type != found.end() ? trim(type->second->args[0]) : postgresql_type(f);
+      }
+      if (const auto collate = found.find("collate"); collate != found.end() &&
+                                                      sqlite_collation(*c.collate) &&
+                                                      to_upper(*c.collate) != "BINARY") {
+        out_.diagnostics.push_back(
+            {Severity::kWarning, collate->second->loc,
+             "PostgreSQL has no collation like SQLite's " + to_upper(*c.collate) + ": column '" +
+                 c.name +
+                 "' compares as written there (for text compared without case, "
+                 "RETORT_TYPE_FOR(\"postgresql\", \"CITEXT\") with the citext extension)"});
+      }
+    }
+    for (auto& [dialect, d] : parts) c.dialects.push_back(std::move(d));
+    for (const auto& [key, annotation] : found) {
+      c.origin.annotations.emplace(key, annotation->loc);
+    }
   }
 
   void add_foreign_key(Table& t, const Column& c, const Found& found) {
@@ -349,10 +427,27 @@ class Builder {
       if (!columns_exist(t, columns, it->second->loc)) continue;
       t.unique_constraints.push_back({unique_constraint_name(t.name, columns), columns, false});
     }
+    // RETORT_CHECK and RETORT_CHECK_FOR counted together, in source order.
+    std::vector<const Annotation*> checks;
+    for (const char* key : {"check", "check_for"}) {
+      const auto [first, last] = found.equal_range(key);
+      for (auto it = first; it != last; ++it) checks.push_back(it->second);
+    }
+    std::sort(checks.begin(), checks.end(), [](const Annotation* a, const Annotation* b) {
+      return std::tie(a->loc.line, a->loc.column) < std::tie(b->loc.line, b->loc.column);
+    });
     int ordinal = 0;
-    const auto [first, last] = found.equal_range("check");
-    for (auto it = first; it != last; ++it) {
-      t.checks.push_back({table_check_name(t.name, ++ordinal), trim(it->second->args[0])});
+    for (const Annotation* a : checks) {
+      const bool one_dialect = a->key == "check_for";
+      const std::string dialect = one_dialect ? trim(a->args[0]) : "";
+      if (one_dialect && !is_known_dialect(dialect)) {
+        error(a->loc, "unknown dialect '" + dialect +
+                          "' in RETORT_CHECK_FOR (known: sqlite, "
+                          "postgresql)");
+        continue;
+      }
+      t.checks.push_back(
+          {table_check_name(t.name, ++ordinal), trim(a->args[one_dialect ? 1 : 0]), dialect});
     }
   }
 
@@ -505,6 +600,7 @@ class Builder {
     SourceLoc loc;
   };
 
+  bool postgresql_;  ///< the repository has PostgreSQL: columns record its types
   SchemaBuild out_;
   std::set<std::pair<std::string, std::string>> nullable_keys_;  // (table, column) RETORT_NULLABLE
   std::vector<IndexToTry> to_try_;
@@ -513,6 +609,9 @@ class Builder {
 
 }  // namespace
 
-SchemaBuild build_schema(const std::vector<ModelClass>& models) { return Builder().run(models); }
+SchemaBuild build_schema(const std::vector<ModelClass>& models,
+                         const std::vector<std::string>& dialects) {
+  return Builder(dialects).run(models);
+}
 
 }  // namespace retort

@@ -18,7 +18,10 @@ struct SchemaBuild {
 /// Builds the schema the models describe. Unknown or misplaced annotations, unsupported types,
 /// duplicate tables, columns or index names, and references to unknown tables or columns are
 /// reported as errors; building goes on so that every problem is reported at once.
-SchemaBuild build_schema(const std::vector<ModelClass>& models);
+/// `dialects` are the repository's (known_dialects() names): with "postgresql", each column
+/// also records its PostgreSQL type.
+SchemaBuild build_schema(const std::vector<ModelClass>& models,
+                         const std::vector<std::string>& dialects = {"sqlite"});
 
 }  // namespace retort
 

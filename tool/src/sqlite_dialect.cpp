@@ -244,6 +244,10 @@ class SqliteDialect final : public Dialect {
 
 std::unique_ptr<Dialect> make_sqlite_dialect() { return std::make_unique<SqliteDialect>(); }
 
+std::unique_ptr<Dialect> make_dialect(std::string_view name) {
+  return name == kPostgresql ? make_postgresql_dialect() : make_sqlite_dialect();
+}
+
 std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes) {
   std::string out;
   for (const Change& c : changes) {

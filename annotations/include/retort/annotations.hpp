@@ -88,6 +88,18 @@
 #define RETORT_ON_DELETE(action) RETORT_DETAIL_KEY1("on_delete", action)
 /// The foreign key's ON UPDATE action.
 #define RETORT_ON_UPDATE(action) RETORT_DETAIL_KEY1("on_update", action)
+/// For one dialect ("sqlite" or "postgresql"), what that dialect's SQL says differently: the
+/// column's type, default, CHECK or generating expression (RETORT_GENERATED_FOR needs
+/// RETORT_GENERATED or RETORT_GENERATED_STORED on the member). On a class,
+/// RETORT_CHECK_FOR(dialect, expression) is a table CHECK of that dialect alone.
+///     RETORT_TYPE_FOR("postgresql", "JSONB") std::string settings;
+#define RETORT_TYPE_FOR(dialect, sql_type) RETORT_DETAIL_KEY2("type_for", dialect, sql_type)
+#define RETORT_DEFAULT_FOR(dialect, sql_expression) \
+  RETORT_DETAIL_KEY2("default_for", dialect, sql_expression)
+#define RETORT_CHECK_FOR(dialect, sql_expression) \
+  RETORT_DETAIL_KEY2("check_for", dialect, sql_expression)
+#define RETORT_GENERATED_FOR(dialect, sql_expression) \
+  RETORT_DETAIL_KEY2("generated_for", dialect, sql_expression)
 /// The column is computed, `GENERATED ALWAYS AS (sql_expression) VIRTUAL`: never stored, never
 /// written; the member's type maps as usual. Adding one needs no rebuild.
 #define RETORT_GENERATED(sql_expression) RETORT_DETAIL_KEY1("generated", sql_expression)
