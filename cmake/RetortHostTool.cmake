@@ -49,6 +49,7 @@ endfunction()
 function(_retort_check_host_tool tool how version out)
   execute_process(COMMAND "${tool}" --version RESULT_VARIABLE rc OUTPUT_VARIABLE said
     ERROR_VARIABLE said OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_STRIP_TRAILING_WHITESPACE)
+  string(REGEX REPLACE "\n.*" "" said "${said}")  # its first line is enough to recognise
   if(NOT rc EQUAL 0 OR NOT said MATCHES "^retort ([0-9]+\\.[0-9]+\\.[0-9]+)$")
     string(CONCAT problem "'${tool}' (${how}) is not a retort tool that runs on the build "
       "machine: '${tool} --version' gave '${said}' (${rc}); give the build machine's own retort "
