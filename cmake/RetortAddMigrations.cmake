@@ -11,10 +11,45 @@
 #   CHECK      never write: fail the build when a draft exists or would be written (CI, release)
 # The standard headers the models include are parsed once into a PCH cached under
 # ${CMAKE_BINARY_DIR}/retort/pch (keyed on libclang, the flags and the headers) and reused.
+# A cross build runs the build machine's tool (cmake/RetortHostTool.cmake) and scans for the
+# target: its triple and sysroot (docs/cross-compiling.md).
 include_guard(GLOBAL)
 
 cmake_policy(PUSH)
 cmake_policy(SET CMP0116 NEW)  # depfile paths are relative to the binary dir, as Ninja needs
+
+# The clang arguments that make the scan parse for the machine the target is compiled for: in a
+# cross build (or with CMAKE_CXX_COMPILER_TARGET) its triple, as CMAKE_CXX_COMPILER_TARGET says or
+# the compiler reports (-dumpmachine), with CMAKE_SYSROOT and the toolchain CMake passes to clang.
+# A native build passes none: the scan parses for the build machine, as it always has.
+function(_retort_scan_target out)
+  set(flags "")
+  if(CMAKE_CXX_COMPILER_TARGET)
+    list(APPEND flags "--target=${CMAKE_CXX_COMPILER_TARGET}")
+  elseif(CMAKE_CROSSCOMPILING)
+    get_property(triple GLOBAL PROPERTY _retort_cxx_triple)
+    if(NOT triple)
+      execute_process(COMMAND ${CMAKE_CXX_COMPILER} -dumpmachine RESULT_VARIABLE rc
+        OUTPUT_VARIABLE triple ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+      if(NOT rc EQUAL 0 OR NOT triple)
+        message(FATAL_ERROR "add_migrations: the compiler '${CMAKE_CXX_COMPILER}' does not "
+          "report its target (-dumpmachine); set CMAKE_CXX_COMPILER_TARGET to the target's "
+          "triple, e.g. aarch64-linux-gnu")
+      endif()
+      set_property(GLOBAL PROPERTY _retort_cxx_triple "${triple}")
+    endif()
+    list(APPEND flags "--target=${triple}")
+  endif()
+  if(CMAKE_SYSROOT_COMPILE)
+    list(APPEND flags "--sysroot=${CMAKE_SYSROOT_COMPILE}")
+  elseif(CMAKE_SYSROOT)
+    list(APPEND flags "--sysroot=${CMAKE_SYSROOT}")
+  endif()
+  if(CMAKE_CXX_COMPILER_EXTERNAL_TOOLCHAIN)
+    list(APPEND flags "--gcc-toolchain=${CMAKE_CXX_COMPILER_EXTERNAL_TOOLCHAIN}")
+  endif()
+  set(${out} ${flags} PARENT_SCOPE)
+endfunction()
 
 function(add_migrations target)
   cmake_parse_arguments(PARSE_ARGV 1 arg "CHECK" "DIRECTORY" "MODELS;OBJECTS")
@@ -30,9 +65,14 @@ function(add_migrations target)
     message(SEND_ERROR "add_migrations: MODELS needs at least one model header")
     return()
   endif()
-  if(NOT TARGET Retort::retort)
-    message(SEND_ERROR "add_migrations: the retort tool is not available (RETORT_BUILD_TOOL=OFF?)")
-    return()
+  # Without a tool of the right version (cmake/RetortHostTool.cmake): one error, with the
+  # reason, however many targets call this.
+  get_property(problem GLOBAL PROPERTY _retort_host_tool_problem)
+  if(NOT problem AND NOT TARGET Retort::retort)
+    set(problem "the retort tool is not available")
+  endif()
+  if(problem)
+    message(FATAL_ERROR "add_migrations: ${problem}")
   endif()
   if(NOT arg_DIRECTORY)
     set(arg_DIRECTORY migrations)
@@ -79,6 +119,7 @@ function(add_migrations target)
   if(CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES)
     set(implicit --implicit-include-dirs ${CMAKE_CXX_IMPLICIT_INCLUDE_DIRECTORIES})
   endif()
+  _retort_scan_target(target_flags)
   file(MAKE_DIRECTORY "${out}")
 
   # The stamp is the OUTPUT (always touched, so Make needs no restat); the embedded source is a
@@ -94,6 +135,7 @@ function(add_migrations target)
             -- "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
                "$<$<BOOL:${definitions}>:-D$<JOIN:${definitions},;-D>>"
                "$<$<BOOL:${standard}>:-std=c++${standard}>"
+               ${target_flags}
     DEPENDS ${models} ${objects} Retort::retort
     DEPFILE "${depfile}"
     COMMENT "Retort: scanning the models of ${target}"

@@ -12,6 +12,9 @@ packages=(cmake ninja-build g++ pkg-config libclang-dev libsqlite3-dev sqlite3 l
 # The test suite also builds with Clang (the fuzz targets, the Clang-built consumer) and Make,
 # and compares schemas with SQLAlchemy/Alembic's own (tests/alembic/).
 [ "$mode" = test ] && packages+=(clang libclang-rt-14-dev make python3-alembic)
+# The cross-compiling tests (ctest -L cross) build for aarch64 and run it under qemu; the
+# target's SQLite comes through Debian's multiarch. The example needs none of it.
+[ "$mode" = test ] && packages+=(g++-aarch64-linux-gnu qemu-user libsqlite3-dev:arm64)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,6 +23,9 @@ if ((${#missing[@]})); then
   echo "quickstart: installing ${missing[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
+  if [[ " ${missing[*]}" == *:arm64* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $sudo dpkg --add-architecture arm64
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
