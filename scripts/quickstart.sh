@@ -8,10 +8,13 @@ mode=${1:-example}
 case "$mode" in example | test) ;; *) echo "usage: $0 [example|test]" >&2; exit 2 ;; esac
 
 packages=(cmake ninja-build g++ pkg-config libclang-dev libsqlite3-dev sqlite3 libgtest-dev
-          nlohmann-json3-dev libcli11-dev)
+          nlohmann-json3-dev libcli11-dev libpq-dev)
 # The test suite also builds with Clang (the fuzz targets, the Clang-built consumer) and Make,
 # and compares schemas with SQLAlchemy/Alembic's own (tests/alembic/).
 [ "$mode" = test ] && packages+=(clang libclang-rt-14-dev make python3-alembic)
+# The PostgreSQL tests start their own throwaway server (initdb, pg_ctl) in the build tree, run
+# through PgBouncer, and compare with SQLAlchemy's PostgreSQL inspector (psycopg2).
+[ "$mode" = test ] && packages+=(postgresql pgbouncer python3-psycopg2)
 # The cross-compiling tests (ctest -L cross) build for aarch64 and run it under qemu; the
 # target's SQLite comes through Debian's multiarch. The example needs none of it.
 [ "$mode" = test ] && packages+=(g++-aarch64-linux-gnu qemu-user libsqlite3-dev:arm64)
