@@ -1,4 +1,5 @@
-# add_migrations(<target> MODELS <header>... [OBJECTS <file.sql>...] [DIRECTORY <dir>] [CHECK])
+# add_migrations(<target> MODELS <header>... [OBJECTS <file.sql>...] [DIRECTORY <dir>] [CHECK]
+#                [DIALECTS sqlite postgresql] [POSTGRESQL_OBJECTS <file.sql>...])
 #
 # Scans the target's model headers with libclang at build time (with the target's own include
 # directories, compile definitions and C++ standard), keeps one draft revision in the migration
@@ -9,11 +10,17 @@
 #              part of the schema as the models are (docs/objects.md)
 #   DIRECTORY  the migration repository (default: ${CMAKE_CURRENT_SOURCE_DIR}/migrations)
 #   CHECK      never write: fail the build when a draft exists or would be written (CI, release)
+#   DIALECTS   the databases the revisions are for: sqlite (the default), postgresql, or both;
+#              PostgreSQL sections are proven on RETORT_POSTGRESQL_URL (environment or cache
+#              variable), else on a throwaway server the build step starts in the build tree
+#              and stops (docs/postgresql.md)
+#   POSTGRESQL_OBJECTS  PostgreSQL's views, materialized views, functions, triggers, extensions
 # The standard headers the models include are parsed once into a PCH cached under
 # ${CMAKE_BINARY_DIR}/retort/pch (keyed on libclang, the flags and the headers) and reused.
 # A cross build runs the build machine's tool (cmake/RetortHostTool.cmake) and scans for the
 # target: its triple and sysroot (docs/cross-compiling.md).
 include_guard(GLOBAL)
+include(${CMAKE_CURRENT_LIST_DIR}/RetortPostgresqlServer.cmake)
 
 cmake_policy(PUSH)
 cmake_policy(SET CMP0116 NEW)  # depfile paths are relative to the binary dir, as Ninja needs
@@ -52,7 +59,8 @@ function(_retort_scan_target out)
 endfunction()
 
 function(add_migrations target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECK" "DIRECTORY" "MODELS;OBJECTS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "CHECK" "DIRECTORY"
+    "MODELS;OBJECTS;DIALECTS;POSTGRESQL_OBJECTS")
   if(NOT TARGET ${target})
     message(SEND_ERROR "add_migrations: '${target}' is not a target")
     return()
@@ -93,6 +101,45 @@ function(add_migrations target)
   if(objects)
     set(objects_flag --objects ${objects})
   endif()
+  if(NOT arg_DIALECTS)
+    set(arg_DIALECTS sqlite)
+  endif()
+  foreach(dialect IN LISTS arg_DIALECTS)
+    if(NOT dialect MATCHES "^(sqlite|postgresql)$")
+      message(SEND_ERROR "add_migrations: unknown dialect '${dialect}' in DIALECTS (known: "
+        "sqlite, postgresql)")
+      return()
+    endif()
+  endforeach()
+  list(JOIN arg_DIALECTS "," dialects)
+  set(postgresql_flags "")
+  if(arg_POSTGRESQL_OBJECTS AND NOT "postgresql" IN_LIST arg_DIALECTS)
+    message(SEND_ERROR "add_migrations: POSTGRESQL_OBJECTS needs postgresql in DIALECTS")
+    return()
+  endif()
+  foreach(object IN LISTS arg_POSTGRESQL_OBJECTS)
+    get_filename_component(object "${object}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND objects "${object}")
+    list(APPEND postgresql_flags --postgresql-objects "${object}")
+  endforeach()
+  if("postgresql" IN_LIST arg_DIALECTS)
+    # Where the PostgreSQL sections are proven: a server named by RETORT_POSTGRESQL_URL, else a
+    # throwaway one from the installed binaries, its data in the build tree.
+    if(DEFINED RETORT_POSTGRESQL_URL AND NOT RETORT_POSTGRESQL_URL STREQUAL "")
+      list(APPEND postgresql_flags --postgresql-url "${RETORT_POSTGRESQL_URL}")
+    elseif(NOT DEFINED ENV{RETORT_POSTGRESQL_URL} OR "$ENV{RETORT_POSTGRESQL_URL}" STREQUAL "")
+      retort_find_postgresql_bindir(bindir)
+      if(NOT bindir)
+        message(SEND_ERROR "add_migrations: DIALECTS postgresql proves each revision on a "
+          "PostgreSQL server, and none is installed: install it (Debian: apt-get install "
+          "postgresql), or name a server with RETORT_POSTGRESQL_URL")
+        return()
+      endif()
+      list(APPEND postgresql_flags --postgresql-bindir "${bindir}")
+    endif()
+    list(APPEND postgresql_flags
+      --postgresql-dir "${CMAKE_CURRENT_BINARY_DIR}/retort/${target}/postgresql")
+  endif()
 
   set(out "${CMAKE_CURRENT_BINARY_DIR}/retort/${target}")
   set(embed "${out}/revisions.cpp")
@@ -131,6 +178,7 @@ function(add_migrations target)
             --depfile "${depfile}" --stamp "${stamp}" ${check_flag} ${make_cache}
             --pch-dir "${CMAKE_BINARY_DIR}/retort/pch"
             ${implicit}
+            --dialects "${dialects}" ${postgresql_flags}
             --models ${models} ${objects_flag}
             -- "$<$<BOOL:${includes}>:-I$<JOIN:${includes},;-I>>"
                "$<$<BOOL:${definitions}>:-D$<JOIN:${definitions},;-D>>"

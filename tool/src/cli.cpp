@@ -12,10 +12,13 @@
 #include <optional>
 
 #include "branches.hpp"
+#include "dialects.hpp"
 #include "dot.hpp"
 #include "emit.hpp"
 #include "pipeline.hpp"
+#include "retort/detail/pg.hpp"
 #include "retort/detail/sqlite.hpp"
+#include "retort/postgresql.hpp"
 #include "retort/runtime.hpp"
 
 namespace retort {
@@ -33,6 +36,9 @@ struct Options {
   std::string models_out = "models/schema.hpp";
   std::vector<std::string> models;
   std::vector<std::string> objects;
+  std::vector<std::string> postgresql_objects;
+  std::vector<std::string> dialects = {"sqlite"};
+  std::string postgresql_url, postgresql_dir, postgresql_bindir;
   std::vector<std::string> clang_args;
   std::string embed, depfile, stamp, make_depend_cache;
   std::string pch_dir;
@@ -69,9 +75,45 @@ std::string default_pch_dir() {
   return "";
 }
 
+// Where a throwaway PostgreSQL server keeps its data when no --postgresql-dir is given: beside
+// the PCH cache.
+std::string default_postgresql_dir() {
+  const std::string pch = default_pch_dir();
+  return pch.empty() ? (fs::temp_directory_path() / "retort-postgresql").string()
+                     : (fs::path(pch).parent_path() / "postgresql").string();
+}
+
+// The newest installed PostgreSQL server's programs: pg_config's, else Debian's
+// /usr/lib/postgresql/<version>/bin.
+std::string default_postgresql_bindir() {
+  std::vector<fs::path> candidates;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
+    candidates.push_back(entry.path() / "bin");
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const fs::path& a, const fs::path& b) {
+    return std::stoi("0" + a.parent_path().filename().string()) >
+           std::stoi("0" + b.parent_path().filename().string());
+  });
+  for (const fs::path& dir : candidates) {
+    if (fs::exists(dir / "postgres") && fs::exists(dir / "initdb")) return dir.string();
+  }
+  return "";
+}
+
+PostgresqlSetup postgresql_setup_of(const Options& o) {
+  return {o.postgresql_url, o.postgresql_dir.empty() ? default_postgresql_dir() : o.postgresql_dir,
+          o.postgresql_bindir.empty() ? default_postgresql_bindir() : o.postgresql_bindir};
+}
+
 // The clang arguments, without repeats and without the implicit include directories.
 ScanRequest scan_request(const Options& o) {
-  ScanRequest request{o.models, {}, o.pch_dir.empty() ? default_pch_dir() : o.pch_dir, o.objects};
+  ScanRequest request{o.models,
+                      {},
+                      o.pch_dir.empty() ? default_pch_dir() : o.pch_dir,
+                      o.objects,
+                      o.postgresql_objects,
+                      parse_dialects(o.dialects)};
   const auto implicit = [&o](const std::string& arg) {
     return std::any_of(o.implicit_include_dirs.begin(), o.implicit_include_dirs.end(),
                        [&arg](const std::string& dir) { return arg == "-I" + dir; });
@@ -113,8 +155,14 @@ void print_generated(const Generated& g, const fs::path& dir, std::ostream& out,
 
 // Runs the build step (or only its scan and draft, without build outputs) and prints it.
 void run_generate(const Options& o, bool check, std::ostream& out, std::ostream& err) {
-  const GenerateRequest request{o.dir,   scan_request(o),    check, o.embed, o.depfile,
-                                o.stamp, o.make_depend_cache};
+  const GenerateRequest request{o.dir,
+                                scan_request(o),
+                                check,
+                                o.embed,
+                                o.depfile,
+                                o.stamp,
+                                o.make_depend_cache,
+                                postgresql_setup_of(o)};
   print_generated(generate(request), o.dir, out, err);
 }
 
@@ -161,7 +209,34 @@ ProgressCallback progress_for(std::ostream& err) {
   return &err == &std::cerr ? retort::terminal_progress() : ProgressCallback{};
 }
 
+// --db names a PostgreSQL database (a libpq connection string) rather than a SQLite file.
+bool on_postgresql(const Options& o) { return detail::pg::is_connection_string(o.db); }
+
+// The repository's revisions, refused before any connection when they have no PostgreSQL
+// sections.
+std::vector<Revision> postgresql_revisions(const Options& o) {
+  std::vector<Revision> all = revisions_of(o);
+  try {
+    dialect_revisions(all, kPostgresql);
+  } catch (const Error& e) {
+    throw Error("'" + detail::pg::printable(o.db) + "' is a PostgreSQL database, but " + e.what() +
+                "; nothing was changed");
+  }
+  return all;
+}
+
 void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
+  if (on_postgresql(o)) {
+    const std::vector<Revision> revisions = postgresql_revisions(o);
+    const detail::pg::Conn conn = detail::pg::connect(o.db);
+    const std::string target = o.target.empty() ? "head" : o.target;
+    if (o.sql) {
+      out << postgresql_upgrade_sql(revisions, current(conn.get()), target);
+      return;
+    }
+    print_applied(upgrade(conn.get(), revisions, target, progress_for(err)), "upgrade", out);
+    return;
+  }
   const std::vector<Revision> revisions = revisions_of(o);
   if (o.sql) {
     const bool exists = fs::exists(o.db);
@@ -185,6 +260,17 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
+  if (on_postgresql(o)) {
+    const std::vector<Revision> revisions = postgresql_revisions(o);
+    const detail::pg::Conn conn = detail::pg::connect(o.db);
+    const std::string target = o.target.empty() ? "-1" : o.target;
+    if (o.sql) {
+      out << postgresql_downgrade_sql(revisions, current(conn.get()), target);
+      return;
+    }
+    print_applied(downgrade(conn.get(), revisions, target, progress_for(err)), "downgrade", out);
+    return;
+  }
   if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
   if (o.sql) {
     out << downgrade_sql(revisions_of(o), current(fs::path(o.db)),
@@ -198,6 +284,10 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
 
 void cmd_current(const Options& o, std::ostream& out) {
   load_repository(o.dir);  // refuses merged branches, as every verb does
+  if (on_postgresql(o)) {
+    out << current(detail::pg::connect(o.db).get()).value_or("base") << "\n";
+    return;
+  }
   if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
   const std::optional<std::string> rev = current(fs::path(o.db));
   out << rev.value_or("base") << "\n";
@@ -217,8 +307,10 @@ std::string hooks_note(const Revision& r) {
 // Newest first. Where branches were merged without a rebase, each line names its file and
 // marks the revision both follow (branchpoint) and each branch's newest (head).
 void cmd_history(const Options& o, std::ostream& out) {
-  const std::optional<std::string> at =
-      !o.db.empty() && fs::exists(o.db) ? current(fs::path(o.db)) : std::nullopt;
+  const std::optional<std::string> at = on_postgresql(o) ? current(detail::pg::connect(o.db).get())
+                                        : !o.db.empty() && fs::exists(o.db)
+                                            ? current(fs::path(o.db))
+                                            : std::nullopt;
   const RevisionGraph graph = load_graph(o.dir, true);
   const std::vector<std::size_t> heads = graph.heads();
   const bool forked = heads.size() > 1;
@@ -275,6 +367,14 @@ void cmd_show(const Options& o, std::ostream& out) {
 }
 
 void cmd_stamp(const Options& o, std::ostream& out) {
+  if (on_postgresql(o)) {
+    const std::vector<Revision> revisions = postgresql_revisions(o);
+    const detail::pg::Conn conn = detail::pg::connect(o.db);
+    stamp(conn.get(), revisions, o.target);
+    out << "retort: stamped " << detail::pg::printable(o.db) << " at "
+        << current(conn.get()).value_or("base") << "\n";
+    return;
+  }
   const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   stamp(db.get(), revisions_of(o), o.target);
   out << "retort: stamped " << o.db << " at " << current(db.get()).value_or("base") << "\n";
@@ -282,25 +382,46 @@ void cmd_stamp(const Options& o, std::ostream& out) {
 
 void cmd_schema(const Options& o, std::ostream& out) {
   const Schema schema = load_repository(o.dir).head_schema();
+  if (o.format == "postgresql") {
+    out << render_schema(*make_postgresql_dialect(), for_dialect(schema, kPostgresql));
+    return;
+  }
   if (o.format == "json") {
     out << schema_to_json(schema);
   } else if (o.format == "dot") {
     out << render_dot(schema);
   } else {
-    out << render_schema(*make_sqlite_dialect(), schema);
+    out << render_schema(*make_sqlite_dialect(), for_dialect(schema, kSqlite));
   }
 }
 
-// Drift detection: the live database's schema against the head schema, through PRAGMAs.
+// The live PostgreSQL database's schema against the head schema, through pg_catalog: the head
+// schema made in a schema of its own on that server, inside a transaction rolled back.
+std::vector<std::string> postgresql_drift(const Options& o, const Repository& repo) {
+  postgresql_revisions(o);
+  const detail::pg::Conn conn = detail::pg::connect(o.db);
+  return postgresql_differences(
+      conn.get(),
+      render_schema(*make_postgresql_dialect(), for_dialect(repo.head_schema(), kPostgresql)));
+}
+
+// Drift detection: the live database's schema against the head schema, through PRAGMAs (or
+// pg_catalog).
 void check_database(const Options& o, const Repository& repo, std::ostream& out) {
-  if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
-  const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READONLY);
-  const std::vector<std::string> differences =
-      compare_databases(database_of(repo.head_schema()).get(), db.get());
+  std::vector<std::string> differences;
+  if (on_postgresql(o)) {
+    differences = postgresql_drift(o, repo);
+  } else {
+    if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
+    const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READONLY);
+    differences =
+        compare_databases(database_of(for_dialect(repo.head_schema(), kSqlite)).get(), db.get());
+  }
   for (const std::string& d : differences) out << "retort: drift: " << d << "\n";
   if (!differences.empty()) {
-    throw Error("the database '" + o.db + "' differs from the head schema (" +
-                std::to_string(differences.size()) + " differences)");
+    throw Error("the database '" + detail::pg::printable(o.db) +
+                "' differs from the head schema (" + std::to_string(differences.size()) +
+                " differences)");
   }
 }
 
@@ -358,8 +479,8 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
       app.add_subcommand("stamp", "record a revision as applied, running nothing");
   CLI::App* check = app.add_subcommand("check", "fail when a draft exists or would be written");
   CLI::App* schema = app.add_subcommand("schema", "print the head schema");
-  schema->add_option("--format", o.format, "sql, json or dot")
-      ->check(CLI::IsMember({"sql", "json", "dot"}));
+  schema->add_option("--format", o.format, "sql, json, dot or postgresql (its SQL)")
+      ->check(CLI::IsMember({"sql", "json", "dot", "postgresql"}));
   CLI::App* generate = app.add_subcommand("generate", "the build step of add_migrations()");
   generate->add_option("--embed", o.embed, "the C++ source to write");
   generate->add_option("--depfile", o.depfile, "the depfile to write");
@@ -375,6 +496,18 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     cmd->add_option("--models", o.models, "model headers to scan (clang arguments follow --)");
     cmd->add_option("--objects", o.objects,
                     "SQL files of views, triggers and virtual tables (with --models)");
+    cmd->add_option("--postgresql-objects", o.postgresql_objects,
+                    "PostgreSQL's objects files: views, functions, triggers, extensions");
+    cmd->add_option("--dialects", o.dialects,
+                    "the repository's dialects: sqlite, postgresql or sqlite,postgresql")
+        ->delimiter(',');
+    cmd->add_option("--postgresql-url", o.postgresql_url,
+                    "prove PostgreSQL sections on this server (default: RETORT_POSTGRESQL_URL, "
+                    "else a throwaway server)");
+    cmd->add_option("--postgresql-dir", o.postgresql_dir,
+                    "where the throwaway PostgreSQL server keeps its data");
+    cmd->add_option("--postgresql-bindir", o.postgresql_bindir,
+                    "where initdb and postgres are (default: the newest installed)");
     cmd->add_option("--pch-dir", o.pch_dir,
                     "cache a PCH of the standard headers and the last scan here (default: "
                     "$XDG_CACHE_HOME/retort/pch or ~/.cache/retort/pch)");
@@ -388,9 +521,9 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   show->add_option("revision", o.target, "the revision id")->required();
   stamp_cmd->add_option("revision", o.target, "a revision id, head or base")->required();
   for (CLI::App* cmd : {up, down, cur, stamp_cmd})
-    cmd->add_option("--db", o.db, "the SQLite file")->required();
-  history->add_option("--db", o.db, "mark the revision this SQLite file is at");
-  check->add_option("--db", o.db, "also compare this SQLite file with the head schema");
+    cmd->add_option("--db", o.db, "the SQLite file, or a PostgreSQL connection string")->required();
+  history->add_option("--db", o.db, "mark the revision this database is at");
+  check->add_option("--db", o.db, "also compare this database with the head schema");
   try {
     std::vector<std::string> reversed(own.rbegin(), own.rend());
     app.parse(reversed);

@@ -8,9 +8,12 @@
 
 #include "adopt.hpp"
 #include "depfile.hpp"
+#include "dialects.hpp"
 #include "embed.hpp"
 #include "emit.hpp"
 #include "objects.hpp"
+#include "pg_objects.hpp"
+#include "pg_proof.hpp"
 #include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/runtime.hpp"
@@ -23,25 +26,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The schema of the scanned classes, with the objects files read and tried on its tables.
+// The schema of the scanned classes, with the objects files read and SQLite's tried on its
+// tables (PostgreSQL's are tried by the proof, on a server).
 Models models_of(ScanResult scanned, const ScanRequest& request, bool recalled) {
   Models out;
   out.recalled = recalled;
   out.diagnostics = std::move(scanned.diagnostics);
   out.dependencies = std::move(scanned.dependencies);
-  SchemaBuild built = build_schema(scanned.models);
+  SchemaBuild built = build_schema(scanned.models, request.dialects);
   out.schema = std::move(built.schema);
   out.diagnostics.insert(out.diagnostics.end(), built.diagnostics.begin(), built.diagnostics.end());
   const bool models_sound = !has_errors(out.diagnostics);
-  ObjectsRead objects = read_objects(request.object_files);
-  out.dependencies.insert(out.dependencies.end(), objects.dependencies.begin(),
-                          objects.dependencies.end());
-  out.diagnostics.insert(out.diagnostics.end(), objects.diagnostics.begin(),
-                         objects.diagnostics.end());
-  out.schema.objects = std::move(objects.objects);
+  for (ObjectsRead objects : {read_objects(request.object_files),
+                              read_postgresql_objects(request.postgresql_object_files)}) {
+    out.dependencies.insert(out.dependencies.end(), objects.dependencies.begin(),
+                            objects.dependencies.end());
+    out.diagnostics.insert(out.diagnostics.end(), objects.diagnostics.begin(),
+                           objects.diagnostics.end());
+    for (SqlObject& o : objects.objects) out.schema.objects.push_back(std::move(o));
+  }
   link_objects(out.schema);
   if (models_sound) {  // the objects that read well are tried on the models' tables
-    const std::vector<Diagnostic> tried = check_objects(out.schema);
+    const std::vector<Diagnostic> tried = check_objects(for_dialect(out.schema, kSqlite));
     out.diagnostics.insert(out.diagnostics.end(), tried.begin(), tried.end());
   }
   return out;
@@ -62,29 +68,133 @@ Models read_models(const ScanRequest& request) {
   return models_of(hit ? std::move(*recalled) : scan_and_remember(memo, request), request, hit);
 }
 
-Revision revision_of(const ChangeSet& changes, const Schema& after) {
-  const auto dialect = make_sqlite_dialect();
+ChangeSet diff_for(std::string_view dialect, const Schema& before, const Schema& after) {
+  DiffRules rules;
+  rules.alters_in_place = dialect == kPostgresql;
+  return diff_schemas(for_dialect(before, dialect), for_dialect(after, dialect), rules);
+}
+
+Revision revision_of(const std::vector<DialectChanges>& changes, const Schema& after) {
   Revision r;
-  r.foreign_keys_off = changes.foreign_keys_off;
-  r.destructive = changes.destructive;
-  r.up_sql = render_changes(*dialect, changes.changes);
-  r.down_sql = render_changes(*dialect, invert(changes.changes));
+  r.has_sqlite = false;
+  for (const DialectChanges& c : changes) {
+    const auto dialect = make_dialect(c.dialect);
+    std::string up = render_changes(*dialect, c.changes.changes);
+    std::string down = render_changes(*dialect, invert(c.changes.changes));
+    for (const std::string& d : c.changes.destructive) {
+      if (std::find(r.destructive.begin(), r.destructive.end(), d) == r.destructive.end()) {
+        r.destructive.push_back(d);
+      }
+    }
+    if (c.dialect == kSqlite) {
+      r.has_sqlite = true;
+      r.foreign_keys_off = c.changes.foreign_keys_off;
+      r.up_sql = std::move(up);
+      r.down_sql = std::move(down);
+    } else {
+      r.dialects.push_back({c.dialect, std::move(up), std::move(down), c.baseline});
+    }
+  }
   r.schema_json = schema_to_json(after);
   return r;
 }
 
-Draft plan_draft(const Repository& repository, const Schema& models, bool verify,
-                 SealedAhead ahead) {
+Revision revision_of(const ChangeSet& changes, const Schema& after) {
+  return revision_of(std::vector<DialectChanges>{{kSqlite, changes, false}}, after);
+}
+
+std::shared_ptr<PostgresqlServer> ProofServers::postgresql() {
+  if (server_ || !error_.empty()) return server_;
+  try {
+    server_ = std::make_shared<PostgresqlServer>(postgresql_setup(setup_));
+  } catch (const Error& e) {
+    error_ = e.what();
+  }
+  return server_;
+}
+
+namespace {
+
+bool wanted(const std::vector<std::string>& dialects, std::string_view dialect) {
+  return std::find(dialects.begin(), dialects.end(), dialect) != dialects.end();
+}
+
+// Every dialect's changes of the draft. A dialect other than SQLite that no sealed revision
+// has sections for yet starts with a baseline (its whole schema), unless there is no history.
+std::vector<DialectChanges> draft_changes(const std::vector<Revision>& sealed, const Schema& before,
+                                          const Schema& models,
+                                          const std::vector<std::string>& dialects) {
+  std::vector<DialectChanges> out;
+  for (const std::string& d : dialects) {
+    const bool started =
+        d == kSqlite || std::any_of(sealed.begin(), sealed.end(),
+                                    [&d](const Revision& r) { return r.sections(d) != nullptr; });
+    DialectChanges c{d, {}, !started && !sealed.empty()};
+    c.changes = diff_for(d, started ? before : Schema{}, models);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The first dialect's changes, with the diagnostics and destructive steps of all.
+ChangeSet merged_changes(const std::vector<DialectChanges>& all) {
+  ChangeSet out = all.front().changes;
+  for (std::size_t i = 1; i < all.size(); ++i) {
+    for (const Diagnostic& d : all[i].changes.diagnostics) {
+      if (std::find(out.diagnostics.begin(), out.diagnostics.end(), d) == out.diagnostics.end()) {
+        out.diagnostics.push_back(d);
+      }
+    }
+    for (const std::string& d : all[i].changes.destructive) {
+      if (std::find(out.destructive.begin(), out.destructive.end(), d) == out.destructive.end()) {
+        out.destructive.push_back(d);
+      }
+    }
+  }
+  return out;
+}
+
+// PostgreSQL's half of the proof: the sealed revisions it has sections for, replayed on a
+// scratch database of the server, then the draft.
+void prove_postgresql(const std::vector<Revision>& sealed, const Revision& draft,
+                      const Schema& before, const Schema& models, ProofServers* servers,
+                      VerifyReport& report) {
+  const std::shared_ptr<PostgresqlServer> server = servers ? servers->postgresql() : nullptr;
+  if (!server) {
+    report.problems.push_back("postgresql: " +
+                              (servers ? servers->error() : std::string("no server to prove on")));
+    return;
+  }
+  std::vector<Revision> history;
+  for (const Revision& r : sealed) {
+    if (r.sections(kPostgresql) || !history.empty()) history.push_back(r);
+  }
+  const DialectSections* own = draft.sections(kPostgresql);
+  const Schema pg_before = own && own->baseline
+                               ? Schema{}
+                               : for_dialect(history.empty() ? Schema{} : before, kPostgresql);
+  VerifyReport pg = prove(ReplayedHistory(postgresql_proof_dialect(server), history, pg_before),
+                          draft, for_dialect(models, kPostgresql));
+  for (std::string& p : pg.problems) report.problems.push_back("postgresql: " + p);
+  for (std::string& n : pg.notes) report.notes.push_back("postgresql: " + n);
+}
+
+}  // namespace
+
+Draft plan_draft(const Repository& repository, const Schema& models, bool verify, SealedAhead ahead,
+                 const DraftOptions& options) {
   Draft draft;
   const std::vector<Revision> sealed = repository.sealed();
   std::optional<ReplayedHistory> replayed = std::move(ahead.replayed);
   if (replayed && !replayed->replays(sealed)) replayed.reset();
-  const Schema before = replayed       ? replayed->before()
-                        : ahead.schema ? std::move(*ahead.schema)
-                                       : repository.sealed_schema();
-  draft.changes = diff_schemas(before, models);
-  if (draft.changes.changes.empty() || has_errors(draft.changes.diagnostics)) return draft;
-  Revision r = revision_of(draft.changes, models);
+  const Schema before = ahead.schema ? std::move(*ahead.schema) : repository.sealed_schema();
+  const std::vector<DialectChanges> all = draft_changes(sealed, before, models, options.dialects);
+  draft.changes = merged_changes(all);
+  const bool empty = std::all_of(all.begin(), all.end(), [](const DialectChanges& c) {
+    return c.changes.changes.empty() && !c.baseline;
+  });
+  if (empty || has_errors(draft.changes.diagnostics)) return draft;
+  Revision r = revision_of(all, models);
   r.id = repository.next_id();
   r.parent = sealed.empty() ? "" : sealed.back().id;
   r.file_name = r.id + "_draft.sql";
@@ -96,8 +206,15 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
   const bool proven =
       existing && existing->file_name == r.file_name && repository.texts.back() == text;
   if (verify && !proven) {
-    draft.report = replayed ? verify_revision(std::move(*replayed), r, models)
-                            : verify_revision(sealed, r, before, models);
+    if (r.has_sqlite) {
+      const Schema sqlite_models = for_dialect(models, kSqlite);
+      draft.report = replayed
+                         ? verify_revision(std::move(*replayed), r, sqlite_models)
+                         : verify_revision(sealed, r, for_dialect(before, kSqlite), sqlite_models);
+    }
+    if (r.sections(kPostgresql)) {
+      prove_postgresql(sealed, r, before, models, options.servers, draft.report);
+    }
   }
   draft.revision = std::move(r);
   return draft;
@@ -181,14 +298,14 @@ Generated generate(const GenerateRequest& request) {
   };
   std::future<Early> early;
   if (!recalled && fs::is_directory(request.dir / "versions")) {
-    early = std::async(std::launch::async, [dir = request.dir, verify = !request.check] {
+    const bool sqlite = wanted(request.scan.dialects, kSqlite);
+    early = std::async(std::launch::async, [dir = request.dir, verify = !request.check, sqlite] {
       Early e;
       try {
         e.repo = load_repository(dir);
-        if (verify) {
-          e.ahead.replayed.emplace(e.repo->sealed(), e.repo->sealed_schema());
-        } else {
-          e.ahead.schema = e.repo->sealed_schema();
+        e.ahead.schema = e.repo->sealed_schema();
+        if (verify && sqlite) {
+          e.ahead.replayed.emplace(e.repo->sealed(), for_dialect(*e.ahead.schema, kSqlite));
         }
       } catch (const std::exception&) {
         e.repo.reset();  // read again below, to report it in order
@@ -219,8 +336,10 @@ Generated generate(const GenerateRequest& request) {
     out.error = e.what();
     return out;
   }
+  ProofServers servers(request.postgresql);
   out.draft = plan_draft(repo, out.models.schema, !request.check,
-                         read_early.repo ? std::move(read_early.ahead) : SealedAhead{});
+                         read_early.repo ? std::move(read_early.ahead) : SealedAhead{},
+                         {request.scan.dialects, &servers});
   if (has_errors(out.draft.changes.diagnostics)) {
     out.error = "cannot generate a revision";
     return out;

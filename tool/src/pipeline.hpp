@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "diff.hpp"
+#include "pg_server.hpp"
 #include "repository.hpp"
 #include "scanner.hpp"
 #include "verify.hpp"
@@ -24,14 +25,53 @@ struct Models {
 /// Scans the model files (or recalls their last scan, see ScanMemo) and builds their schema.
 Models read_models(const ScanRequest& request);
 
-/// The SQL, headers and snapshot of a revision that makes `changes`, ending at `after`; the id,
-/// parent, file name and message are the caller's.
+/// One dialect's part of a revision.
+struct DialectChanges {
+  std::string dialect;  ///< "sqlite", "postgresql"
+  ChangeSet changes;    ///< on the dialect's projections of the schemas (for_dialect())
+  /// The dialect joins a repository with history here: its Up creates the whole schema
+  /// (`-- +retort baseline postgresql`).
+  bool baseline = false;
+};
+
+/// The changes from `before` to `after` as `dialect` makes them: diff_schemas() of the
+/// dialect's projections, under its DiffRules.
+ChangeSet diff_for(std::string_view dialect, const Schema& before, const Schema& after);
+
+/// The SQL, headers and snapshot of a revision that makes `changes` (one per dialect, SQLite's
+/// first), ending at `after`; the id, parent, file name and message are the caller's. Without
+/// SQLite among them, the revision has no SQLite sections.
+Revision revision_of(const std::vector<DialectChanges>& changes, const Schema& after);
+/// The same for SQLite alone.
 Revision revision_of(const ChangeSet& changes, const Schema& after);
+
+/// Where the proofs of dialects other than SQLite run: the PostgreSQL server, started on the
+/// first call (and stopped when the last holder lets it go); nullptr, with `error` set, when
+/// there is none.
+class ProofServers {
+ public:
+  explicit ProofServers(PostgresqlSetup setup) : setup_(std::move(setup)) {}
+  std::shared_ptr<PostgresqlServer> postgresql();
+  const std::string& error() const { return error_; }
+
+ private:
+  PostgresqlSetup setup_;
+  std::shared_ptr<PostgresqlServer> server_;
+  std::string error_;
+};
 
 struct Draft {
   std::optional<Revision> revision;  ///< std::nullopt: the models equal the last sealed revision
+  /// The first dialect's changes (SQLite's, unless the repository is PostgreSQL's alone), with
+  /// the diagnostics and destructive steps of every dialect.
   ChangeSet changes;
   VerifyReport report;  ///< filled when `verify` was asked and there is a revision
+};
+
+/// What plan_draft() is to do beyond SQLite's draft.
+struct DraftOptions {
+  std::vector<std::string> dialects = {"sqlite"};
+  ProofServers* servers = nullptr;  ///< for PostgreSQL's proof; nullptr: none
 };
 
 /// What plan_draft() needs of the sealed revisions before it has the models, read ahead: the
@@ -46,7 +86,7 @@ struct SealedAhead {
 /// the repository's draft file already holds exactly this revision (proven when written).
 /// What `ahead` holds is used when it was read from the same sealed revisions.
 Draft plan_draft(const Repository& repository, const Schema& models, bool verify,
-                 SealedAhead ahead = {});
+                 SealedAhead ahead = {}, const DraftOptions& options = {});
 
 enum class DraftWrite { kNone, kUnchanged, kWritten, kRemoved };
 
@@ -62,6 +102,8 @@ struct GenerateRequest {
   /// Build outputs ("" for none): the embedded revisions' C++ source, the depfile, the stamp
   /// touched at each run, and Make's dependency cache to reset (see write_depfile()).
   std::filesystem::path embed, depfile, stamp, make_depend_cache;
+  /// Where PostgreSQL sections are proven (RETORT_POSTGRESQL_URL overrides it).
+  PostgresqlSetup postgresql = {};
 };
 
 /// What the step found and did. When `error` is set, it stopped there and wrote nothing more.

@@ -19,6 +19,10 @@ struct ScanRequest {
   /// Views, triggers and virtual tables in plain SQL (OBJECTS): read by read_objects(), not
   /// by libclang, but part of the same models.
   std::vector<std::string> object_files = {};
+  /// PostgreSQL's objects files (POSTGRESQL_OBJECTS): read by read_postgresql_objects().
+  std::vector<std::string> postgresql_object_files = {};
+  /// The repository's dialects ("sqlite", "postgresql"): what the schema records for each.
+  std::vector<std::string> dialects = {"sqlite"};
 };
 
 struct ScanResult {

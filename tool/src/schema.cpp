@@ -334,7 +334,8 @@ Table table_from_json(const json& j) {
                          {},
                          optional_string(c, "generated"),
                          value_or(c, "stored", false)});
-    for (const auto& [dialect, x] : c.value("for", json::object()).items()) {
+    const json dialects = c.value("for", json::object());
+    for (const auto& [dialect, x] : dialects.items()) {
       t.columns.back().dialects.push_back(
           {dialect, optional_string(x, "type"), optional_string(x, "default"),
            optional_string(x, "check"), optional_string(x, "generated")});

@@ -327,6 +327,9 @@ class Builder {
         const auto type = found.find("type");
         d.type = type != found.end() ? trim(type->second->args[0]) : postgresql_type(f);
       }
+      // Recorded only where it says more than SQLite's type does (std::int32_t: INTEGER, not
+      // BIGINT), so that the snapshot stays as it was for most columns.
+      if (d.type == postgresql_type(c.type)) d.type.reset();
       if (const auto collate = found.find("collate"); collate != found.end() &&
                                                       sqlite_collation(*c.collate) &&
                                                       to_upper(*c.collate) != "BINARY") {
@@ -338,7 +341,9 @@ class Builder {
                  "RETORT_TYPE_FOR(\"postgresql\", \"CITEXT\") with the citext extension)"});
       }
     }
-    for (auto& [dialect, d] : parts) c.dialects.push_back(std::move(d));
+    for (auto& [dialect, d] : parts) {
+      if (d.type || d.default_sql || d.check || d.generated) c.dialects.push_back(std::move(d));
+    }
     for (const auto& [key, annotation] : found) {
       c.origin.annotations.emplace(key, annotation->loc);
     }

@@ -57,6 +57,23 @@ std::optional<std::string> current(PGconn* conn);
 /// Records the database as being at `target` without running any revision's SQL.
 void stamp(PGconn* conn, const std::vector<Revision>& revisions, std::string_view target);
 
+/// The script upgrade() would run to take a database at `from` (std::nullopt: base) to
+/// `target`, for psql (`psql -f`): per revision BEGIN, its PostgreSQL Up section, its
+/// `retort_migrations` row, COMMIT. Runs nothing. Throws Error on a bad target, or when a
+/// revision runs a hook.
+std::string postgresql_upgrade_sql(const std::vector<Revision>& revisions,
+                                   const std::optional<std::string>& from, std::string_view target);
+/// The same for downgrade(), with each revision's Down section and the removal of its row.
+std::string postgresql_downgrade_sql(const std::vector<Revision>& revisions,
+                                     const std::optional<std::string>& from,
+                                     std::string_view target);
+
+/// What tells the connection's current schema apart from the schema that `create_sql` (the
+/// PostgreSQL statements that create it) makes on an empty one: compared in a schema of its
+/// own inside a transaction that is rolled back, so nothing is left. Needs the right to create
+/// a schema. Throws Error.
+std::vector<std::string> postgresql_differences(PGconn* conn, const std::string& create_sql);
+
 /// upgrade() and downgrade() with the revisions embedded by add_migrations().
 inline std::vector<std::string> upgrade(PGconn* conn, std::string_view target = "head",
                                         const ProgressCallback& progress = {},

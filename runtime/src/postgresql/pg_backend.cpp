@@ -189,27 +189,7 @@ class PostgresqlBackend final : public Backend {
 
   // The baseline run in a schema of its own inside the step's transaction, then rolled back.
   std::vector<std::string> differences_from(const Revision& baseline) override {
-    const Result schema = exec(conn_, "SELECT current_schema()");
-    const std::string scratch = "retort_baseline_" + std::to_string(PQbackendPID(conn_));
-    exec(conn_, "SAVEPOINT retort_adoption");
-    std::vector<std::string> out;
-    try {
-      const LiveSchema actual = introspect(conn_);
-      const LiveObjects actual_objects = introspect_objects(conn_);
-      exec(conn_, "CREATE SCHEMA " + identifier(scratch));
-      exec(conn_, "SET LOCAL search_path = " + identifier(scratch));
-      for (const std::string& statement : split_statements(baseline.up_sql)) {
-        exec(conn_, statement);
-      }
-      out = compare_schemas(introspect(conn_), actual);
-      for (std::string& d : compare_objects(introspect_objects(conn_), actual_objects)) {
-        out.push_back(std::move(d));
-      }
-    } catch (const Failure& f) {
-      out.push_back(std::string("the baseline does not run: ") + f.what());
-    }
-    exec(conn_, "ROLLBACK TO SAVEPOINT retort_adoption");
-    return out;
+    return compared_in_savepoint(conn_, baseline.up_sql);
   }
 
  private:
@@ -218,6 +198,27 @@ class PostgresqlBackend final : public Backend {
 };
 
 }  // namespace
+
+std::vector<std::string> compared_in_savepoint(PGconn* conn, const std::string& create_sql) {
+  const std::string scratch = "retort_expected_" + std::to_string(PQbackendPID(conn));
+  exec(conn, "SAVEPOINT retort_compare");
+  std::vector<std::string> out;
+  try {
+    const LiveSchema actual = introspect(conn);
+    const LiveObjects actual_objects = introspect_objects(conn);
+    exec(conn, "CREATE SCHEMA " + identifier(scratch));
+    exec(conn, "SET LOCAL search_path = " + identifier(scratch));
+    for (const std::string& statement : split_statements(create_sql)) exec(conn, statement);
+    out = compare_schemas(introspect(conn), actual);
+    for (std::string& d : compare_objects(introspect_objects(conn), actual_objects)) {
+      out.push_back(std::move(d));
+    }
+  } catch (const Failure& f) {
+    out.push_back(std::string("the expected schema does not run: ") + f.what());
+  }
+  exec(conn, "ROLLBACK TO SAVEPOINT retort_compare");
+  return out;
+}
 
 std::string runner_lock_keys(PGconn* conn) {
   const Result r = exec(conn, "SELECT current_schema()");

@@ -11,6 +11,10 @@ namespace retort::detail::pg {
 /// A Backend over an open connection, which it does not own.
 std::unique_ptr<Backend> postgresql_backend(PGconn* conn, const PostgresqlOptions& options);
 
+/// What tells the current schema apart from the one `create_sql` makes, compared in a schema of
+/// its own under a savepoint that is rolled back (inside a transaction).
+std::vector<std::string> compared_in_savepoint(PGconn* conn, const std::string& create_sql);
+
 /// The runner lock's keys for the connection's current schema, as "k1, k2" for
 /// pg_try_advisory_xact_lock (one lock per schema of a database).
 std::string runner_lock_keys(PGconn* conn);

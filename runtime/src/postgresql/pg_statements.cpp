@@ -71,20 +71,34 @@ bool has_code(std::string_view text) {
   return false;
 }
 
-std::string trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+// `s` without blanks around it, and how many it lost in front.
+std::pair<std::string, std::size_t> trimmed(std::string_view s) {
+  std::size_t front = 0;
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
+    s.remove_prefix(1);
+    ++front;
+  }
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
+  return {std::string(s), front};
 }
 
 }  // namespace
 
 std::vector<std::string> split_statements(std::string_view sql) {
   std::vector<std::string> out;
+  for (StatementText& s : split_statements_at(sql)) out.push_back(std::move(s.text));
+  return out;
+}
+
+std::vector<StatementText> split_statements_at(std::string_view sql) {
+  std::vector<StatementText> out;
   std::size_t start = 0;
   const auto flush = [&](std::size_t end) {
     const std::string_view piece = sql.substr(start, end - start);
-    if (has_code(piece)) out.push_back(trimmed(piece));
+    if (has_code(piece)) {
+      auto [text, front] = trimmed(piece);
+      out.push_back({std::move(text), start + front});
+    }
     start = end + 1;
   };
   std::size_t i = 0;

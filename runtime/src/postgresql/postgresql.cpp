@@ -56,4 +56,20 @@ void stamp(PGconn* conn, const std::vector<Revision>& revisions, std::string_vie
   tx->commit();
 }
 
+std::vector<std::string> postgresql_differences(PGconn* conn, const std::string& create_sql) {
+  if (detail::pg::in_transaction(conn)) {
+    throw Error("the connection is inside a transaction block; compare outside one");
+  }
+  detail::pg::exec(conn, "BEGIN");
+  std::vector<std::string> out;
+  try {
+    out = detail::pg::compared_in_savepoint(conn, create_sql);
+  } catch (...) {
+    detail::pg::try_exec(conn, "ROLLBACK");
+    throw;
+  }
+  detail::pg::exec(conn, "ROLLBACK");
+  return out;
+}
+
 }  // namespace retort

@@ -80,6 +80,13 @@ bool in_transaction(PGconn* conn);
 /// without its semicolon and surrounding blanks; pieces holding only comments are left out.
 std::vector<std::string> split_statements(std::string_view sql);
 
+/// split_statements() with where each statement starts in `sql` (its first non-blank byte).
+struct StatementText {
+  std::string text;
+  std::size_t offset;
+};
+std::vector<StatementText> split_statements_at(std::string_view sql);
+
 /// The schema of the connection's current schema (`current_schema()`) read from pg_catalog as
 /// comparable facts, per table: columns (type, NOT NULL, default, identity, generated,
 /// collation), constraints by name with their definitions, indexes that back no constraint.
