@@ -34,7 +34,8 @@ class PgDatabase {
             std::to_string(counter++);
     const detail::pg::Conn admin = detail::pg::connect(postgresql_server() + " dbname=postgres");
     detail::pg::exec(admin.get(), "DROP DATABASE IF EXISTS " + name_);
-    detail::pg::exec(admin.get(), "CREATE DATABASE " + name_ + " TEMPLATE template0");
+    detail::pg::exec(admin.get(),
+                     "CREATE DATABASE " + name_ + " TEMPLATE template0 STRATEGY FILE_COPY");
   }
   ~PgDatabase() {
     try {

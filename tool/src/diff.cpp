@@ -380,8 +380,40 @@ class Differ {
         changes.push_back(RenameTable{p.old_table->name, p.new_table->name});
       }
     }
-    for (const Table* t : created_) changes.push_back(CreateTable{*t});
+    // A dialect that checks foreign keys when they are declared (PostgreSQL) needs a key
+    // that a new table's foreign key references in place first: such foreign keys are added
+    // once the tables are altered.
+    std::vector<RebuildTable> later;
+    for (const Table* t : created_) {
+      Table now = *t;
+      if (rules_.alters_in_place) {
+        const auto altered = [this](const ForeignKey& fk) {
+          return std::any_of(pairs_.begin(), pairs_.end(), [&](const TablePair& p) {
+            return p.rebuild && p.new_table->name == fk.ref_table;
+          });
+        };
+        const auto first =
+            std::stable_partition(now.foreign_keys.begin(), now.foreign_keys.end(),
+                                  [&](const ForeignKey& fk) { return !altered(fk); });
+        if (first != now.foreign_keys.end()) {
+          Table bare = now;
+          bare.foreign_keys.erase(bare.foreign_keys.begin() + (first - now.foreign_keys.begin()),
+                                  bare.foreign_keys.end());
+          Table full = *t;
+          bare.indexes.clear();
+          full.indexes.clear();
+          std::vector<std::pair<std::string, std::string>> copy;
+          for (const Column& c : t->columns) {
+            if (!c.generated) copy.emplace_back(c.name, c.name);
+          }
+          later.push_back({bare, std::move(full), std::move(copy)});
+          now.foreign_keys = later.back().from.foreign_keys;
+        }
+      }
+      changes.push_back(CreateTable{std::move(now)});
+    }
     for (const TablePair& p : pairs_) emit_alter(p);
+    for (RebuildTable& r : later) changes.push_back(std::move(r));
     for (const TablePair& p : pairs_) {
       for (const Index& i : p.new_table->indexes) {
         if (index_new(p, i)) changes.push_back(CreateIndex{p.new_table->name, i});
@@ -402,6 +434,13 @@ class Differ {
       Table before = *p.old_table;
       before.name = name;
       before.indexes.clear();  // dropped before the rebuild, created after it (or kept)
+      if (rules_.alters_in_place) {
+        // A renamed parent keeps its foreign keys (they follow the table, not its name): the
+        // same key, under the parent's new names, as the table's own `to` names it.
+        for (ForeignKey& fk : before.foreign_keys) {
+          std::tie(fk.ref_table, fk.ref_columns) = new_target(fk);
+        }
+      }
       Table after = *p.new_table;
       after.indexes.clear();
       const std::string names_from = p.old_table->name != name ? p.old_table->name : std::string();

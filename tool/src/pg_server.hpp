@@ -30,7 +30,8 @@ struct PostgresqlSetup {
 /// A database on the server for one proof, dropped when the object goes.
 class ScratchDatabase {
  public:
-  ScratchDatabase(std::string admin_url, std::string name);
+  /// Creates `name` (from template0; by copying its files when `file_copy`).
+  ScratchDatabase(std::string admin_url, std::string name, bool file_copy);
   ~ScratchDatabase();
   ScratchDatabase(const ScratchDatabase&) = delete;
   ScratchDatabase& operator=(const ScratchDatabase&) = delete;
@@ -66,6 +67,7 @@ class PostgresqlServer {
   pid_t postmaster_ = -1;  ///< the throwaway server's process, -1 for a server we did not start
   std::filesystem::path socket_dir_;
   bool own_socket_dir_ = false;  ///< a directory under /tmp, removed with the server
+  bool file_copy_ = false;       ///< the server runs without fsync: databases are file copies
   std::mutex mutex_;
   int next_ = 0;
 };

@@ -36,6 +36,22 @@ std::string default_of(const Column& c) {
   return *c.default_sql;
 }
 
+// The value a NOT NULL column added without a default gets in rows that exist (the down step
+// of a drop, say: the values themselves went with the column).
+std::string zero_value(const std::string& type) {
+  const std::string u = to_upper(type.substr(0, type.find('(')));
+  if (integer_type(u) || u == "REAL" || u == "DOUBLE PRECISION" || u == "NUMERIC" ||
+      u == "DECIMAL") {
+    return "0";
+  }
+  if (u == "BOOLEAN") return "FALSE";
+  if (u == "BYTEA") return "'\\x'::bytea";
+  if (u == "JSON" || u == "JSONB") return "'{}'";
+  if (u == "UUID") return "'00000000-0000-0000-0000-000000000000'";
+  if (u == "DATE" || u.rfind("TIMESTAMP", 0) == 0) return "'epoch'";
+  return "''";
+}
+
 // An index key's parts: the column or expression, its collation and its order.
 struct KeyParts {
   std::string base;
@@ -405,7 +421,11 @@ class TableAlteration {
       if (kept.count(now.name)) continue;
       Column added = now;
       added.check.reset();  // added with the constraints, under its name
+      const bool filled =
+          added.not_null && !added.default_sql && !added.generated && !identity(c_.to, added);
+      if (filled) added.default_sql = zero_value(added.type);
       alter("ADD COLUMN " + d_.column_definition(c_.to, added, names_to_));
+      if (filled) alter("ALTER COLUMN " + d_.quote(added.name) + " DROP DEFAULT");
     }
   }
 
