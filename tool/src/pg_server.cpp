@@ -89,13 +89,13 @@ void give(const fs::path& path, const passwd* account) {
   }
 }
 
-// Whether `account` can enter and write `dir` (every directory above it open to it).
+// Whether `account` can reach `dir`, whose parent root made: every directory above it open.
 bool reachable(const fs::path& dir, const passwd* account) {
   if (!account) return true;
   const pid_t pid = ::fork();
   if (pid == 0) {
     if (::setgid(account->pw_gid) != 0 || ::setuid(account->pw_uid) != 0) _exit(1);
-    _exit(::access(dir.c_str(), W_OK | X_OK) == 0 ? 0 : 1);
+    _exit(::access(dir.parent_path().c_str(), X_OK) == 0 ? 0 : 1);
   }
   return pid > 0 && wait_for(pid) == 0;
 }

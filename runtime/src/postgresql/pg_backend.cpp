@@ -28,7 +28,8 @@ class Transaction final : public Held {
     for (;;) {
       exec(conn, "BEGIN");
       open_ = true;
-      exec(conn, "SET LOCAL lock_timeout = " +
+      // Notices ("already exists, skipping") stay off the application's output.
+      exec(conn, "SET LOCAL client_min_messages = warning; SET LOCAL lock_timeout = " +
                      literal(std::to_string(options.lock_timeout.count()) + "ms"));
       const Result got = exec(conn, "SELECT pg_try_advisory_xact_lock(" + keys + ")");
       if (value(got.get(), 0, 0) == "t") break;
