@@ -12,6 +12,7 @@
 #include "embed.hpp"
 #include "emit.hpp"
 #include "objects.hpp"
+#include "pg_check.hpp"
 #include "pg_objects.hpp"
 #include "pg_proof.hpp"
 #include "retort/detail/introspect.hpp"
@@ -158,7 +159,7 @@ ChangeSet merged_changes(const std::vector<DialectChanges>& all) {
 // scratch database of the server, then the draft.
 void prove_postgresql(const std::vector<Revision>& sealed, const Revision& draft,
                       const Schema& before, const Schema& models, ProofServers* servers,
-                      VerifyReport& report) {
+                      VerifyReport& report, std::vector<Diagnostic>& diagnostics) {
   const std::shared_ptr<PostgresqlServer> server = servers ? servers->postgresql() : nullptr;
   if (!server) {
     report.problems.push_back("postgresql: " +
@@ -175,6 +176,14 @@ void prove_postgresql(const std::vector<Revision>& sealed, const Revision& draft
                                : for_dialect(history.empty() ? Schema{} : before, kPostgresql);
   VerifyReport pg = prove(ReplayedHistory(postgresql_proof_dialect(server), history, pg_before),
                           draft, for_dialect(models, kPostgresql));
+  if (!pg.ok()) {
+    // SQL that PostgreSQL refuses is an error at the annotation that wrote it.
+    std::vector<Diagnostic> located = locate_postgresql_errors(*server, models);
+    if (!located.empty()) {
+      diagnostics.insert(diagnostics.end(), located.begin(), located.end());
+      return;
+    }
+  }
   for (std::string& p : pg.problems) report.problems.push_back("postgresql: " + p);
   for (std::string& n : pg.notes) report.notes.push_back("postgresql: " + n);
 }
@@ -213,7 +222,8 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
                          : verify_revision(sealed, r, for_dialect(before, kSqlite), sqlite_models);
     }
     if (r.sections(kPostgresql)) {
-      prove_postgresql(sealed, r, before, models, options.servers, draft.report);
+      prove_postgresql(sealed, r, before, models, options.servers, draft.report,
+                       draft.changes.diagnostics);
     }
   }
   draft.revision = std::move(r);

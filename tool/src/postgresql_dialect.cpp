@@ -84,14 +84,19 @@ KeyParts key_parts(const std::string& key) {
   return parts;
 }
 
-// `name(...)` as a whole: PostgreSQL takes a function call as an index key unparenthesised.
-bool function_call(const std::string& sql) {
+// `name(...)` or `(...)` as a whole: PostgreSQL takes a function call as an index key as it is,
+// and any other expression in parentheses.
+bool needs_no_parentheses(const std::string& sql) {
   std::vector<SqlToken> tokens;
   for (const SqlToken& t : lex_sql(sql)) {
     if (!t.blank()) tokens.push_back(t);
   }
-  if (tokens.size() < 3 || tokens[0].kind != SqlToken::Kind::kWord || sql[tokens[1].offset] != '(')
+  if (tokens.size() >= 2 && sql[tokens[0].offset] == '(') {
+    tokens.insert(tokens.begin(), tokens[0]);  // as if a name stood before it
+  } else if (tokens.size() < 3 || tokens[0].kind != SqlToken::Kind::kWord ||
+             sql[tokens[1].offset] != '(') {
     return false;
+  }
   int depth = 0;
   for (std::size_t i = 1; i < tokens.size(); ++i) {
     const char c = sql[tokens[i].offset];
@@ -151,9 +156,9 @@ class PostgresqlDialect final : public Dialect {
   std::string index_key(const std::string& key) const {
     const KeyParts parts = key_parts(key);
     const std::string column = key_column(parts.base);
-    std::string out = !column.empty()             ? quote(column)
-                      : function_call(parts.base) ? parts.base
-                                                  : "(" + parts.base + ")";
+    std::string out = !column.empty()                    ? quote(column)
+                      : needs_no_parentheses(parts.base) ? parts.base
+                                                         : "(" + parts.base + ")";
     // SQLite's own collations have no PostgreSQL counterpart: the default order stands.
     const std::string collate = to_upper(parts.collate);
     if (!parts.collate.empty() && collate != "BINARY" && collate != "NOCASE" &&
