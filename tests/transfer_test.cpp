@@ -100,6 +100,18 @@ TEST(TransferTest, MovesEveryRowOfEveryTableAndProvesIt) {
                                       "3|2|2||NULL|-7"}));
   EXPECT_EQ(db.rows("SELECT key, value FROM settings ORDER BY key"),
             (std::vector<std::string>{"motd|NULL", "tab\tkey|a\\b", "theme|dark"}));
+  // The schema is the revisions' own: the foreign keys set aside for the copy are back as they
+  // were, as a fresh upgrade creates them.
+  PgDatabase fresh;
+  {
+    const detail::pg::Conn expected = fresh.connect();
+    const detail::pg::Conn actual = db.connect();
+    upgrade(expected.get(), shop.revisions);
+    EXPECT_EQ(detail::pg::compare_databases(expected.get(), actual.get()),
+              std::vector<std::string>{});
+    EXPECT_EQ(db.rows("SELECT count(*) FROM pg_constraint WHERE contype = 'f'"),
+              std::vector<std::string>{"5"});
+  }
   // The same history in both version tables.
   EXPECT_EQ(db.rows("SELECT revision, checksum FROM retort_migrations ORDER BY revision"),
             shop.sqlite.rows("SELECT revision, checksum FROM retort_migrations ORDER BY revision"));

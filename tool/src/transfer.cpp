@@ -55,7 +55,8 @@ void run_transfer(const TransferRequest& request, std::ostream& out,
     throw Error("no SQLite database at '" + request.from + "'");
   }
   const std::vector<Revision> revisions = load_repository(request.dir).revisions;
-  const detail::Db from = detail::open_db(request.from, SQLITE_OPEN_READONLY);
+  // Only this thread uses the connection: no mutex around each column read.
+  const detail::Db from = detail::open_db(request.from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
   const detail::pg::Conn to = detail::pg::connect(request.to);
   TransferOptions options;
   options.dry_run = request.dry_run;
@@ -69,6 +70,10 @@ void run_transfer(const TransferRequest& request, std::ostream& out,
     throw;
   }
   const std::string target = "'" + detail::pg::printable(request.to) + "'";
+  if (report.creates_schema && !report.dry_run) {
+    out << "retort: created the schema of revision " << report.revision
+        << " from the postgresql sections\n";
+  }
   print_bad_values(report, out);
   print_tables(report, out);
   if (report.dry_run) {
@@ -82,10 +87,6 @@ void run_transfer(const TransferRequest& request, std::ostream& out,
                   "in the SQLite database and transfer again");
     }
     return;
-  }
-  if (report.creates_schema) {
-    out << "retort: created the schema of revision " << report.revision
-        << " from the postgresql sections\n";
   }
   out << "retort: transferred " << summary(report) << " from '" << request.from << "' to " << target
       << " (check " << report.check_time.count() << " ms, copy " << report.copy_time.count()

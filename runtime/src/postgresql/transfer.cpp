@@ -10,6 +10,7 @@
 #include "retort/detail/pg.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "transfer_copy.hpp"
+#include "transfer_keys.hpp"
 #include "transfer_plan.hpp"
 #include "transfer_revisions.hpp"
 #include "transfer_scan.hpp"
@@ -169,8 +170,9 @@ class Transfer {
     try {
       PgTransaction tx(to_);
       if (start_.empty_target) clear_seeded_rows();
-      pg::exec(to_, "SET CONSTRAINTS ALL DEFERRED");
+      const std::vector<ForeignKeyDefinition> keys = set_aside_foreign_keys(to_, plan_);
       copy();
+      restore_foreign_keys(to_, keys);
       report_.copy_time = since(started);
       verify();
       tx.commit();

@@ -33,7 +33,7 @@ struct TablePlan {
   /// Without a primary key: a name of SQLite's rowid that no column takes ("rowid", "_rowid_",
   /// "oid"), to name rows by; "" for a WITHOUT ROWID table.
   std::string rowid;
-  /// The tables its foreign keys reference that must be copied before it.
+  /// The other tables its foreign keys reference: they come first in the plan.
   std::vector<std::string> parents;
   std::vector<Sequence> sequences;
   /// SQLite's AUTOINCREMENT counter (sqlite_sequence), which may exceed the largest key.
@@ -46,7 +46,8 @@ struct TablePlan {
   bool reads_other() const;
 };
 
-/// Every table to copy, parents before children (ties by name), and what is left out.
+/// Every table to copy, parents before children (ties, and cycles, by name), and what is left
+/// out.
 struct Plan {
   std::vector<TablePlan> tables;
   /// Tables SQLite holds that are not copied, and why.
@@ -55,8 +56,7 @@ struct Plan {
 
 /// Reads both databases' tables (the target's current schema; `retort_migrations`, SQLite's own
 /// tables and the shadow tables of virtual tables left out) and matches them. Throws Error
-/// listing every table or column that only one side has, or naming the tables whose foreign
-/// keys (not DEFERRABLE) form a cycle.
+/// listing every table or column that only one side has.
 Plan plan_tables(sqlite3* from, PGconn* to);
 
 /// "t" as SQLite and PostgreSQL quote a name.
