@@ -131,6 +131,7 @@ def bench_transfer(retort, runs, work, rows=1_000_000):
     """Medians of `retort transfer` (whole process; its own check, copy and verify split) and
     of pgloader moving the same SQLite file into an empty database."""
     ensure_pgloader()
+    work.chmod(0o755)  # the server runs as another user (postgres, when this is root)
     d = work / "transfer"
     versions = d / "migrations" / "versions"
     versions.mkdir(parents=True)
@@ -201,7 +202,9 @@ def section(f, runs):
         f"| `retort transfer --dry-run` | {run.fmt(f['dry'])} | {rate(f['dry'])} |",
         f"| `pgloader` | {run.fmt(f['pgloader'])} | {rate(f['pgloader'])} |",
         "",
-        f"`retort transfer` / `pgloader`: {f['ours'] / f['pgloader']:.2f}×.",
+        f"`retort transfer` / `pgloader`: {f['ours'] / f['pgloader']:.2f}×. Rows in the 5 "
+        f"tables afterwards: {f['moved']['bench_retort']:,} (Retort), "
+        f"{f['moved']['bench_pgloader']:,} (pgloader).",
     ]
 
 
@@ -231,7 +234,6 @@ def main():
     if not args.no_build:
         run.build(build_dir)
     with tempfile.TemporaryDirectory(prefix="retort-bench-", dir="/tmp") as tmp:
-        Path(tmp).chmod(0o755)  # the server's user reaches its directory
         f = bench_transfer(build_dir / "tool" / "retort", args.runs, Path(tmp), args.rows)
     lines = section(f, args.runs)
     lines.insert(2, f"Command: `python3 bench/transfer.py --runs {args.runs}` (median of "
