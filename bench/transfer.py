@@ -197,7 +197,7 @@ def section(f, runs):
         "| --- | --- | --- |",
         f"| `retort transfer` (all of it) | {run.fmt(f['ours'])} | {rate(f['ours'])} |",
         f"| of which the check before writing | {run.fmt(f['check'])} | |",
-        f"| of which schema, COPY and sequences | {run.fmt(f['copy'])} | {rate(f['copy'])} |",
+        f"| of which schema, COPY, foreign keys and sequences | {run.fmt(f['copy'])} | {rate(f['copy'])} |",
         f"| of which the verification (checksums, inserts) | {run.fmt(f['verify'])} | |",
         f"| `retort transfer --dry-run` | {run.fmt(f['dry'])} | {rate(f['dry'])} |",
         f"| `pgloader` | {run.fmt(f['pgloader'])} | {rate(f['pgloader'])} |",
@@ -237,7 +237,8 @@ def main():
         f = bench_transfer(build_dir / "tool" / "retort", args.runs, Path(tmp), args.rows)
     lines = section(f, args.runs)
     lines.insert(2, f"Command: `python3 bench/transfer.py --runs {args.runs}` (median of "
-                    f"{args.runs} runs).\n")
+                    f"{args.runs} runs), {run.datetime.date.today().isoformat()}, on the machine "
+                    "of the other sections (shared: figures move by 10–20 % between runs).\n")
     replace_section(lines)
     print("\n".join(lines))
 
