@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include "pg_support.hpp"
+#include "postgresql/transfer_compare.hpp"
 #include "postgresql/transfer_plan.hpp"
 #include "postgresql/transfer_sequences.hpp"
 #include "retort/detail/pg.hpp"
@@ -133,6 +134,27 @@ TEST(TransferTest, MovesEveryRowOfEveryTableAndProvesIt) {
     EXPECT_EQ(t.proven_key.has_value(), sequence) << t.name;
     EXPECT_EQ(t.sequences.size(), sequence ? 1u : 0u) << t.name;
   }
+}
+
+// The comparer the transfer's checksums give, for tests that hold both databases: equal after a
+// transfer; one changed value, one row more or a table only one side has is named.
+TEST(TransferTest, CompareRowsNamesTheTablesWhoseRowsDiffer) {
+  Shop shop;
+  PgDatabase db;
+  shop.transfer_to(db);
+  const detail::pg::Conn conn = db.connect();
+  EXPECT_EQ(detail::transfer::compare_rows(shop.sqlite.get(), conn.get()),
+            std::vector<std::string>{});
+  detail::pg::exec(conn.get(),
+                   "UPDATE users SET score = 0.25 WHERE id = 1; INSERT INTO tags (name) VALUES "
+                   "('extra'); CREATE TABLE extra (x INT)");
+  const std::vector<std::string> differences =
+      detail::transfer::compare_rows(shop.sqlite.get(), conn.get());
+  ASSERT_EQ(differences.size(), 3u) << ::testing::PrintToString(differences);
+  EXPECT_EQ(differences[0], "table 'extra' is in PostgreSQL only");
+  EXPECT_EQ(differences[1].rfind("table 'tags': SQLite holds 3 rows (checksum ", 0), 0u);
+  EXPECT_NE(differences[1].find("), PostgreSQL 4 (checksum "), std::string::npos);
+  EXPECT_EQ(differences[2].rfind("table 'users': SQLite holds 3 rows (checksum ", 0), 0u);
 }
 
 TEST(TransferTest, FillsATargetAtTheRevisionThatHoldsNoRows) {

@@ -187,32 +187,38 @@ std::string quoted(const std::string& name) {
   return out + "\"";
 }
 
-Plan plan_tables(sqlite3* from, PGconn* to) {
+Plan plan_tables(sqlite3* from, PGconn* to, std::vector<std::string>* differences) {
   Plan plan;
   const std::map<std::string, SourceTable> source = sqlite_tables(from, plan.notes);
   std::map<std::string, TablePlan> target = postgresql_tables(to);
-  std::vector<std::string> differences;
+  std::vector<std::string> found_differences;
   for (const auto& [name, table] : source) {
     if (!target.count(name)) {
-      differences.push_back("table '" + table.name + "' is in SQLite only");
+      found_differences.push_back("table '" + table.name + "' is in SQLite only");
     }
   }
+  for (auto it = target.begin(); it != target.end();) {
+    const auto found = source.find(it->first);
+    const std::size_t before = found_differences.size();
+    if (found == source.end()) {
+      found_differences.push_back("table '" + it->second.name + "' is in PostgreSQL only");
+    } else {
+      match_columns(found->second, it->second, found_differences);
+    }
+    it = found_differences.size() == before ? std::next(it) : target.erase(it);
+  }
   for (auto& [name, table] : target) {
-    // Parents outside the copy (none, in a matching schema) do not hold the order up.
+    // Parents outside the copy do not hold the order up.
     table.parents.erase(
         std::remove_if(table.parents.begin(), table.parents.end(),
                        [&](const std::string& p) { return !target.count(folded(p)); }),
         table.parents.end());
-    const auto found = source.find(name);
-    if (found == source.end()) {
-      differences.push_back("table '" + table.name + "' is in PostgreSQL only");
-    } else {
-      match_columns(found->second, table, differences);
-    }
   }
-  if (!differences.empty()) {
+  if (differences) {
+    differences->insert(differences->end(), found_differences.begin(), found_differences.end());
+  } else if (!found_differences.empty()) {
     std::string list;
-    for (const std::string& d : differences) list += "\n  " + d;
+    for (const std::string& d : found_differences) list += "\n  " + d;
     throw Error("the two databases do not hold the same tables, though their revisions agree:" +
                 list + "\ncompare each with the repository's head ('retort check --db') first");
   }

@@ -55,9 +55,10 @@ struct Plan {
 };
 
 /// Reads both databases' tables (the target's current schema; `retort_migrations`, SQLite's own
-/// tables and the shadow tables of virtual tables left out) and matches them. Throws Error
-/// listing every table or column that only one side has.
-Plan plan_tables(sqlite3* from, PGconn* to);
+/// tables and the shadow tables of virtual tables left out) and matches them. A table or column
+/// that only one side has is an Error listing every one; with `differences`, they are added
+/// there instead and the plan holds the tables that match.
+Plan plan_tables(sqlite3* from, PGconn* to, std::vector<std::string>* differences = nullptr);
 
 /// "t" as SQLite and PostgreSQL quote a name.
 std::string quoted(const std::string& name);
