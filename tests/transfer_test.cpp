@@ -317,6 +317,32 @@ TEST(TransferTest, RefusesASqliteDatabaseWhoseRevisionChanged) {
   EXPECT_EQ(db.tables(), std::vector<std::string>{});
 }
 
+TEST(TransferTest, RefusesToCreateTheSchemaThroughAHookThisProgramLacks) {
+  std::vector<Revision> revisions = testing::shop_revisions();
+  revisions[1] = testing::shop_revision(
+      "0002", "tags_comments", revisions[1].up_sql, revisions[1].down_sql,
+      testing::tags_comments_postgresql() + "-- +retort hook: fill_tags\n", "SELECT 1;");
+  Shop shop(revisions);
+  PgDatabase db;
+  expect_error([&] { shop.transfer_to(db); },
+               "revision 0002 runs the C++ hook fill_tags on PostgreSQL, which this program does "
+               "not link");
+  EXPECT_EQ(db.tables(), std::vector<std::string>{});
+}
+
+TEST(TransferTest, ASectionThatDoesNotRunIsNamedBeforeAnythingIsWritten) {
+  std::vector<Revision> revisions = testing::shop_revisions();
+  revisions[1] =
+      testing::shop_revision("0002", "tags_comments", revisions[1].up_sql, revisions[1].down_sql,
+                             "CREATE TABLE tags (id BIGINT REFERENCES missing (id));", "SELECT 1;");
+  Shop shop(revisions);
+  PgDatabase db;
+  expect_error([&] { shop.transfer_to(db); },
+               "revision 0002's postgresql section does not create the schema: relation "
+               "\"missing\" does not exist");
+  EXPECT_EQ(db.tables(), std::vector<std::string>{});
+}
+
 struct Stop : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

@@ -95,6 +95,7 @@ class Transfer {
     report_.dry_run = options_.dry_run;
     report_.creates_schema = start_.empty_target;
     check_encoding();
+    check_hooks();
     check();
     if (!report_.bad_values.empty() && !options_.dry_run) {
       throw TransferError(std::to_string(report_.bad_values.size()) + " values in " +
@@ -119,6 +120,21 @@ class Transfer {
     }
   }
 
+  // The revisions that create an empty target must not run a C++ hook this program lacks (the
+  // check runs their SQL alone): refused before anything is written.
+  void check_hooks() const {
+    if (!start_.empty_target) return;
+    for (const Revision& r : start_.postgresql) {
+      for (const Hook& h : r.hooks) {
+        if (h.postgresql_function) continue;
+        throw Error("revision " + r.id + " runs the C++ hook " + h.name +
+                    " on PostgreSQL, which this program does not link: transfer from the "
+                    "application (retort::transfer()), or into a database it upgraded to " +
+                    start_.revision);
+      }
+    }
+  }
+
   // Reads every SQLite row against the target's columns, writing nothing: an empty target gets
   // its schema inside a transaction that is rolled back.
   void check() {
@@ -127,7 +143,12 @@ class Transfer {
     if (start_.empty_target) {
       for (const Revision& r : start_.postgresql) {
         for (const std::string& s : pg::split_statements(r.up_sql)) {
-          pg::exec(to_, in_transaction_block(s));
+          try {
+            pg::exec(to_, in_transaction_block(s));
+          } catch (const pg::Failure& f) {
+            throw Error("revision " + r.id + "'s postgresql section does not create the schema: " +
+                        f.what() + " (in '" + s + "'); nothing was written");
+          }
         }
       }
     }
@@ -164,10 +185,11 @@ class Transfer {
 
   void write() {
     const Clock::time_point started = Clock::now();
-    if (start_.empty_target) create();
-    plan_ = plan_tables(from_, to_);
-    const std::vector<SequenceState> sequences = read_sequences(to_, plan_);
+    std::vector<SequenceState> sequences;
     try {
+      if (start_.empty_target) create();
+      plan_ = plan_tables(from_, to_);
+      sequences = read_sequences(to_, plan_);
       PgTransaction tx(to_);
       if (start_.empty_target) clear_seeded_rows();
       const std::vector<ForeignKeyDefinition> keys = set_aside_foreign_keys(to_, plan_);
