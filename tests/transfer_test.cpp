@@ -343,6 +343,27 @@ TEST(TransferTest, ASectionThatDoesNotRunIsNamedBeforeAnythingIsWritten) {
   EXPECT_EQ(db.tables(), std::vector<std::string>{});
 }
 
+// The application's own triggers on PostgreSQL stay off while the rows are copied (the SQLite
+// rows already hold what its triggers did), and are on again afterwards.
+TEST(TransferTest, TriggersOfTheApplicationDoNotFireOnTheCopiedRows) {
+  std::vector<Revision> revisions = testing::shop_revisions();
+  revisions[1] = testing::shop_revision(
+      "0002", "tags_comments", revisions[1].up_sql, revisions[1].down_sql,
+      testing::tags_comments_postgresql() +
+          "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+          "BEGIN NEW.body := upper(NEW.body); RETURN NEW; END $$;\n"
+          "CREATE TRIGGER comments_shout BEFORE INSERT ON comments FOR EACH ROW EXECUTE "
+          "FUNCTION shout();\n",
+      "SELECT 1;");
+  Shop shop(revisions);
+  PgDatabase db;
+  shop.transfer_to(db);
+  EXPECT_EQ(db.rows("SELECT body FROM comments ORDER BY id"),
+            (std::vector<std::string>{"first", "a reply", ""}));
+  EXPECT_EQ(db.rows("INSERT INTO comments (post_id, body) VALUES (1, 'new') RETURNING body"),
+            std::vector<std::string>{"NEW"});
+}
+
 struct Stop : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
