@@ -91,6 +91,14 @@ inline std::vector<Revision> shop_revisions(bool postgresql = true,
                         postgresql ? tags_comments_postgresql(comment_check) : "", tags_down)};
 }
 
+/// The shop with revision 0002's PostgreSQL Up replaced by `postgresql_up` (its Down a no-op).
+inline std::vector<Revision> shop_with_second_postgresql(const std::string& postgresql_up) {
+  std::vector<Revision> revisions = shop_revisions();
+  revisions[1] = shop_revision("0002", "tags_comments", revisions[1].up_sql, revisions[1].down_sql,
+                               postgresql_up, "SELECT 1;");
+  return revisions;
+}
+
 /// Writes `revisions` as a migration repository in `dir` (versions/NNNN_slug.sql).
 inline void write_repository(const std::filesystem::path& dir,
                              const std::vector<Revision>& revisions) {

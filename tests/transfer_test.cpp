@@ -318,11 +318,8 @@ TEST(TransferTest, RefusesASqliteDatabaseWhoseRevisionChanged) {
 }
 
 TEST(TransferTest, RefusesToCreateTheSchemaThroughAHookThisProgramLacks) {
-  std::vector<Revision> revisions = testing::shop_revisions();
-  revisions[1] = testing::shop_revision(
-      "0002", "tags_comments", revisions[1].up_sql, revisions[1].down_sql,
-      testing::tags_comments_postgresql() + "-- +retort hook: fill_tags\n", "SELECT 1;");
-  Shop shop(revisions);
+  Shop shop(testing::shop_with_second_postgresql(testing::tags_comments_postgresql() +
+                                                 "-- +retort hook: fill_tags\n"));
   PgDatabase db;
   expect_error([&] { shop.transfer_to(db); },
                "revision 0002 runs the C++ hook fill_tags on PostgreSQL, which this program does "
@@ -331,11 +328,8 @@ TEST(TransferTest, RefusesToCreateTheSchemaThroughAHookThisProgramLacks) {
 }
 
 TEST(TransferTest, ASectionThatDoesNotRunIsNamedBeforeAnythingIsWritten) {
-  std::vector<Revision> revisions = testing::shop_revisions();
-  revisions[1] =
-      testing::shop_revision("0002", "tags_comments", revisions[1].up_sql, revisions[1].down_sql,
-                             "CREATE TABLE tags (id BIGINT REFERENCES missing (id));", "SELECT 1;");
-  Shop shop(revisions);
+  Shop shop(testing::shop_with_second_postgresql(
+      "CREATE TABLE tags (id BIGINT REFERENCES missing (id));"));
   PgDatabase db;
   expect_error([&] { shop.transfer_to(db); },
                "revision 0002's postgresql section does not create the schema: relation "
@@ -346,16 +340,12 @@ TEST(TransferTest, ASectionThatDoesNotRunIsNamedBeforeAnythingIsWritten) {
 // The application's own triggers on PostgreSQL stay off while the rows are copied (the SQLite
 // rows already hold what its triggers did), and are on again afterwards.
 TEST(TransferTest, TriggersOfTheApplicationDoNotFireOnTheCopiedRows) {
-  std::vector<Revision> revisions = testing::shop_revisions();
-  revisions[1] = testing::shop_revision(
-      "0002", "tags_comments", revisions[1].up_sql, revisions[1].down_sql,
+  Shop shop(testing::shop_with_second_postgresql(
       testing::tags_comments_postgresql() +
-          "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-          "BEGIN NEW.body := upper(NEW.body); RETURN NEW; END $$;\n"
-          "CREATE TRIGGER comments_shout BEFORE INSERT ON comments FOR EACH ROW EXECUTE "
-          "FUNCTION shout();\n",
-      "SELECT 1;");
-  Shop shop(revisions);
+      "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+      "BEGIN NEW.body := upper(NEW.body); RETURN NEW; END $$;\n"
+      "CREATE TRIGGER comments_shout BEFORE INSERT ON comments FOR EACH ROW EXECUTE "
+      "FUNCTION shout();\n"));
   PgDatabase db;
   shop.transfer_to(db);
   EXPECT_EQ(db.rows("SELECT body FROM comments ORDER BY id"),
