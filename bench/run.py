@@ -525,6 +525,9 @@ def main():
         hooks = bench_hooks(build_dir, runs)
         print("bench: adopt", flush=True)
         adopt_tables, adopt_ours, adopt_schema = bench_adopt(retort, runs, work)
+        print("bench: transfer to PostgreSQL", flush=True)
+        import transfer  # bench/transfer.py: section 10, also runnable on its own
+        moved = transfer.bench_transfer(retort, runs, work)
 
     def ratio(a, b):
         return f"{a / b:.2f}×"
@@ -707,6 +710,7 @@ def main():
         f"| {adopt_tables:,} | {fmt(adopt_ours)} | {fmt(adopt_schema)} | "
         f"{ratio(adopt_ours, adopt_schema)} |",
     ]
+    lines += [""] + transfer.section(moved, runs)
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]

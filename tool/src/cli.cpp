@@ -20,6 +20,7 @@
 #include "retort/detail/sqlite.hpp"
 #include "retort/postgresql.hpp"
 #include "retort/runtime.hpp"
+#include "transfer.hpp"
 
 namespace retort {
 namespace {
@@ -49,6 +50,7 @@ struct Options {
   bool allow_destructive = false;
   bool sql = false;
   bool check = false;
+  TransferRequest transfer;
 };
 
 // Where <retort/annotations.hpp> is: beside an installed tool (<prefix>/bin/retort →
@@ -481,6 +483,12 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   CLI::App* schema = app.add_subcommand("schema", "print the head schema");
   schema->add_option("--format", o.format, "sql, json, dot or postgresql (its SQL)")
       ->check(CLI::IsMember({"sql", "json", "dot", "postgresql"}));
+  CLI::App* transfer_cmd = app.add_subcommand(
+      "transfer", "copy every row of a SQLite database into a PostgreSQL database");
+  transfer_cmd->add_option("--from", o.transfer.from, "the SQLite file")->required();
+  transfer_cmd->add_option("--to", o.transfer.to, "the PostgreSQL connection string")->required();
+  transfer_cmd->add_flag("--dry-run", o.transfer.dry_run,
+                         "check every value and list what cannot be moved; write nothing");
   CLI::App* generate = app.add_subcommand("generate", "the build step of add_migrations()");
   generate->add_option("--embed", o.embed, "the C++ source to write");
   generate->add_option("--depfile", o.depfile, "the depfile to write");
@@ -489,7 +497,7 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   generate->add_option("--make-depend-cache", o.make_depend_cache,
                        "Make's dependency cache to reset when the depfile changes");
   for (CLI::App* cmd : {init, migrate, up, down, cur, history, heads, rebase_cmd, show, stamp_cmd,
-                        check, schema, generate}) {
+                        check, schema, transfer_cmd, generate}) {
     add_dir(cmd, o);
   }
   for (CLI::App* cmd : {migrate, check, generate}) {
@@ -544,6 +552,11 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     if (*stamp_cmd) cmd_stamp(o, out);
     if (*check) cmd_check(o, out, err);
     if (*schema) cmd_schema(o, out);
+    if (*transfer_cmd) {
+      o.transfer.dir = o.dir;
+      run_transfer(o.transfer, out,
+                   &err == &std::cerr ? terminal_transfer_progress() : TransferProgressCallback{});
+    }
     if (*generate) run_generate(o, o.check, out, err);
   } catch (const std::exception& e) {
     err << "retort: error: " << e.what() << "\n";
