@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <regex>
 
+#include "../runtime/src/postgresql/transfer_compare.hpp"
 #include "change_cases.hpp"
 #include "dialects.hpp"
 #include "emit.hpp"
+#include "logical_schema.hpp"
 #include "pg_support.hpp"
 #include "pipeline.hpp"
 #include "retort/postgresql.hpp"
@@ -61,6 +63,24 @@ void expect_database(const PgDatabase& db, const Schema& models, const std::stri
       << step;
 }
 
+// Both backends proven equal: after the same history, the same logical schema (tables,
+// columns, nullability, keys, indexes, unique constraints, foreign keys, CHECKs) and the same
+// rows.
+// A case whose rows hold the time they were written (CURRENT_TIMESTAMP) has no rows to compare.
+void expect_equal(sqlite3* sqlite, const PgDatabase& db, const std::string& step,
+                  const ChangeCase& c) {
+  const detail::pg::Conn conn = db.connect();
+  EXPECT_EQ(joined(testing::compare_logical(testing::logical_schema(sqlite),
+                                            testing::logical_schema(conn.get()))),
+            "")
+      << step;
+  const bool timed = testing::apply_edits(testing::apply_edits(testing::kBase, c.before), c.after)
+                         .find("CURRENT_TIMESTAMP") != std::string::npos;
+  if (!timed) {
+    EXPECT_EQ(joined(detail::transfer::compare_rows(sqlite, conn.get())), "") << step;
+  }
+}
+
 class PostgresqlChangeTest : public ::testing::TestWithParam<ChangeCase> {
  protected:
   Models scan(const std::string& text, const std::string& objects = "") {
@@ -105,6 +125,11 @@ TEST_P(PostgresqlChangeTest, AppliesKeepsRowsRevertsAndSettles) {
   upgrade(conn.get(), revisions(), "head");
   detail::pg::exec(conn.get(), postgresql_sql(testing::kSeed + c.extra_seed));
   const std::string rows_before = all_rows(db, before.schema);
+  // The same history on SQLite, beside it.
+  const testing::Database sqlite((tmp_.path() / "app.db").string());
+  upgrade(sqlite.get(), revisions(), "head");
+  sqlite.exec(testing::kSeed + c.extra_seed);
+  expect_equal(sqlite.get(), db, "before", c);
 
   const Models after = scan(after_text, after_objects);
   const Draft draft = plan(after.schema);
@@ -128,18 +153,25 @@ TEST_P(PostgresqlChangeTest, AppliesKeepsRowsRevertsAndSettles) {
 
   upgrade(conn.get(), revisions(), "head");
   expect_database(db, after.schema, "up\n" + own->up_sql);
+  upgrade(sqlite.get(), revisions(), "head");
+  expect_equal(sqlite.get(), db, "up", c);
   if (c.down_refused) {
     EXPECT_THROW(downgrade(conn.get(), revisions(), "-1"), MigrationError);
     expect_database(db, after.schema, "down refused");
     detail::pg::exec(conn.get(), "DELETE FROM books");
+    sqlite.exec("DELETE FROM books");
   }
   downgrade(conn.get(), revisions(), "-1");
   expect_database(db, before.schema, "down\n" + own->down_sql);
+  downgrade(sqlite.get(), revisions(), "-1");
+  expect_equal(sqlite.get(), db, "down", c);
   if (c.lossless_down) {
     EXPECT_EQ(all_rows(db, before.schema), rows_before) << own->down_sql;
   }
   upgrade(conn.get(), revisions(), "head");
   expect_database(db, after.schema, "up again");
+  upgrade(sqlite.get(), revisions(), "head");
+  expect_equal(sqlite.get(), db, "up again", c);
 
   // Sealed, the same models plan no draft.
   seal_draft(load_repository(dir()), "after");
