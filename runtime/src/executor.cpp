@@ -422,6 +422,7 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
     const StepContext context{db, step.revision, done, hooks, progress, event};
     if (step.kind == Step::kApply && step.up->baseline && existed_before_retort(db, applied)) {
       adopt(context, step);
+      event.adopted = true;
     } else {
       run_step(context, step);
     }

@@ -150,15 +150,39 @@ void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
   out << "retort: sealed revision " << draft->id << " as " << sealed.string() << "\n";
 }
 
-void print_applied(const std::vector<std::string>& ids, const char* verb, std::ostream& out) {
+// One line per revision; a baseline the database had already is recorded, not run.
+void print_applied(const std::vector<std::string>& ids, const char* verb,
+                   const std::vector<std::string>& adopted, std::ostream& out) {
   if (ids.empty()) out << "retort: nothing to " << verb << "\n";
-  for (const std::string& id : ids) out << "retort: " << verb << "d " << id << "\n";
+  for (const std::string& id : ids) {
+    if (std::find(adopted.begin(), adopted.end(), id) != adopted.end()) {
+      out << "retort: recorded baseline " << id
+          << " as applied without running it: the database has its schema already\n";
+    } else {
+      out << "retort: " << verb << "d " << id << "\n";
+    }
+  }
 }
 
 // The runtime's progress line on stderr when it is a terminal; nothing when it is piped or
 // when the output goes elsewhere (tests).
 ProgressCallback progress_for(std::ostream& err) {
   return &err == &std::cerr ? retort::terminal_progress() : ProgressCallback{};
+}
+
+// Runs `verb` on the database file `path`, which it may create. When it fails before writing
+// anything (a bad target, a revision with a hook), the empty file SQLite created goes too:
+// bad input leaves no trace.
+template <typename Verb>
+void leaving_no_empty_file(const std::string& path, Verb verb) {
+  const bool existed = fs::exists(path);
+  try {
+    verb();
+  } catch (const Error&) {
+    std::error_code ec;
+    if (!existed && fs::file_size(path, ec) == 0 && !ec) fs::remove(path, ec);
+    throw;
+  }
 }
 
 void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
@@ -170,18 +194,17 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
                        !exists || keeps_fingerprint(fs::path(o.db)));
     return;
   }
-  const bool existed = fs::exists(o.db);
-  try {
+  std::vector<std::string> adopted;
+  const ProgressCallback terminal = progress_for(err);
+  const ProgressCallback progress = [&adopted, &terminal](const Progress& p) {
+    if (p.event == Progress::Event::kFinished && p.adopted) adopted.push_back(p.revision);
+    if (terminal) terminal(p);
+  };
+  leaving_no_empty_file(o.db, [&] {
     print_applied(
-        upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target, progress_for(err)),
-        "upgrade", out);
-  } catch (const Error&) {
-    // Refused before anything was written (a bad target, a revision with a hook): the file
-    // SQLite created is still empty; leave no trace of it.
-    std::error_code ec;
-    if (!existed && fs::file_size(o.db, ec) == 0 && !ec) fs::remove(o.db, ec);
-    throw;
-  }
+        upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target, progress),
+        "upgrade", adopted, out);
+  });
 }
 
 void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
@@ -193,7 +216,7 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
   }
   print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target,
                           progress_for(err)),
-                "downgrade", out);
+                "downgrade", {}, out);
 }
 
 void cmd_current(const Options& o, std::ostream& out) {
@@ -275,9 +298,12 @@ void cmd_show(const Options& o, std::ostream& out) {
 }
 
 void cmd_stamp(const Options& o, std::ostream& out) {
-  const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  stamp(db.get(), revisions_of(o), o.target);
-  out << "retort: stamped " << o.db << " at " << current(db.get()).value_or("base") << "\n";
+  const std::vector<Revision> revisions = revisions_of(o);
+  leaving_no_empty_file(o.db, [&] {
+    const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    stamp(db.get(), revisions, o.target);
+    out << "retort: stamped " << o.db << " at " << current(db.get()).value_or("base") << "\n";
+  });
 }
 
 void cmd_schema(const Options& o, std::ostream& out) {

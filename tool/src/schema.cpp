@@ -152,10 +152,19 @@ std::string key_column(const std::string& key) {
   return w;
 }
 
+std::string column_key(const std::string& column) {
+  if (!column.empty() && key_column(column) == column) return column;
+  std::string out = "\"";
+  for (char c : column) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 bool plain_unique(const Index& index) {
   return index.unique && !index.where &&
-         std::all_of(index.columns.begin(), index.columns.end(),
-                     [](const std::string& k) { return key_column(k) == k; });
+         std::all_of(index.columns.begin(), index.columns.end(), [](const std::string& k) {
+           const std::string column = key_column(k);
+           return !column.empty() && column_key(column) == k;
+         });
 }
 
 std::string unique_constraint_name(const std::string& table,

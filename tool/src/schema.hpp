@@ -146,6 +146,10 @@ std::string unique_constraint_name(const std::string& table,
 /// "quoted", with any COLLATE or ASC/DESC after it), else "" (an expression).
 std::string key_column(const std::string& key);
 
+/// The index key that names column `column`: the name itself where it reads as one (letters,
+/// digits and '_'), else the name in double quotes (`"Unit Price"`), so that the key is SQL.
+std::string column_key(const std::string& column);
+
 /// An index that can back a foreign key or stand for a column's uniqueness: unique, not partial,
 /// and over plain columns with no COLLATE or order.
 bool plain_unique(const Index& index);

@@ -234,7 +234,8 @@ class Builder {
       t.unique_constraints.push_back({unique_constraint_name(t.name, {c.name}), {c.name}, true});
     }
     if (unique || found.count("index")) {
-      t.indexes.push_back({index_name(t.name, c.name, !found.count("index")), {c.name}, unique});
+      t.indexes.push_back(
+          {index_name(t.name, c.name, !found.count("index")), {column_key(c.name)}, unique});
     }
     add_foreign_key(t, c, found);
     t.columns.push_back(std::move(c));
@@ -479,12 +480,16 @@ class Builder {
                           fk.ref_table + "'");
         continue;
       }
+      const auto keys_name_target = [&target](const Index& i) {
+        std::vector<std::string> columns;
+        for (const std::string& k : i.columns) columns.push_back(key_column(k));
+        return plain_unique(i) && columns == target;
+      };
       const bool keyed =
           parent->primary_key == target ||
           std::any_of(parent->unique_constraints.begin(), parent->unique_constraints.end(),
                       [&](const UniqueConstraint& u) { return u.columns == target; }) ||
-          std::any_of(parent->indexes.begin(), parent->indexes.end(),
-                      [&](const Index& i) { return plain_unique(i) && i.columns == target; });
+          std::any_of(parent->indexes.begin(), parent->indexes.end(), keys_name_target);
       if (!keyed) {
         error(fk.loc,
               "column '" + column + "' of table '" + fk.ref_table +
