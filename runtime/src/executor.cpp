@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 
+#include "draft_revert.hpp"
 #include "fingerprint.hpp"
 #include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
@@ -424,12 +425,16 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
       adopt(context, step);
       event.adopted = true;
     } else {
+      if (step.kind == Step::kRevert && plan == plan_upgrade) {
+        announce_draft_revert(db, step.revision, section_of(db, step, done));
+      }
       run_step(context, step);
     }
     if (keep_fingerprint) exec(db, set_user_version(fingerprint_of(after(applied, step))));
     tx.commit();
     if (step.kind != Step::kMarkSealed) {
-      done.push_back(step.revision);
+      // An upgrade returns what it applied: a changed draft it reverted first is applied again.
+      if (step.kind == Step::kApply || plan != plan_upgrade) done.push_back(step.revision);
       event.event = Progress::Event::kFinished;
       if (progress) progress(event);
     }

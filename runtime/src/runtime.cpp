@@ -12,7 +12,14 @@ namespace retort {
 
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
                                  std::string_view target, const ProgressCallback& progress) {
-  return detail::migrate(db, revisions, target, detail::plan_upgrade, progress);
+  try {
+    return detail::migrate(db, revisions, target, detail::plan_upgrade, progress);
+  } catch (const MigrationError&) {
+    throw;
+  } catch (const Error& e) {  // a refusal whose advice names the database's file
+    const char* file = sqlite3_db_filename(db, "main");
+    throw Error(detail::name_database_file(e.what(), file ? file : ""));
+  }
 }
 
 std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& revisions,

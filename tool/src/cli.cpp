@@ -103,8 +103,10 @@ void print_generated(const Generated& g, const fs::path& dir, std::ostream& out,
   if (g.error) throw Error(*g.error);
   const std::optional<Revision>& draft = g.draft.revision;
   if (g.written == DraftWrite::kWritten) {
-    out << "retort: wrote draft revision " << draft->id << " (" << g.draft.changes.changes.size()
-        << " changes) to " << (dir / "versions" / draft->file_name).string() << "\n";
+    const std::size_t n = g.draft.changes.changes.size();
+    out << "retort: " << (g.rewrote ? "rewrote" : "wrote") << " draft revision " << draft->id
+        << " (" << n << (n == 1 ? " change" : " changes") << ") to "
+        << (dir / "versions" / draft->file_name).string() << "\n";
     print_destructive(*draft, err);
   } else if (g.written == DraftWrite::kRemoved) {
     out << "retort: the models match the last sealed revision; removed the stale draft\n";

@@ -234,6 +234,7 @@ Generated generate(const GenerateRequest& request) {
       return out;
     }
     out.written = write_draft(repo, out.draft.revision);
+    out.rewrote = out.written == DraftWrite::kWritten && repo.draft() != nullptr;
   }
   if (request.embed.empty() && request.depfile.empty() && request.stamp.empty()) return out;
   // `repo` still holds what is on disk when no draft is wanted and none existed, or when the

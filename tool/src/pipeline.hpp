@@ -70,6 +70,7 @@ struct Generated {
   bool created_repository = false;
   Draft draft;
   DraftWrite written = DraftWrite::kNone;
+  bool rewrote = false;  ///< kWritten over another version of the draft, there before the step
   std::optional<std::string> error;
 };
 
