@@ -10,6 +10,7 @@
 
 #include "draft_revert.hpp"
 #include "fingerprint.hpp"
+#include "retort/detail/functions.hpp"
 #include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "version_table.hpp"
@@ -331,6 +332,7 @@ bool existed_before_retort(sqlite3* db, const std::vector<AppliedRow>& applied) 
 // baseline creates on an empty one. Then the baseline is recorded as applied without running.
 void adopt(const StepContext& c, const Step& step) {
   const Db expected = open_memory();
+  register_stand_ins(expected.get(), section_functions(step.up->up_sql));
   exec(expected.get(), step.up->up_sql);
   const std::vector<std::string> differences = compare_databases(expected.get(), c.db);
   if (!differences.empty()) {
@@ -369,6 +371,16 @@ void expect_hooks_linked(sqlite3* db, const std::vector<Step>& steps, const Hook
   }
 }
 
+// Before anything runs: every application function the planned steps need (their sections'
+// markers) must be defined, so that a connection without them (the retort CLI's) changes
+// nothing rather than stopping halfway. An adopted database's baseline is recorded, not run.
+void expect_steps_functions_defined(sqlite3* db, const std::vector<Step>& steps, bool adopting) {
+  for (const Step& step : steps) {
+    if (adopting && step.kind == Step::kApply && step.up->baseline) continue;
+    expect_functions_defined(db, step.revision, section_of(db, step, {}));
+  }
+}
+
 }  // namespace
 
 Transaction::Transaction(sqlite3* db) : db_(db) { exec(db, "BEGIN IMMEDIATE"); }
@@ -394,9 +406,11 @@ std::vector<std::string> migrate(sqlite3* db, const std::vector<Revision>& revis
       user_version(db) == fingerprint_of(revisions, revisions.size())) {
     return done;
   }
-  std::vector<Step> steps = plan(read_applied(db), revisions, target);
+  const std::vector<AppliedRow> applied_at_start = read_applied(db);
+  std::vector<Step> steps = plan(applied_at_start, revisions, target);
   const HookTable hooks = linked_hooks(revisions);
   expect_hooks_linked(db, steps, hooks);
+  expect_steps_functions_defined(db, steps, existed_before_retort(db, applied_at_start));
   const std::size_t planned = steps.size();
   std::size_t step_number = 0;
   while (!steps.empty()) {

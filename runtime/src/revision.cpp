@@ -7,6 +7,7 @@
 
 #include "retort/detail/cpp_keywords.hpp"
 #include "retort/detail/fnv1a.hpp"
+#include "retort/detail/functions.hpp"
 #include "retort/error.hpp"
 
 namespace retort {
@@ -15,6 +16,7 @@ namespace {
 constexpr std::string_view kDirective = "-- +retort ";
 constexpr std::string_view kCopyMarker = "copy";
 constexpr std::string_view kHookMarker = "hook";
+constexpr std::string_view kFunctionMarker = "function:";
 
 // C++'s keywords and alternative tokens: a hook's name becomes a function's name.
 constexpr std::string_view kCppKeywords[] = {"alignas",       "alignof",     "and",
@@ -203,6 +205,15 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
         }
         // A marker stays in its section's text, so the checksum and the stored down script
         // keep it; written back unindented.
+        (section == Section::kUp ? up : down).append(directive).push_back('\n');
+      } else if (in_sql && body.substr(0, kFunctionMarker.size()) == kFunctionMarker) {
+        // `function: NAME/N`: SQLite calls the application's function NAME while the section
+        // runs (retort/detail/functions.hpp); a comment to SQLite, so no part of its own.
+        if (!detail::parse_function_marker(body.substr(kFunctionMarker.size()))) {
+          fail(file_name, line_no,
+               "a function marker names the function and its number of arguments: '" +
+                   std::string(kDirective) + "function: title_sort/1'");
+        }
         (section == Section::kUp ? up : down).append(directive).push_back('\n');
       } else {
         fail(file_name, line_no, "unexpected '" + std::string(line) + "'");

@@ -439,6 +439,15 @@ std::string render_model_header(const Schema& schema, const std::string& source,
            : "\n// the views, triggers and virtual tables are in " + objects_file + ".") +
       "\n#pragma once\n\n#include <cstdint>\n#include <optional>\n#include <string>\n"
       "#include <vector>\n\n#include <retort/annotations.hpp>\n";
+  if (!schema.functions.empty()) {
+    out +=
+        "\n// The SQL functions its views, triggers and expressions call that SQLite does not "
+        "define:\n// the application registers them (sqlite3_create_function) before "
+        "retort::upgrade().\n";
+    for (const SqlFunction& f : schema.functions) {
+      out += "RETORT_SQL_FUNCTION(" + literal(f.name) + ", " + std::to_string(f.nargs) + ");\n";
+    }
+  }
   std::set<std::string> names;
   // Tables by name, so that the file reads as a catalogue; the build orders them itself.
   std::vector<const Table*> tables;

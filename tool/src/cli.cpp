@@ -123,9 +123,12 @@ void run_generate(const Options& o, bool check, std::ostream& out, std::ostream&
 void cmd_init(const Options& o, std::ostream& out) {
   if (!o.from_db.empty()) {
     const Adopted a = adopt_database({o.from_db, o.dir, o.models_out, {"-I" + annotations_dir()}});
-    out << "retort: adopted " << o.from_db << " (" << a.tables << " tables): wrote " << o.models_out
-        << (a.objects.empty() ? "" : ", " + a.objects.string()) << " and "
-        << (fs::path(o.dir) / "versions" / a.baseline.file_name).string()
+    out << "retort: adopted " << o.from_db << " (" << a.tables << " tables"
+        << (a.functions == 0 ? ""
+                             : ", calling " + std::to_string(a.functions) +
+                                   " SQL functions of the application, declared in the header")
+        << "): wrote " << o.models_out << (a.objects.empty() ? "" : ", " + a.objects.string())
+        << " and " << (fs::path(o.dir) / "versions" / a.baseline.file_name).string()
         << ", proven to recreate its schema\n";
     return;
   }

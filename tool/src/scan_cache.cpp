@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;
 
 std::int64_t ticks(fs::file_time_type time) { return time.time_since_epoch().count(); }
 
@@ -168,6 +168,7 @@ std::optional<ScanResult> ScanMemo::recall() const {
     ScanResult result;
     result.models = models_from_json(memo.at("models"));
     result.dependencies = memo.at("dependencies").get<std::vector<std::string>>();
+    result.functions = annotations_from_json(memo.at("functions"));
     return result;
   } catch (const std::exception&) {  // unreadable or malformed: scan again
     return std::nullopt;
@@ -191,6 +192,7 @@ void ScanMemo::remember(const ScanResult& result) const {
   const json memo = {{"format", kFormat},
                      {"files", std::move(stamps)},
                      {"dependencies", result.dependencies},
+                     {"functions", annotations_to_json(result.functions)},
                      {"models", models_to_json(result.models)}};
   try {
     std::error_code ec;

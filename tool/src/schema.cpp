@@ -343,6 +343,9 @@ std::string schema_to_json(const Schema& schema) {
   for (const SqlObject& o : schema.objects) {
     out += json{{"object", kind_name(o.kind)}, {"name", o.name}, {"sql", o.sql}}.dump() + "\n";
   }
+  for (const SqlFunction& f : schema.functions) {
+    out += json{{"function", f.name}, {"nargs", f.nargs}}.dump() + "\n";
+  }
   return out;
 }
 
@@ -356,6 +359,9 @@ Schema schema_from_json(const std::string& text) {
       const json j = json::parse(line);
       if (j.contains("object")) {
         schema.objects.push_back(object_from_json(j));
+      } else if (j.contains("function")) {
+        schema.functions.push_back(
+            {j.at("function").get<std::string>(), j.at("nargs").get<int>(), {}});
       } else {
         schema.tables.push_back(table_from_json(j));
       }

@@ -113,11 +113,25 @@ struct SqlObject {
 /// "view", "trigger" or "virtual table".
 std::string kind_name(SqlObject::Kind kind);
 
+/// An application-defined SQL function the models declare (RETORT_SQL_FUNCTION): the schema
+/// may call it; scratch databases define a stand-in for it.
+struct SqlFunction {
+  std::string name;
+  int nargs = -1;      ///< its number of arguments, -1 for any
+  SourceLoc loc = {};  ///< of the declaration; not compared
+
+  friend bool operator==(const SqlFunction& a, const SqlFunction& b) {
+    return a.name == b.name && a.nargs == b.nargs;
+  }
+};
+
 /// Tables ordered parents before children (ties by name), so output is deterministic; objects
-/// after the tables and objects they name (ties: virtual tables, views, triggers, then by name).
+/// after the tables and objects they name (ties: virtual tables, views, triggers, then by name);
+/// functions by name.
 struct Schema {
   std::vector<Table> tables;
   std::vector<SqlObject> objects = {};
+  std::vector<SqlFunction> functions = {};
 
   const Table* find_table(const std::string& table) const;
   const SqlObject* find_object(const std::string& object) const;
@@ -162,7 +176,8 @@ std::string type_affinity(const std::string& declared_type);
 /// bool mapping in and out of STRICT tables, excepted).
 bool narrows_type(const std::string& from, const std::string& to);
 
-/// The snapshot: one JSON object per table, one table a line (the revision's Schema section).
+/// The snapshot: one JSON object per table, object and function, one a line (the revision's
+/// Schema section).
 std::string schema_to_json(const Schema& schema);
 /// Reads a snapshot; throws std::runtime_error on malformed JSON.
 Schema schema_from_json(const std::string& text);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "emit.hpp"
+#include "functions.hpp"
 #include "retort/detail/sqlite.hpp"
 
 namespace retort {
@@ -101,7 +102,8 @@ using Found = std::multimap<std::string, const Annotation*>;
 
 class Builder {
  public:
-  SchemaBuild run(const std::vector<ModelClass>& models) {
+  SchemaBuild run(const std::vector<ModelClass>& models, const std::vector<Annotation>& functions) {
+    out_.schema.functions = declared_functions(functions, out_.diagnostics);
     std::map<std::string, SourceLoc> seen;
     for (const ModelClass& m : models) {
       Table t = build_table(m);
@@ -117,6 +119,9 @@ class Builder {
     check_generated_columns();
     check_sql_of_indexes();
     for (const Table& t : out_.schema.tables) check_references(t);
+    for (Diagnostic& d : undeclared_calls(expressions_, out_.schema.functions)) {
+      out_.diagnostics.push_back(std::move(d));
+    }
     sort_tables(out_.schema);
     return std::move(out_);
   }
@@ -215,6 +220,11 @@ class Builder {
     c.default_sql = arg("default");
     c.collate = arg("collate");
     c.check = arg("check");
+    for (const char* key : {"default", "check", "generated", "generated_stored"}) {
+      if (const auto it = found.find(key); it != found.end()) {
+        expressions_.push_back({it->second->args[0], macro_of(key), it->second->loc});
+      }
+    }
     add_generated(t, c, found, primary);
     if (primary) t.primary_key.push_back(c.name);
     if (found.count("autoincrement")) {
@@ -354,6 +364,7 @@ class Builder {
     const auto [first, last] = found.equal_range("check");
     for (auto it = first; it != last; ++it) {
       t.checks.push_back({table_check_name(t.name, ++ordinal), trim(it->second->args[0])});
+      expressions_.push_back({it->second->args[0], "RETORT_CHECK", it->second->loc});
     }
   }
 
@@ -362,6 +373,9 @@ class Builder {
   void add_index_on(Table& t, const Annotation& a) {
     Index index{trim(a.args[0]), split_keys(a.args[1]), a.key == "unique_on", std::nullopt};
     if (a.args.size() > 2) index.where = collapse_blanks(a.args[2]);
+    for (std::size_t i = 1; i < a.args.size(); ++i) {
+      expressions_.push_back({a.args[i], macro_of(a.key), a.loc});
+    }
     bool plain = !index.where;
     for (const std::string& k : index.columns) {
       const std::string column = key_column(k);
@@ -385,6 +399,7 @@ class Builder {
   void check_generated_columns() {
     if (generated_to_try_.empty()) return;
     const Db db = open_memory();
+    register_stand_ins(db.get(), out_.schema.functions);
     const auto dialect = make_sqlite_dialect();
     std::set<std::string> created;
     for (const GeneratedToTry& g : generated_to_try_) {
@@ -407,7 +422,9 @@ class Builder {
       trial.not_null = false;
       trial.check.reset();
       const std::string message = try_exec(db.get(), dialect->render(AddColumn{t->name, trial}));
-      if (!message.empty()) {
+      if (detail::missing_function(message)) {
+        t->columns.erase(column);  // reported at its annotation: undeclared_calls()
+      } else if (!message.empty()) {
         error(g.loc, "generated column '" + column->name + "' does not work on table '" + t->name +
                          "': " + message);
         t->columns.erase(column);
@@ -426,6 +443,7 @@ class Builder {
   void check_sql_of_indexes() {
     if (to_try_.empty()) return;
     const Db db = open_memory();
+    register_stand_ins(db.get(), out_.schema.functions);
     const auto dialect = make_sqlite_dialect();
     std::set<std::string> created;
     for (const IndexToTry& i : to_try_) {
@@ -441,7 +459,9 @@ class Builder {
                                       [&i](const Index& x) { return x.name == i.index; });
       if (index == t->indexes.end()) continue;
       const std::string message = try_exec(db.get(), dialect->create_index(t->name, *index));
-      if (!message.empty()) {
+      if (detail::missing_function(message)) {
+        t->indexes.erase(index);  // reported at its annotation: undeclared_calls()
+      } else if (!message.empty()) {
         error(i.loc,
               "index '" + index->name + "' does not work on table '" + t->name + "': " + message);
         t->indexes.erase(index);  // as an index naming an unknown column: left out
@@ -514,10 +534,14 @@ class Builder {
   std::set<std::pair<std::string, std::string>> nullable_keys_;  // (table, column) RETORT_NULLABLE
   std::vector<IndexToTry> to_try_;
   std::vector<GeneratedToTry> generated_to_try_;
+  std::vector<AnnotatedSql> expressions_;  ///< where functions may be called
 };
 
 }  // namespace
 
-SchemaBuild build_schema(const std::vector<ModelClass>& models) { return Builder().run(models); }
+SchemaBuild build_schema(const std::vector<ModelClass>& models,
+                         const std::vector<Annotation>& functions) {
+  return Builder().run(models, functions);
+}
 
 }  // namespace retort

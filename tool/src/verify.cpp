@@ -12,6 +12,7 @@
 
 #include "diff.hpp"
 #include "emit.hpp"
+#include "functions.hpp"
 #include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/runtime.hpp"
@@ -243,6 +244,7 @@ struct Expected {
 
 Expected expected_of(const Schema& schema) {
   Db db = open_memory();
+  register_stand_ins(db.get(), schema.functions);
   const std::string error = try_exec(db.get(), render_schema(*make_sqlite_dialect(), schema));
   if (!error.empty()) throw Error("the schema itself does not create: " + error);
   std::map<std::string, std::string> texts = table_texts(db.get());
@@ -287,6 +289,31 @@ std::vector<Revision> without_hooks(std::vector<Revision> revisions) {
   return revisions;
 }
 
+// The functions `revisions` say their sections call (markers), each once.
+std::vector<SqlFunction> marked(const std::vector<Revision>& revisions, bool up, bool down) {
+  std::vector<SqlFunction> out;
+  for (const Revision& r : revisions) {
+    for (const std::string* section : {up ? &r.up_sql : nullptr, down ? &r.down_sql : nullptr}) {
+      if (!section) continue;
+      for (const detail::AppFunction& f : detail::section_functions(*section)) {
+        if (!find_function(out, f.name)) out.push_back({f.name, f.nargs, {}});
+      }
+    }
+  }
+  return out;
+}
+
+// The union of function lists, by name, the first one's first.
+std::vector<SqlFunction> united(std::initializer_list<std::vector<SqlFunction>> lists) {
+  std::vector<SqlFunction> out;
+  for (const std::vector<SqlFunction>& list : lists) {
+    for (const SqlFunction& f : list) {
+      if (!find_function(out, f.name)) out.push_back(f);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 LiveSchema live_schema_of(const Schema& schema) { return introspect(expected_of(schema).db.get()); }
@@ -313,6 +340,7 @@ ReplayedHistory::ReplayedHistory(const std::vector<Revision>& history, const Sch
   try {
     s.expected_before = expected_of(before);
     s.db = open_memory();
+    register_stand_ins(s.db.get(), united({before.functions, marked(history, true, false)}));
     if (!history.empty()) upgrade(s.db.get(), s.history, "head");
     expect_state(s.db.get(), s.expected_before, "the sealed revisions", s.problems);
   } catch (const std::exception& e) {
@@ -355,17 +383,27 @@ VerifyReport verify_replayed(const std::function<ReplayedHistory()>& replay,
     all.push_back(candidate);  // a rebased revision may name hooks
     all = without_hooks(std::move(all));
     Db db = std::move(state.db);
+    // Stand-ins for every function the schemas declare or a revision says it calls; Up and
+    // Down run without them until SQLite asks for one, so that the revision can say which its
+    // statements call (the runtime needs the application to define those).
+    const std::vector<SqlFunction> declared =
+        united({after.functions, before.functions, marked(all, true, true)});
+    register_stand_ins(db.get(), declared);
+    const std::vector<SqlFunction> marked_up = marked({candidate}, true, false);
+    const std::vector<SqlFunction> marked_down = marked({candidate}, false, true);
     const std::set<std::string> touched = touched_tables(before, after);
     fill(db.get(), before, with_parents(before, after, touched), report.notes);
     const std::vector<KeptTable> kept = kept_tables(before, after, touched);
     const RowSnapshot rows = snapshot_rows(db.get(), kept, false);
 
-    upgrade(db.get(), all, "head");
+    report.needs_up =
+        functions_needed(db.get(), declared, marked_up, [&] { upgrade(db.get(), all, "head"); });
     const Expected expected_after = expected_after_later.get();
     expect_state(db.get(), expected_after, "up", problems);
     check_rows_kept(rows, snapshot_rows(db.get(), kept, true), "up", problems);
     try {
-      downgrade(db.get(), all, "-1");
+      report.needs_down = functions_needed(db.get(), declared, marked_down,
+                                           [&] { downgrade(db.get(), all, "-1"); });
       expect_state(db.get(), expected_before, "down", problems);
       check_rows_kept(rows, snapshot_rows(db.get(), kept, false), "down", problems);
     } catch (const Error& e) {
@@ -375,8 +413,10 @@ VerifyReport verify_replayed(const std::function<ReplayedHistory()>& replay,
       if (candidate.destructive.empty()) throw;
       report.notes.push_back(std::string("down refuses these rows: ") + e.what());
       db = open_memory();
+      register_stand_ins(db.get(), declared);
       upgrade(db.get(), all, "head");
-      downgrade(db.get(), all, "-1");
+      report.needs_down = functions_needed(db.get(), declared, marked_down,
+                                           [&] { downgrade(db.get(), all, "-1"); });
       expect_state(db.get(), expected_before, "down (no rows)", problems);
     }
     upgrade(db.get(), all, "head");

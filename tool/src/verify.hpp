@@ -16,6 +16,9 @@ namespace retort {
 struct VerifyReport {
   std::vector<std::string> problems;  ///< empty when the revision is proven
   std::vector<std::string> notes;     ///< e.g. a sample row a CHECK rejected
+  /// The application functions SQLite called running the revision's Up and Down (found by
+  /// running them with the declared functions undefined until asked for): its markers.
+  std::vector<SqlFunction> needs_up = {}, needs_down = {};
   bool ok() const { return problems.empty(); }
 };
 
