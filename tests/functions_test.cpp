@@ -300,6 +300,39 @@ TEST(FunctionsTest, MarkersAreReadAndAMalformedOneIsAnError) {
   EXPECT_TRUE(detail::defines_function(db.get(), {"title_sort", -1}));
 }
 
+// A database whose table calls the application's function in a CHECK and an index: adopted
+// (declared, the baseline marked), recorded at start-up on a connection without the function
+// (the baseline does not run), refused where the baseline would run.
+TEST(FunctionsTest, AnAdoptedTableThatCallsAFunctionIsRecordedWithoutIt) {
+  TempDir tmp;
+  const std::string original = (tmp.path() / "original.db").string();
+  {
+    Database db(original);
+    define_title_sort(db.get());
+    db.exec(
+        "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT NOT NULL CHECK "
+        "(title_sort(title) <> '')); CREATE INDEX books_sort ON books (title_sort(title));"
+        "INSERT INTO books VALUES (1, 'The Time Machine');");
+  }
+  const std::string dir = (tmp.path() / "migrations").string();
+  const fs::path header = tmp.path() / "models" / "schema.hpp";
+  const auto adopted =
+      cli({"init", "--from-db", original, "--dir", dir, "--models-out", header.string()});
+  ASSERT_EQ(adopted.code, ExitCode::kDone) << adopted.err;
+  EXPECT_TRUE(contains(testing::read_text(header), "RETORT_SQL_FUNCTION(\"title_sort\", 1);"));
+  const std::vector<Revision> revisions = load_repository(dir).revisions;
+  EXPECT_EQ(detail::section_functions(revisions.at(0).up_sql),
+            (std::vector<detail::AppFunction>{{"title_sort", 1}}));
+
+  const fs::path app = tmp.path() / "app.db";
+  fs::copy_file(original, app);
+  EXPECT_EQ(upgrade(app, revisions, "head"), std::vector<std::string>{"0001"});
+  const fs::path fresh = tmp.path() / "fresh.db";
+  EXPECT_THROW(upgrade(fresh, revisions, "head"), Error);
+  EXPECT_EQ(Database(fresh.string()).rows("SELECT count(*) FROM sqlite_schema"),
+            std::vector<std::string>{"0"});
+}
+
 // The scan's memo keeps the declarations: a recalled scan declares what a fresh one does.
 TEST(FunctionsTest, TheScanMemoRemembersTheDeclarations) {
   TempDir tmp;
