@@ -308,8 +308,9 @@ std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
             conflict_line(c, changed_by(g, other_branch, base, c), changed_by(g, mine, base, c)));
       }
       throw Error("the branches conflict; nothing was written:" + listed(lines) +
-                  "\nmake the models agree, then seal one revision that does it on top of "
-                  "both branches' revisions");
+                  "\nundo the merge; on the branch, remove the revisions that made these "
+                  "changes, make the models agree with the other branch, build and seal the "
+                  "draft, then merge again (docs/branches.md, Conflicts)");
     }
     const Schema old_before = node.parent ? g.nodes[*node.parent].schema : Schema{};
     const bool regenerate = as_generated(node, old_before);
