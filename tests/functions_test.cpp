@@ -10,6 +10,7 @@
 #include <cctype>
 
 #include "cli_support.hpp"
+#include "merge.hpp"
 #include "pipeline.hpp"
 #include "retort/runtime.hpp"
 #include "test_support.hpp"
@@ -163,6 +164,11 @@ TEST(FunctionsTest, AViewATriggerACheckAndAnIndexCallADeclaredFunction) {
   EXPECT_EQ(db.rows("SELECT name FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY "
                     "name"),
             (std::vector<std::string>{"books_sort", "books_sorted"}));
+  // Its Down re-creates the old CHECK: the CLI refuses to revert it too, from the stored script.
+  const auto down = cli({"downgrade", "--dir", p.dir(), "--db", p.db()});
+  EXPECT_EQ(down.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(down.err, "revision 0002 needs the SQL function 'title_sort'")) << down.err;
+  EXPECT_EQ(current(db.get()), "0002");
 }
 
 // A revision that only creates views and triggers calling a function needs none at run time:
@@ -331,6 +337,19 @@ TEST(FunctionsTest, AnAdoptedTableThatCallsAFunctionIsRecordedWithoutIt) {
   EXPECT_THROW(upgrade(fresh, revisions, "head"), Error);
   EXPECT_EQ(Database(fresh.string()).rows("SELECT count(*) FROM sqlite_schema"),
             std::vector<std::string>{"0"});
+}
+
+// Two branches that each declare a function: the rebase's merged snapshot declares both.
+TEST(FunctionsTest, BranchesThatDeclareFunctionsMergeThem) {
+  Schema base, ours, theirs;
+  ours.functions = {{"title_sort", 1, {}}};
+  theirs.functions = {{"uuid4", 0, {}}};
+  const MergedSchema merged = merge_schemas(base, ours, theirs);
+  EXPECT_TRUE(merged.conflicts.empty());
+  EXPECT_EQ(merged.schema.functions,
+            (std::vector<SqlFunction>{{"title_sort", 1, {}}, {"uuid4", 0, {}}}));
+  theirs.functions = {{"title_sort", 2, {}}};
+  EXPECT_EQ(merge_schemas(base, ours, theirs).conflicts.size(), 1u);
 }
 
 // The scan's memo keeps the declarations: a recalled scan declares what a fresh one does.
