@@ -683,6 +683,16 @@ TEST_F(PackageTest, ViewsTriggersAndFullTextSearchSurviveARebuild) {
   EXPECT_EQ(p.retort("migrate -m prefixes").exit_code, 1);
 }
 
+// A database that shipped without Retort, made from `fixture` (tests/fixtures/adopt) as `name`
+// in the project's directory.
+fs::path shipped_database(const ConsumerProject& p, const std::string& fixture,
+                          const std::string& name) {
+  const fs::path db = p.app() / name;
+  Database(db.string())
+      .exec(testing::read_text(RETORT_TEST_DIR "/fixtures/adopt/" + fixture + ".sql"));
+  return db;
+}
+
 // What sqlite_schema holds of `db` but the version table.
 std::vector<std::string> schema_of(const fs::path& db) {
   return Database(db.string())
@@ -710,9 +720,7 @@ TEST_F(PackageTest, AdoptedDatabaseBuildsWithoutADraftAndStartsUnchanged) {
   ProjectSetup setup = package();
   setup.project = "adopt";
   ConsumerProject p(setup, false);
-  const fs::path original = p.app() / "shipped.db";
-  Database(original.string())
-      .exec(testing::read_text(RETORT_TEST_DIR "/fixtures/adopt/sakila.sql"));
+  const fs::path original = shipped_database(p, "sakila", "shipped.db");
   const auto dump = schema_of;
   const auto rows = row_counts;
   const auto adopted = p.retort("init --from-db " + original.string() + " --models-out " +
@@ -849,9 +857,7 @@ TEST_F(PackageTest, CalibreLibraryAdoptedChangedAndUpgradedByItsApplication) {
   ProjectSetup setup = package();
   setup.project = "calibre";
   ConsumerProject p(setup, false);
-  const fs::path original = p.app() / "metadata.db";
-  Database(original.string())
-      .exec(testing::read_text(RETORT_TEST_DIR "/fixtures/adopt/calibre.sql"));
+  const fs::path original = shipped_database(p, "calibre", "metadata.db");
   const fs::path header = p.app() / "models" / "schema.hpp";
   const auto adopted =
       p.retort("init --from-db " + original.string() + " --models-out " + header.string());

@@ -20,12 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::cli;
+using testing::contains;
 using testing::Database;
 using testing::TempDir;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // calibre's title_sort(), near enough: a leading article moves to the end.
 void title_sort(sqlite3_context* context, int, sqlite3_value** argv) {

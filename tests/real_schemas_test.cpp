@@ -14,12 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::cli;
+using testing::contains;
 using testing::Database;
 using testing::TempDir;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // A project whose models are `schema.hpp` (written, or adopted from the database `original`).
 class Project {
@@ -49,6 +46,16 @@ class Project {
     testing::write_text(header(), text.replace(at, from.size(), to));
   }
   void seal(const std::string& message) const { seal_draft(load_repository(dir()), message); }
+  // Edits the models, builds, seals the draft under `message`, starts the copy: what it applied.
+  std::vector<std::string> change_and_start(const std::string& from, const std::string& to,
+                                            const std::string& message) const {
+    edit(from, to);
+    const Generated changed = build();
+    EXPECT_FALSE(changed.error) << *changed.error;
+    EXPECT_EQ(changed.written, DraftWrite::kWritten);
+    seal(message);
+    return start_copy();
+  }
   std::vector<Revision> revisions() const { return load_repository(dir()).revisions; }
   // A copy of the original database, started as the application would.
   std::vector<std::string> start_copy() const {
@@ -88,14 +95,11 @@ TEST(RealSchemaTest, AnIntegerPrimaryKeyIsAdoptedAsAPlainPrimaryKey) {
   EXPECT_EQ(first.written, DraftWrite::kNone);
 
   EXPECT_EQ(p.start_copy(), std::vector<std::string>{"0001"});
-  p.edit("std::optional<std::string> body;",
-         "std::optional<std::string> body;\n  "
-         "RETORT_DEFAULT(\"0\") std::int64_t pinned;");
-  const Generated changed = p.build();
-  ASSERT_FALSE(changed.error) << *changed.error;
-  ASSERT_EQ(changed.written, DraftWrite::kWritten);
-  p.seal("pinned notes");
-  EXPECT_EQ(p.start_copy(), std::vector<std::string>{"0002"});
+  EXPECT_EQ(p.change_and_start("std::optional<std::string> body;",
+                               "std::optional<std::string> body;\n  "
+                               "RETORT_DEFAULT(\"0\") std::int64_t pinned;",
+                               "pinned notes"),
+            std::vector<std::string>{"0002"});
   Database db(p.app());
   EXPECT_EQ(db.rows("SELECT id, body, pinned FROM notes"), std::vector<std::string>{"1|first|0"});
   EXPECT_EQ(cli({"check", "--dir", p.dir(), "--db", p.app()}).code, ExitCode::kDone);
@@ -117,12 +121,10 @@ TEST(RealSchemaTest, DoubleQuotedDefaultsAreAdoptedAsTheStringsTheyAre) {
   EXPECT_EQ(p.start_copy(), std::vector<std::string>{"0001"});
 
   // A change that rebuilds the table (a new CHECK): every row kept, the defaults still strings.
-  p.edit("struct RETORT_TABLE(\"books\")",
-         "struct RETORT_TABLE(\"books\") RETORT_CHECK(\"id > 0\")");
-  const Generated changed = p.build();
-  ASSERT_FALSE(changed.error) << *changed.error;
-  p.seal("positive ids");
-  EXPECT_EQ(p.start_copy(), std::vector<std::string>{"0002"});
+  EXPECT_EQ(
+      p.change_and_start("struct RETORT_TABLE(\"books\")",
+                         "struct RETORT_TABLE(\"books\") RETORT_CHECK(\"id > 0\")", "positive ids"),
+      std::vector<std::string>{"0002"});
   Database db(p.app());
   db.exec("INSERT INTO books (id) VALUES (2)");
   EXPECT_EQ(db.rows("SELECT id, quote(path), quote(isbn), last_modified FROM books ORDER BY id"),
@@ -183,12 +185,11 @@ struct RETORT_TABLE("orders") Order {
   EXPECT_TRUE(contains(text, "\"\\\"Unit Price\\\", [Quantity Ordered] DESC\"")) << text;
   ASSERT_FALSE(adopted.build().error);
   EXPECT_EQ(adopted.start_copy(), std::vector<std::string>{"0001"});
-  adopted.edit("struct RETORT_TABLE(\"Order Details\")",
-               "struct RETORT_TABLE(\"Order Details\") RETORT_CHECK(\"\\\"Order ID\\\" > 0\")");
-  const Generated changed = adopted.build();
-  ASSERT_FALSE(changed.error) << *changed.error;
-  adopted.seal("positive order ids");
-  EXPECT_EQ(adopted.start_copy(), std::vector<std::string>{"0002"});
+  EXPECT_EQ(adopted.change_and_start(
+                "struct RETORT_TABLE(\"Order Details\")",
+                "struct RETORT_TABLE(\"Order Details\") RETORT_CHECK(\"\\\"Order ID\\\" > 0\")",
+                "positive order ids"),
+            std::vector<std::string>{"0002"});
   EXPECT_EQ(Database(adopted.app()).rows("SELECT * FROM \"Order Details\" ORDER BY 1"),
             (std::vector<std::string>{"1|2.5|3", "2|4.0|1"}));
   EXPECT_EQ(cli({"check", "--dir", adopted.dir(), "--db", adopted.app()}).code, ExitCode::kDone);
