@@ -862,7 +862,8 @@ TEST_F(PackageTest, CalibreLibraryAdoptedChangedAndUpgradedByItsApplication) {
   const auto adopted =
       p.retort("init --from-db " + original.string() + " --models-out " + header.string());
   ASSERT_EQ(adopted.exit_code, 0) << adopted.output;
-  EXPECT_TRUE(contains(adopted.output, "calling 5 SQL functions of the application"))
+  // title_sort, uuid4, sortconcat, books_list_filter and, before SQLite 3.44, concat.
+  EXPECT_TRUE(contains(adopted.output, "SQL functions of the application, declared in the header"))
       << adopted.output;
   EXPECT_TRUE(contains(testing::read_text(header), "RETORT_SQL_FUNCTION(\"title_sort\", 1);"));
   p.configure();
