@@ -124,7 +124,7 @@ TEST_P(AdoptTest, AdoptsStartsChangesAndKeepsEveryRow) {
 
 INSTANTIATE_TEST_SUITE_P(RealSchemas, AdoptTest,
                          ::testing::Values("chinook", "sakila", "northwind", "django", "anki",
-                                           "quirks"));
+                                           "quirks", "syncthing", "calibre"));
 
 TEST(AdoptRefusalTest, KeepsTheApplicationsUserVersion) {
   const Adoption a("quirks");

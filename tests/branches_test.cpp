@@ -239,7 +239,7 @@ TEST(BranchesTest, TwoBranchesMergeAndRebaseIntoOneLineThatEveryDatabaseReaches)
   } catch (const Error& e) {
     const std::string what = e.what();
     EXPECT_TRUE(contains(what, "renumbered it as '0003' (0003_posts_table.sql)")) << what;
-    EXPECT_TRUE(contains(what, "retort downgrade 0001 --db FILE")) << what;
+    EXPECT_TRUE(contains(what, "retort downgrade 0001 --db " + team.db("dev.db"))) << what;
   }
   const Cli back = team.retort({"downgrade", "0001", "--db", team.db("dev.db")});
   ASSERT_EQ(back.code, ExitCode::kDone) << back.err;

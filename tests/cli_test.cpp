@@ -176,6 +176,30 @@ TEST(CliTest, RevisionsWithHooksAreRefusedAndMarked) {
       std::string::npos);
 }
 
+// The build step's line says whether it wrote a new draft or rewrote the one there, and counts
+// its changes in words.
+TEST(CliTest, ARewrittenDraftIsSaidToBeRewritten) {
+  TempDir tmp;
+  const std::string dir = (tmp.path() / "migrations").string();
+  const std::filesystem::path models = tmp.path() / "models.hpp";
+  const std::string head =
+      "#include <cstdint>\n#include <retort/annotations.hpp>\nstruct RETORT_TABLE(\"t\") T {\n"
+      "  RETORT_PRIMARY_KEY std::int64_t id;\n";
+  const auto generate = [&] {
+    return cli(
+        {"generate", "--dir", dir, "--models", models.string(), "--", "-I" RETORT_ANNOTATIONS_DIR});
+  };
+  testing::write_text(models, head + "};\n");
+  const Cli first = generate();
+  EXPECT_NE(first.out.find("retort: wrote draft revision 0001 (1 change) to "), std::string::npos)
+      << first.out << first.err;
+  testing::write_text(models, head + "  std::int64_t n;\n};\n");
+  const Cli second = generate();
+  EXPECT_NE(second.out.find("retort: rewrote draft revision 0001 (1 change) to "),
+            std::string::npos)
+      << second.out << second.err;
+}
+
 TEST(CliTest, StampRecordsARevisionWithoutRunningIt) {
   const SealedRepository repo;
   const std::string& dir = repo.dir;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "draft_revert.hpp"
 #include "revision_support.hpp"
 #include "test_support.hpp"
 
@@ -97,13 +98,42 @@ TEST(RuntimeTest, ChangedDraftIsRevertedWithItsStoredDownScriptAndReapplied) {
   revisions.push_back(
       revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;", true));
   upgrade(db.get(), revisions);
-  db.exec("INSERT INTO users (name) VALUES ('kept')");
+  db.exec("INSERT INTO users (name) VALUES ('kept'); INSERT INTO tags VALUES (1), (2)");
   revisions.back() =
       revision("0003", "0002", "CREATE TABLE labels (id INTEGER);", "DROP TABLE labels;", true);
-  EXPECT_EQ(upgrade(db.get(), revisions), (std::vector<std::string>{"0003", "0003"}));
+  // Returned once, as applied; the rows the revert drops are said on stderr.
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(upgrade(db.get(), revisions), (std::vector<std::string>{"0003"}));
+  const std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(said.find("draft revision 0003 changed since this database applied it; reverting it "
+                      "with its stored down script drops table 'tags' (2 rows)"),
+            std::string::npos)
+      << said;
   EXPECT_EQ(db.tables(),
             (std::vector<std::string>{"labels", "posts", "retort_migrations", "users"}));
   EXPECT_EQ(db.rows("SELECT name FROM users"), std::vector<std::string>{"kept"});
+
+  // A draft removed from the program is reverted, not applied: nothing is returned.
+  revisions.pop_back();
+  EXPECT_EQ(upgrade(db.get(), revisions), std::vector<std::string>{});
+  EXPECT_EQ(current(db.get()), "0002");
+}
+
+TEST(RuntimeTest, WhatADraftsRevertDropsIsTablesAndColumnsHoldingRows) {
+  Database db;
+  db.exec(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, nick TEXT, bio TEXT);"
+      "INSERT INTO users VALUES (1, 'a', NULL), (2, NULL, NULL);"
+      "CREATE TABLE empty (id INTEGER); CREATE TABLE posts (id INTEGER);"
+      "INSERT INTO posts VALUES (1);");
+  // A rebuild's DROP TABLE (its new table renamed to the name) keeps the rows: not listed.
+  const std::string down =
+      "ALTER TABLE users DROP COLUMN nick;\nALTER TABLE \"users\" DROP COLUMN bio;\n"
+      "DROP TABLE empty;\nDROP TABLE IF EXISTS users;\n"
+      "CREATE TABLE _retort_new_posts (id INTEGER);\nDROP TABLE posts;\n"
+      "ALTER TABLE _retort_new_posts RENAME TO posts;\n";
+  EXPECT_EQ(detail::what_revert_drops(db.get(), down),
+            (std::vector<std::string>{"column 'users.nick' (1 row)", "table 'users' (2 rows)"}));
 }
 
 TEST(RuntimeTest, SealingAnAppliedDraftKeepsItApplied) {

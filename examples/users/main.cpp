@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <retort/runtime.hpp>
+#include <string>
 
 #include "models/post.hpp"
 #include "models/user.hpp"
@@ -32,7 +33,15 @@ void print_tables(const std::filesystem::path& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::filesystem::path db = argc > 1 ? argv[1] : "app.db";
+  const std::string arg = argc > 1 ? argv[1] : "app.db";
+  if (argc > 2 || arg.empty() || arg[0] == '-') {  // an option, not a database file
+    const bool help = arg == "--help" || arg == "-h";
+    (help ? std::cout : std::cerr) << "usage: users_example [DATABASE]  (default: app.db)\n"
+                                      "upgrades DATABASE to the newest revision and lists its "
+                                      "tables\n";
+    return help ? 0 : 2;
+  }
+  const std::filesystem::path db = arg;
   try {
     const std::vector<std::string> applied = retort::upgrade(db);
     if (applied.empty()) std::cout << "users-example: " << db << " is up to date\n";

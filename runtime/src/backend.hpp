@@ -94,6 +94,13 @@ class Backend {
   /// database can tell ("" when it cannot).
   virtual std::string lock_holder() { return ""; }
 
+  /// Throws Error, before anything runs, when `section` of `revision` needs an application
+  /// function (its `-- +retort function:` markers) the connection does not define (SQLite).
+  virtual void expect_functions(const std::string&, const std::string&) {}
+  /// Says what reverting the applied draft `revision` with `down_sql` drops, before it runs at
+  /// an upgrade (SQLite: on stderr, the tables and columns that hold rows).
+  virtual void announce_revert(const std::string&, const std::string&) {}
+
   /// Whether the database holds tables, views or triggers of its own: one that existed before
   /// Retort (asked only when it has no version rows).
   virtual bool holds_schema() = 0;

@@ -71,10 +71,19 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
     return done;
   }
   const Planner plan = planner(direction);
-  std::vector<Step> steps = plan(db.read_applied(), revisions, target);
+  const std::vector<AppliedRow> applied_at_start = db.read_applied();
+  std::vector<Step> steps = plan(applied_at_start, revisions, target);
+  // Before anything runs: the hooks and application functions the planned steps need, so that
+  // a program without them (the retort CLI) changes nothing rather than stopping halfway. An
+  // adopted database's baseline is recorded, not run.
+  const bool adopting = applied_at_start.empty() && !steps.empty() && db.holds_schema();
   std::vector<std::pair<std::string, std::string>> sections;
-  for (const Step& step : steps) sections.emplace_back(step.revision, section_of(db, step, {}));
+  for (const Step& step : steps) {
+    if (adopting && step.kind == Step::kApply && step.up->baseline) continue;
+    sections.emplace_back(step.revision, section_of(db, step, {}));
+  }
   expect_hooks_linked(db, revisions, sections);
+  for (const auto& [revision, sql] : sections) db.expect_functions(revision, sql);
   if (steps.empty()) return done;
   const std::unique_ptr<Held> runner = db.hold_runner_lock();
   const std::size_t planned = steps.size();
@@ -104,8 +113,15 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
       const StepContext context{step.revision, done, progress, event};
       if (step.kind == Step::kApply && step.up->baseline && applied.empty() && db.holds_schema()) {
         adopt(db, step);
+        event.adopted = true;
       } else {
-        run_section(db, context, revisions, section_of(db, step, done));
+        const std::string sql = section_of(db, step, done);
+        // A changed draft reverted at start-up: the developer did not ask for it, so what it
+        // drops is said.
+        if (step.kind == Step::kRevert && direction == Direction::kUp) {
+          db.announce_revert(step.revision, sql);
+        }
+        run_section(db, context, revisions, sql);
         db.check_step(context, step);
       }
       db.record(context, applied, step);
@@ -131,7 +147,10 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
     tries = 0;
     pause = db.first_pause();
     if (finished) {
-      done.push_back(finished->revision);
+      // An upgrade returns what it applied: a changed draft it reverted first is applied again.
+      if (finished->reverting == false || direction != Direction::kUp) {
+        done.push_back(finished->revision);
+      }
       if (progress) progress(*finished);
     }
     steps.erase(steps.begin());

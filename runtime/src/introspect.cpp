@@ -241,14 +241,19 @@ LiveSchema introspect(sqlite3* db, const std::set<std::string>* only) {
                  facts.push_back("generated " + column + " as (" + expression + ")");
                }
              });
+  // The rowid alias (a rowid table's one INTEGER key, without an index of its own) is never
+  // NULL, whether its definition says NOT NULL or not; a double-quoted default is a string.
   query_rows(db,
-             "SELECT t.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden FROM "
+             "SELECT t.name, c.name, c.type, c.\"notnull\" OR (t.wr = 0 AND c.pk = 1 AND "
+             "upper(c.type) = 'INTEGER' AND (SELECT count(*) FROM pragma_table_info(t.name) k "
+             "WHERE k.pk > 0) = 1 AND NOT EXISTS (SELECT 1 FROM pragma_index_list(t.name) i "
+             "WHERE i.origin = 'pk')), c.dflt_value, c.pk, c.hidden FROM "
              "pragma_table_xinfo(t.name) c, " +
                  tables,
              [&](const std::vector<std::string>& c) {
                schema[c[0]].push_back(
                    "column " + c[1] + " " + c[2] + (c[3] == "1" ? " NOT NULL" : "") +
-                   (c[4] == "NULL" ? "" : " DEFAULT " + c[4]) +
+                   (c[4] == "NULL" ? "" : " DEFAULT " + fold_double_quoted(c[4])) +
                    (c[5] == "0" ? "" : " PRIMARY KEY #" + c[5]) +
                    (c[6] == "0" ? "" : " hidden " + c[6]) + column_metadata(db, c[0], c[1]));
              });
@@ -327,7 +332,8 @@ std::vector<std::string> compare_objects(const LiveObjects& expected, const Live
     const auto it = actual.find(name);
     if (it == actual.end()) {
       out.push_back("missing " + object.first + " '" + name + "'");
-    } else if (it->second != object) {
+    } else if (it->second.first != object.first ||
+               fold_double_quoted(it->second.second) != fold_double_quoted(object.second)) {
       out.push_back(object.first + " '" + name + "' differs: declared `" + object.second +
                     "`, found " + (it->second.first == object.first ? "" : it->second.first + " ") +
                     "`" + it->second.second + "`");

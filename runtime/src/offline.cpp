@@ -1,6 +1,7 @@
 // The offline `--sql` script: what upgrade() or downgrade() would run, for the sqlite3 shell.
 #include "fingerprint.hpp"
 #include "plan.hpp"
+#include "retort/detail/functions.hpp"
 #include "retort/error.hpp"
 #include "retort/runtime.hpp"
 #include "version_table.hpp"
@@ -27,12 +28,20 @@ std::string with_newline(const std::string& sql) {
   return sql.empty() || sql.back() == '\n' ? sql : sql + "\n";
 }
 
-// A section as an offline script runs it: a hook it names cannot run there.
+// A section as an offline script runs it: a hook it names cannot run there, nor can the
+// sqlite3 shell call an application's function.
 const std::string& offline_section(const std::string& revision, const std::string& sql) {
   const std::vector<std::string> hooks = section_hooks(sql);
   if (!hooks.empty()) {
     throw Error("revision " + revision + " runs the C++ hook '" + hooks.front() +
                 "', which an SQL script cannot run: upgrade with the application that links it");
+  }
+  const std::vector<detail::AppFunction> functions = detail::section_functions(sql);
+  if (!functions.empty()) {
+    throw Error("revision " + revision + " needs the SQL function " +
+                detail::describe(functions.front()) +
+                ", which the sqlite3 shell does not define: upgrade with the application that "
+                "registers it");
   }
   return sql;
 }

@@ -15,6 +15,14 @@ const Revision* find_revision(const std::vector<Revision>& revisions, std::strin
   return nullptr;
 }
 
+std::string name_database_file(std::string message, const std::string& path) {
+  const std::string placeholder = kDatabaseFile;
+  const auto at = message.find(placeholder);
+  if (at == std::string::npos || path.empty()) return message;
+  const bool plain = path.find_first_of(" '\"\\$") == std::string::npos;
+  return message.replace(at, placeholder.size(), "--db " + (plain ? path : "'" + path + "'"));
+}
+
 namespace {
 
 std::size_t relative_count(const std::vector<Revision>& revisions, std::string_view target,
@@ -90,9 +98,9 @@ std::vector<Step> plan_upgrade(const std::vector<AppliedRow>& applied,
         const std::string back = kept == 0 ? "base" : revisions[kept - 1].id;
         throw Error("the database applied revision '" + row.revision +
                     "' before a rebase renumbered it as '" + moved->id + "' (" + moved->file_name +
-                    "); go back to '" + back + "' with 'retort downgrade " + back +
-                    " --db FILE' (it runs the down scripts stored in the database), "
-                    "then upgrade");
+                    "); go back to '" + back + "' with 'retort downgrade " + back + " " +
+                    kDatabaseFile +
+                    "' (it runs the down scripts stored in the database), then upgrade");
       }
       if (!find_revision(revisions, row.revision)) {
         throw Error("the database is at revision '" + row.revision +

@@ -28,6 +28,13 @@ struct Step {
   std::string down_sql;          ///< kRevert; "" until read, inside the step's transaction
 };
 
+/// Where the planner's advice names the database's file ("retort downgrade 0001 --db FILE"); the
+/// front puts the file's path in its place where it knows it (name_database_file()).
+constexpr const char* kDatabaseFile = "--db FILE";
+
+/// `message` with kDatabaseFile made `--db PATH` for the database file `path` ("" keeps it).
+std::string name_database_file(std::string message, const std::string& path);
+
 /// The revision with id `id`, or nullptr.
 const Revision* find_revision(const std::vector<Revision>& revisions, std::string_view id);
 

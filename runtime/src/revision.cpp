@@ -8,6 +8,7 @@
 
 #include "retort/detail/cpp_keywords.hpp"
 #include "retort/detail/fnv1a.hpp"
+#include "retort/detail/functions.hpp"
 #include "retort/error.hpp"
 
 namespace retort {
@@ -16,6 +17,7 @@ namespace {
 constexpr std::string_view kDirective = "-- +retort ";
 constexpr std::string_view kCopyMarker = "copy";
 constexpr std::string_view kHookMarker = "hook";
+constexpr std::string_view kFunctionMarker = "function:";
 
 // C++'s keywords and alternative tokens: a hook's name becomes a function's name.
 constexpr std::string_view kCppKeywords[] = {"alignas",       "alignof",     "and",
@@ -318,6 +320,15 @@ class RevisionParser {
       }
       // A marker stays in its section's text, so the checksum and the stored down script
       // keep it; written back unindented.
+      sql().append(directive).push_back('\n');
+    } else if (in_sql && body.substr(0, kFunctionMarker.size()) == kFunctionMarker) {
+      // `function: NAME/N`: SQLite calls the application's function NAME while the section
+      // runs (retort/detail/functions.hpp); a comment to SQLite, so no part of its own.
+      if (!detail::parse_function_marker(body.substr(kFunctionMarker.size()))) {
+        fail(file_, line_no_,
+             "a function marker names the function and its number of arguments: '" +
+                 std::string(kDirective) + "function: title_sort/1'");
+      }
       sql().append(directive).push_back('\n');
     } else {
       fail(file_, line_no_, "unexpected '" + std::string(line) + "'");

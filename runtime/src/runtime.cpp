@@ -32,7 +32,14 @@ std::vector<std::string> run(sqlite3* db, const std::vector<Revision>& revisions
 
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,
                                  std::string_view target, const ProgressCallback& progress) {
-  return run(db, revisions, target, detail::Direction::kUp, progress);
+  try {
+    return run(db, revisions, target, detail::Direction::kUp, progress);
+  } catch (const MigrationError&) {
+    throw;
+  } catch (const Error& e) {  // a refusal whose advice names the database's file
+    const char* file = sqlite3_db_filename(db, "main");
+    throw Error(detail::name_database_file(e.what(), file ? file : ""));
+  }
 }
 
 std::vector<std::string> downgrade(sqlite3* db, const std::vector<Revision>& revisions,

@@ -71,6 +71,20 @@ std::string normalize_sql(const std::string& sql) {
   return out;
 }
 
+std::string fold_double_quoted(const std::string& sql) {
+  std::string out;
+  for (const SqlToken& t : lex_sql(sql)) {
+    if (t.kind == SqlToken::Kind::kName && sql[t.offset] == '"') {
+      out += '\'';
+      for (char c : identifier_of(sql, t)) out += c == '\'' ? std::string("''") : std::string(1, c);
+      out += '\'';
+    } else {
+      out.append(sql, t.offset, t.length);
+    }
+  }
+  return out;
+}
+
 IndexParts index_parts(const std::string& sql) {
   IndexParts out;
   std::vector<SqlToken> tokens;

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstring>
 
+#include "draft_revert.hpp"
 #include "fingerprint.hpp"
+#include "retort/detail/functions.hpp"
 #include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/error.hpp"
@@ -208,6 +210,13 @@ class SqliteBackend final : public Backend {
     return detail::stored_down_sql(db_, revision, done);
   }
 
+  void expect_functions(const std::string& revision, const std::string& section) override {
+    expect_functions_defined(db_, revision, section);
+  }
+  void announce_revert(const std::string& revision, const std::string& down_sql) override {
+    announce_draft_revert(db_, revision, down_sql);
+  }
+
   bool holds_schema() override {
     bool found = false;
     query_rows(db_, "SELECT 1 FROM sqlite_schema WHERE " + not_internal("name") + " LIMIT 1",
@@ -218,6 +227,7 @@ class SqliteBackend final : public Backend {
   // Compared to SQLite's PRAGMAs and sqlite_schema with the baseline run on an empty database.
   std::vector<std::string> differences_from(const Revision& baseline) override {
     const Db expected = open_memory();
+    register_stand_ins(expected.get(), section_functions(baseline.up_sql));
     exec(expected.get(), baseline.up_sql);
     return compare_databases(expected.get(), db_);
   }

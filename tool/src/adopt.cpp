@@ -94,7 +94,9 @@ Table read_table(sqlite3* db, const std::string& name, bool without_rowid, bool 
                c.name = r[0];
                c.type = r[1];
                c.not_null = r[2] == "1";
-               if (r[3] == "1") c.default_sql = r[4];
+               // `DEFAULT ""` is a string to SQLite, but in the parentheses the dialect writes
+               // around other defaults an identifier: kept as the string it is.
+               if (r[3] == "1") c.default_sql = fold_double_quoted(r[4]);
                if (r[5] != "0") key[std::stoi(r[5])] = c.name;
                if (r[6] == "2" || r[6] == "3") {
                  c.stored = r[6] == "3";
@@ -115,6 +117,16 @@ Table read_table(sqlite3* db, const std::string& name, bool without_rowid, bool 
                t.columns.push_back(std::move(c));
              });
   for (const auto& [position, column] : key) t.primary_key.push_back(column);
+  // The rowid alias (a rowid table's one INTEGER key, without an index of its own) is never
+  // NULL, though its definition need not say NOT NULL: a plain RETORT_PRIMARY_KEY.
+  bool key_index = false;
+  query_rows(db, "SELECT 1 FROM pragma_index_list(" + sql_literal(name) + ") WHERE origin = 'pk'",
+             [&key_index](const std::vector<std::string>&) { key_index = true; });
+  if (!without_rowid && !key_index && t.primary_key.size() == 1) {
+    for (Column& c : t.columns) {
+      if (c.name == t.primary_key[0] && to_upper(c.type) == "INTEGER") c.not_null = true;
+    }
+  }
   int n = 0;
   for (const std::string& check : check_expressions(sql)) {
     t.checks.push_back({table_check_name(name, ++n), check});
@@ -202,12 +214,13 @@ Table read_table(sqlite3* db, const std::string& name, bool without_rowid, bool 
         const IndexParts parts = index_parts(r[3]);
         Index index{r[0], {}, r[1] == "1", parts.where};
         for (const std::string& k : parts.keys) {
-          // A plain column keeps its bare name (the dialect quotes it as needed); anything
-          // else (an expression, COLLATE, DESC) stays as written.
+          // A plain column is keyed as a model's member keys it (its bare name, which the
+          // dialect quotes as needed, or "a name with spaces"); anything else (an expression,
+          // COLLATE, DESC) stays as written.
           const std::vector<SqlToken> tokens = lex_sql(k);
           const bool plain = tokens.size() == 1 && (tokens[0].kind == SqlToken::Kind::kWord ||
                                                     tokens[0].kind == SqlToken::Kind::kName);
-          index.columns.push_back(plain ? identifier_of(k, tokens[0]) : k);
+          index.columns.push_back(plain ? column_key(identifier_of(k, tokens[0])) : k);
         }
         t.indexes.push_back(std::move(index));
       });
@@ -363,13 +376,15 @@ void render_table(const Table& t, const std::string& type_name, std::string& out
   }
   for (const Index& i : t.indexes) {
     // A member's RETORT_INDEX / RETORT_UNIQUE where the name is the one they derive.
-    const bool single = i.columns.size() == 1 && !i.where && t.find_column(i.columns[0]);
-    if (single && i.name == index_name(t.name, i.columns[0], false)) {
-      on_member[i.columns[0]].push_back(i.unique ? "RETORT_UNIQUE RETORT_INDEX" : "RETORT_INDEX");
+    const std::string column = i.columns.size() == 1 ? key_column(i.columns[0]) : "";
+    const bool single =
+        !column.empty() && column_key(column) == i.columns[0] && !i.where && t.find_column(column);
+    if (single && i.name == index_name(t.name, column, false)) {
+      on_member[column].push_back(i.unique ? "RETORT_UNIQUE RETORT_INDEX" : "RETORT_INDEX");
       continue;
     }
-    if (single && i.unique && i.name == index_name(t.name, i.columns[0], true)) {
-      on_member[i.columns[0]].push_back("RETORT_UNIQUE");
+    if (single && i.unique && i.name == index_name(t.name, column, true)) {
+      on_member[column].push_back("RETORT_UNIQUE");
       continue;
     }
     on_class.push_back(std::string(i.unique ? "RETORT_UNIQUE_ON(" : "RETORT_INDEX_ON(") +
@@ -424,6 +439,15 @@ std::string render_model_header(const Schema& schema, const std::string& source,
            : "\n// the views, triggers and virtual tables are in " + objects_file + ".") +
       "\n#pragma once\n\n#include <cstdint>\n#include <optional>\n#include <string>\n"
       "#include <vector>\n\n#include <retort/annotations.hpp>\n";
+  if (!schema.functions.empty()) {
+    out +=
+        "\n// The SQL functions its views, triggers and expressions call that SQLite does not "
+        "define:\n// the application registers them (sqlite3_create_function) before "
+        "retort::upgrade().\n";
+    for (const SqlFunction& f : schema.functions) {
+      out += "RETORT_SQL_FUNCTION(" + literal(f.name) + ", " + std::to_string(f.nargs) + ");\n";
+    }
+  }
   std::set<std::string> names;
   // Tables by name, so that the file reads as a catalogue; the build orders them itself.
   std::vector<const Table*> tables;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "diff.hpp"
+#include "functions.hpp"
 #include "merge.hpp"
 #include "pipeline.hpp"
 #include "repository.hpp"
@@ -307,8 +308,9 @@ std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
             conflict_line(c, changed_by(g, other_branch, base, c), changed_by(g, mine, base, c)));
       }
       throw Error("the branches conflict; nothing was written:" + listed(lines) +
-                  "\nmake the models agree, then seal one revision that does it on top of "
-                  "both branches' revisions");
+                  "\nundo the merge; on the branch, remove the revisions that made these "
+                  "changes, make the models agree with the other branch, build and seal the "
+                  "draft, then merge again (docs/branches.md, Conflicts)");
     }
     const Schema old_before = node.parent ? g.nodes[*node.parent].schema : Schema{};
     const bool regenerate = as_generated(node, old_before);
@@ -334,13 +336,17 @@ std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
     const std::string& old_name = node.revision.file_name;
     out.file_name = out.id + old_name.substr(old_name.find_first_not_of("0123456789"));
     out.rebased_from.push_back(node.revision.id + " " + node.revision.checksum);
-    const std::string text = render_revision(out);
+    std::string text = render_revision(out);
     out = parse_revision(text, out.file_name);
     const VerifyReport report = verify_revision(history, out, before, after);
     if (!report.ok()) {
       throw Error("'" + old_name + "', moved as '" + out.file_name +
                   "', fails verification against the merged schema; nothing was written:" +
                   listed(report.problems));
+    }
+    if (regenerate) {  // written afresh: its sections say which functions they call
+      out = with_function_markers(out, report.needs_up, report.needs_down);
+      text = render_revision(out);
     }
     history.push_back(out);
     before = after;

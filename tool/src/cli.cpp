@@ -147,8 +147,10 @@ void print_generated(const Generated& g, const fs::path& dir, std::ostream& out,
   if (g.error) throw Error(*g.error);
   const std::optional<Revision>& draft = g.draft.revision;
   if (g.written == DraftWrite::kWritten) {
-    out << "retort: wrote draft revision " << draft->id << " (" << g.draft.changes.changes.size()
-        << " changes) to " << (dir / "versions" / draft->file_name).string() << "\n";
+    const std::size_t n = g.draft.changes.changes.size();
+    out << "retort: " << (g.rewrote ? "rewrote" : "wrote") << " draft revision " << draft->id
+        << " (" << n << (n == 1 ? " change" : " changes") << ") to "
+        << (dir / "versions" / draft->file_name).string() << "\n";
     print_destructive(*draft, err);
   } else if (g.written == DraftWrite::kRemoved) {
     out << "retort: the models match the last sealed revision; removed the stale draft\n";
@@ -171,9 +173,12 @@ void run_generate(const Options& o, bool check, std::ostream& out, std::ostream&
 void cmd_init(const Options& o, std::ostream& out) {
   if (!o.from_db.empty()) {
     const Adopted a = adopt_database({o.from_db, o.dir, o.models_out, {"-I" + annotations_dir()}});
-    out << "retort: adopted " << o.from_db << " (" << a.tables << " tables): wrote " << o.models_out
-        << (a.objects.empty() ? "" : ", " + a.objects.string()) << " and "
-        << (fs::path(o.dir) / "versions" / a.baseline.file_name).string()
+    out << "retort: adopted " << o.from_db << " (" << a.tables << " tables"
+        << (a.functions == 0 ? ""
+                             : ", calling " + std::to_string(a.functions) +
+                                   " SQL functions of the application, declared in the header")
+        << "): wrote " << o.models_out << (a.objects.empty() ? "" : ", " + a.objects.string())
+        << " and " << (fs::path(o.dir) / "versions" / a.baseline.file_name).string()
         << ", proven to recreate its schema\n";
     return;
   }
@@ -200,9 +205,18 @@ void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
   out << "retort: sealed revision " << draft->id << " as " << sealed.string() << "\n";
 }
 
-void print_applied(const std::vector<std::string>& ids, const char* verb, std::ostream& out) {
+// One line per revision; a baseline the database had already is recorded, not run.
+void print_applied(const std::vector<std::string>& ids, const char* verb,
+                   const std::vector<std::string>& adopted, std::ostream& out) {
   if (ids.empty()) out << "retort: nothing to " << verb << "\n";
-  for (const std::string& id : ids) out << "retort: " << verb << "d " << id << "\n";
+  for (const std::string& id : ids) {
+    if (std::find(adopted.begin(), adopted.end(), id) != adopted.end()) {
+      out << "retort: recorded baseline " << id
+          << " as applied without running it: the database has its schema already\n";
+    } else {
+      out << "retort: " << verb << "d " << id << "\n";
+    }
+  }
 }
 
 // The runtime's progress line on stderr when it is a terminal; nothing when it is piped or
@@ -227,38 +241,50 @@ std::vector<Revision> postgresql_revisions(const Options& o) {
   return all;
 }
 
+// Runs `verb` on the database file `path`, which it may create. When it fails before writing
+// anything (a bad target, a revision with a hook), the empty file SQLite created goes too:
+// bad input leaves no trace.
+template <typename Verb>
+void leaving_no_empty_file(const std::string& path, Verb verb) {
+  const bool existed = fs::exists(path);
+  try {
+    verb();
+  } catch (const Error&) {
+    std::error_code ec;
+    if (!existed && fs::file_size(path, ec) == 0 && !ec) fs::remove(path, ec);
+    throw;
+  }
+}
+
 void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
+  const std::string target = o.target.empty() ? "head" : o.target;
+  // The terminal's progress line, noting the baselines recorded without running.
+  std::vector<std::string> adopted;
+  const ProgressCallback terminal = progress_for(err);
+  const ProgressCallback progress = [&adopted, &terminal](const Progress& p) {
+    if (p.event == Progress::Event::kFinished && p.adopted) adopted.push_back(p.revision);
+    if (terminal) terminal(p);
+  };
   if (on_postgresql(o)) {
     const std::vector<Revision> revisions = postgresql_revisions(o);
     const detail::pg::Conn conn = detail::pg::connect(o.db);
-    const std::string target = o.target.empty() ? "head" : o.target;
     if (o.sql) {
       out << postgresql_upgrade_sql(revisions, current(conn.get()), target);
       return;
     }
-    print_applied(upgrade(conn.get(), revisions, target, progress_for(err)), "upgrade", out);
+    print_applied(upgrade(conn.get(), revisions, target, progress), "upgrade", adopted, out);
     return;
   }
   const std::vector<Revision> revisions = revisions_of(o);
   if (o.sql) {
     const bool exists = fs::exists(o.db);
     const std::optional<std::string> at = exists ? current(fs::path(o.db)) : std::nullopt;
-    out << upgrade_sql(revisions, at, o.target.empty() ? "head" : o.target,
-                       !exists || keeps_fingerprint(fs::path(o.db)));
+    out << upgrade_sql(revisions, at, target, !exists || keeps_fingerprint(fs::path(o.db)));
     return;
   }
-  const bool existed = fs::exists(o.db);
-  try {
-    print_applied(
-        upgrade(fs::path(o.db), revisions, o.target.empty() ? "head" : o.target, progress_for(err)),
-        "upgrade", out);
-  } catch (const Error&) {
-    // Refused before anything was written (a bad target, a revision with a hook): the file
-    // SQLite created is still empty; leave no trace of it.
-    std::error_code ec;
-    if (!existed && fs::file_size(o.db, ec) == 0 && !ec) fs::remove(o.db, ec);
-    throw;
-  }
+  leaving_no_empty_file(o.db, [&] {
+    print_applied(upgrade(fs::path(o.db), revisions, target, progress), "upgrade", adopted, out);
+  });
 }
 
 void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
@@ -270,7 +296,8 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
       out << postgresql_downgrade_sql(revisions, current(conn.get()), target);
       return;
     }
-    print_applied(downgrade(conn.get(), revisions, target, progress_for(err)), "downgrade", out);
+    print_applied(downgrade(conn.get(), revisions, target, progress_for(err)), "downgrade", {},
+                  out);
     return;
   }
   if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
@@ -281,7 +308,7 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
   }
   print_applied(downgrade(fs::path(o.db), revisions_of(o), o.target.empty() ? "-1" : o.target,
                           progress_for(err)),
-                "downgrade", out);
+                "downgrade", {}, out);
 }
 
 void cmd_current(const Options& o, std::ostream& out) {
@@ -377,9 +404,12 @@ void cmd_stamp(const Options& o, std::ostream& out) {
         << current(conn.get()).value_or("base") << "\n";
     return;
   }
-  const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  stamp(db.get(), revisions_of(o), o.target);
-  out << "retort: stamped " << o.db << " at " << current(db.get()).value_or("base") << "\n";
+  const std::vector<Revision> revisions = revisions_of(o);
+  leaving_no_empty_file(o.db, [&] {
+    const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    stamp(db.get(), revisions, o.target);
+    out << "retort: stamped " << o.db << " at " << current(db.get()).value_or("base") << "\n";
+  });
 }
 
 void cmd_schema(const Options& o, std::ostream& out) {

@@ -129,6 +129,8 @@ Schema for_dialect(const Schema& schema, std::string_view dialect) {
     }
     out.tables.push_back(std::move(t));
   }
+  // The application's SQL functions are SQLite's (sqlite3_create_function).
+  if (dialect == kSqlite) out.functions = schema.functions;
   for (const SqlObject& o : schema.objects) {
     if (o.dialect != objects_of) continue;
     SqlObject copy = o;

@@ -157,6 +157,18 @@ MergedSchema merge_schemas(const Schema& base, const Schema& ours, const Schema&
       [&merger](const std::string& object, const char* what) {
         merger.conflicts.push_back({"", "", object, what});
       });
+  out.schema.functions = merge_keyed<SqlFunction>(
+      base.functions, ours.functions, theirs.functions, [](const SqlFunction& f) { return f.name; },
+      [&merger](const SqlFunction& b, const SqlFunction& o, const SqlFunction&) {
+        merger.conflicts.push_back(
+            {"", "", b.name, "SQL function declared with other arguments on both branches"});
+        return o;
+      },
+      [&merger](const std::string& function, const char* what) {
+        merger.conflicts.push_back({"", "", function, what});
+      });
+  std::sort(out.schema.functions.begin(), out.schema.functions.end(),
+            [](const SqlFunction& a, const SqlFunction& b) { return a.name < b.name; });
   sort_tables(out.schema);
   link_objects(out.schema);
   out.conflicts = std::move(merger.conflicts);

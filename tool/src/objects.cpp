@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "emit.hpp"
+#include "functions.hpp"
 #include "retort/detail/sql_lexer.hpp"
 #include "retort/detail/sqlite.hpp"
 
@@ -92,7 +93,23 @@ std::string quoted(const std::string& name) {
   return out + "\"";
 }
 
-// The error preparing `sql`, "" when it prepares.
+// A view or trigger that does not run: a function SQLite does not define and the models do
+// not declare is named at its call, with what to declare.
+Diagnostic not_running(const SqlObject& o, const std::string& error) {
+  const std::string what = kind_name(o.kind) + " '" + o.name + "'";
+  if (const std::optional<std::string> name = detail::missing_function(error)) {
+    for (const SqlCall& call : calls_in(o.sql)) {
+      if (to_upper(call.name) == to_upper(*name)) {
+        return {Severity::kError, shifted(o.loc, o.sql, call.offset),
+                undeclared_function(what, call)};
+      }
+    }
+  }
+  return {Severity::kError, o.loc, what + " does not run: " + error};
+}
+
+}  // namespace
+
 std::string prepare_error(sqlite3* db, const std::string& sql) {
   sqlite3_stmt* raw = nullptr;
   const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
@@ -100,7 +117,6 @@ std::string prepare_error(sqlite3* db, const std::string& sql) {
   return rc == SQLITE_OK ? "" : sqlite3_errmsg(db);
 }
 
-// The statements that fire a trigger on `table`: INSERT, UPDATE of every column, DELETE.
 std::vector<std::string> firing_statements(sqlite3* db, const std::string& table) {
   std::string sets;
   detail::query_rows(
@@ -112,8 +128,6 @@ std::vector<std::string> firing_statements(sqlite3* db, const std::string& table
   return {"INSERT INTO " + quoted(table) + " DEFAULT VALUES",
           "UPDATE " + quoted(table) + " SET " + sets, "DELETE FROM " + quoted(table)};
 }
-
-}  // namespace
 
 ObjectsRead read_objects(const std::vector<std::string>& files) {
   ObjectsRead out;
@@ -156,6 +170,7 @@ std::vector<Diagnostic> check_objects(const Schema& schema) {
   std::vector<Diagnostic> out;
   if (schema.objects.empty()) return out;
   const detail::Db db = detail::open_memory();
+  register_stand_ins(db.get(), schema.functions);
   Schema tables = schema;
   tables.objects.clear();
   if (!detail::try_exec(db.get(), render_schema(*make_sqlite_dialect(), tables)).empty()) {
@@ -197,10 +212,7 @@ std::vector<Diagnostic> check_objects(const Schema& schema) {
       const std::string now = prepare_error(db.get(), sql);
       if (error.empty() && !now.empty() && now != was) error = now;
     }
-    if (!error.empty()) {
-      out.push_back({Severity::kError, o.loc,
-                     kind_name(o.kind) + " '" + o.name + "' does not run: " + error});
-    }
+    if (!error.empty()) out.push_back(not_running(o, error));
   }
   return out;
 }

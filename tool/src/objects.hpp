@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+struct sqlite3;
+
 #include "diagnostic.hpp"
 #include "schema.hpp"
 
@@ -26,7 +28,16 @@ ObjectsRead read_objects(const std::vector<std::string>& files);
 /// tables, in order: each must create, a view must be read (SELECT * FROM it) and a trigger must
 /// compile into the statements that fire it. Problems are errors at the object, or at the place
 /// in its text SQLite points at (a syntax error).
+/// The schema's application functions have stand-ins there; a view or trigger that calls one
+/// SQLite does not define and the models do not declare is an error at the call.
 std::vector<Diagnostic> check_objects(const Schema& schema);
+
+/// The statements that fire a trigger on `table` of `db`: an INSERT of its defaults, an UPDATE
+/// of every column, a DELETE (to prepare, never to run).
+std::vector<std::string> firing_statements(sqlite3* db, const std::string& table);
+
+/// SQLite's message preparing `sql` on `db`; "" when it prepares.
+std::string prepare_error(sqlite3* db, const std::string& sql);
 
 }  // namespace retort
 

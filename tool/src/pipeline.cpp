@@ -11,6 +11,7 @@
 #include "dialects.hpp"
 #include "embed.hpp"
 #include "emit.hpp"
+#include "functions.hpp"
 #include "objects.hpp"
 #include "pg_check.hpp"
 #include "pg_objects.hpp"
@@ -34,7 +35,7 @@ Models models_of(ScanResult scanned, const ScanRequest& request, bool recalled) 
   out.recalled = recalled;
   out.diagnostics = std::move(scanned.diagnostics);
   out.dependencies = std::move(scanned.dependencies);
-  SchemaBuild built = build_schema(scanned.models, request.dialects);
+  SchemaBuild built = build_schema(scanned.models, scanned.functions, request.dialects);
   out.schema = std::move(built.schema);
   out.diagnostics.insert(out.diagnostics.end(), built.diagnostics.begin(), built.diagnostics.end());
   const bool models_sound = !has_errors(out.diagnostics);
@@ -211,10 +212,14 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
   // Round-trip through the file format so that what is verified is what is written.
   const std::string text = render_revision(r);
   r = parse_revision(text, r.file_name);
+  // The draft file holds this revision when its text, but for the function markers the proof
+  // adds, is this one.
   const Revision* existing = repository.draft();
-  const bool proven =
-      existing && existing->file_name == r.file_name && repository.texts.back() == text;
-  if (verify && !proven) {
+  const bool proven = existing && existing->file_name == r.file_name &&
+                      without_function_markers(repository.texts.back()) == text;
+  if (proven) {
+    r = *existing;
+  } else if (verify) {
     if (r.has_sqlite) {
       const Schema sqlite_models = for_dialect(models, kSqlite);
       draft.report = replayed
@@ -225,6 +230,7 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
       prove_postgresql(sealed, r, before, models, options.servers, draft.report,
                        draft.changes.diagnostics);
     }
+    r = with_function_markers(r, draft.report.needs_up, draft.report.needs_down);
   }
   draft.revision = std::move(r);
   return draft;
@@ -363,6 +369,7 @@ Generated generate(const GenerateRequest& request) {
       return out;
     }
     out.written = write_draft(repo, out.draft.revision);
+    out.rewrote = out.written == DraftWrite::kWritten && repo.draft() != nullptr;
   }
   if (request.embed.empty() && request.depfile.empty() && request.stamp.empty()) return out;
   // `repo` still holds what is on disk when no draft is wanted and none existed, or when the
@@ -416,10 +423,17 @@ Adopted adopt_database(const AdoptRequest& request) {
   }
   Adopted out;
   out.tables = adoption.schema.tables.size();
+  // The functions its schema calls that SQLite does not define: the application's, which the
+  // header declares and the scratch databases stand in for.
+  adoption.schema.functions = functions_called(adoption.schema);
+  out.functions = adoption.schema.functions.size();
   out.baseline = baseline_revision(adoption.schema);
-  // Proof 1: the baseline gives the database's schema.
+  // Proof 1: the baseline gives the database's schema (and says which functions it calls).
   const detail::Db fresh = detail::open_memory();
-  upgrade(fresh.get(), std::vector<Revision>{out.baseline}, "head");
+  const std::vector<SqlFunction> needs =
+      functions_needed(fresh.get(), adoption.schema.functions, {},
+                       [&] { upgrade(fresh.get(), std::vector<Revision>{out.baseline}, "head"); });
+  out.baseline = with_function_markers(out.baseline, needs, {});
   if (const auto d = compare_databases(db.get(), fresh.get()); !d.empty()) {
     throw Error("the baseline would not recreate '" + request.database.string() +
                 "' exactly; nothing was written:" + listed(d));

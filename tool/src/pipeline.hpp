@@ -112,6 +112,7 @@ struct Generated {
   bool created_repository = false;
   Draft draft;
   DraftWrite written = DraftWrite::kNone;
+  bool rewrote = false;  ///< kWritten over another version of the draft, there before the step
   std::optional<std::string> error;
 };
 
@@ -134,6 +135,7 @@ struct Adopted {
   Revision baseline;
   std::filesystem::path objects;  ///< "" when the database has no views, triggers, virtual tables
   std::size_t tables = 0;
+  std::size_t functions = 0;  ///< application functions the schema calls, declared in the header
 };
 
 /// Reads the database's schema and writes the model header, the objects file and the sealed

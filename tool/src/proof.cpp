@@ -8,6 +8,7 @@
 #include <set>
 
 #include "diff.hpp"
+#include "functions.hpp"
 #include "retort/error.hpp"
 
 namespace retort {
@@ -193,6 +194,31 @@ std::vector<Revision> without_hooks(std::vector<Revision> revisions) {
   return revisions;
 }
 
+// The functions `revisions` say their sections call (markers), each once.
+std::vector<SqlFunction> marked(const std::vector<Revision>& revisions, bool up, bool down) {
+  std::vector<SqlFunction> out;
+  for (const Revision& r : revisions) {
+    for (const std::string* section : {up ? &r.up_sql : nullptr, down ? &r.down_sql : nullptr}) {
+      if (!section) continue;
+      for (const detail::AppFunction& f : detail::section_functions(*section)) {
+        if (!find_function(out, f.name)) out.push_back({f.name, f.nargs, {}});
+      }
+    }
+  }
+  return out;
+}
+
+// The union of function lists, by name, the first one's first.
+std::vector<SqlFunction> united(std::initializer_list<std::vector<SqlFunction>> lists) {
+  std::vector<SqlFunction> out;
+  for (const std::vector<SqlFunction>& list : lists) {
+    for (const SqlFunction& f : list) {
+      if (!find_function(out, f.name)) out.push_back(f);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 struct ReplayedHistory::State {
@@ -216,6 +242,7 @@ ReplayedHistory::ReplayedHistory(std::shared_ptr<ProofDialect> dialect,
   try {
     s.expected_before = s.dialect->expected(before);
     s.db = s.dialect->scratch();
+    s.db->define_functions(united({before.functions, marked(history, true, false)}));
     if (!history.empty()) s.db->upgrade(s.history);
     s.db->expect(*s.expected_before, "the sealed revisions", s.problems);
   } catch (const std::exception& e) {
@@ -254,17 +281,26 @@ VerifyReport prove(ReplayedHistory replayed, const Revision& candidate, const Sc
     all.push_back(candidate);  // a rebased revision may name hooks
     all = without_hooks(std::move(all));
     std::unique_ptr<ProofDatabase> db = std::move(state.db);
+    // Stand-ins for every function the schemas declare or a revision says it calls; Up and
+    // Down run without them until SQLite asks for one, so that the revision can say which its
+    // statements call (the runtime needs the application to define those).
+    const std::vector<SqlFunction> declared =
+        united({after.functions, before.functions, marked(all, true, true)});
+    db->define_functions(declared);
+    const std::vector<SqlFunction> marked_up = marked({candidate}, true, false);
+    const std::vector<SqlFunction> marked_down = marked({candidate}, false, true);
     const std::set<std::string> touched = touched_tables(before, after);
     fill(*db, dialect, before, with_parents(before, after, touched), report.notes);
     const std::vector<KeptTable> kept = kept_tables(before, after, touched);
     const RowSnapshot rows = snapshot_rows(*db, kept, false);
 
-    db->upgrade(all);
+    report.needs_up = db->noting_functions(declared, marked_up, [&] { db->upgrade(all); });
     const std::unique_ptr<ProofDatabase> expected_after = expected_after_later.get();
     db->expect(*expected_after, "up", problems);
     check_rows_kept(rows, snapshot_rows(*db, kept, true), "up", problems);
     try {
-      db->downgrade(all);
+      report.needs_down =
+          db->noting_functions(declared, marked_down, [&] { db->downgrade(all); });
       db->expect(expected_before, "down", problems);
       check_rows_kept(rows, snapshot_rows(*db, kept, false), "down", problems);
     } catch (const Error& e) {
@@ -274,8 +310,10 @@ VerifyReport prove(ReplayedHistory replayed, const Revision& candidate, const Sc
       if (candidate.destructive.empty()) throw;
       report.notes.push_back(std::string("down refuses these rows: ") + e.what());
       db = dialect.scratch();
+      db->define_functions(declared);
       db->upgrade(all);
-      db->downgrade(all);
+      report.needs_down =
+          db->noting_functions(declared, marked_down, [&] { db->downgrade(all); });
       db->expect(expected_before, "down (no rows)", problems);
     }
     db->upgrade(all);

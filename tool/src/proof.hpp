@@ -18,6 +18,9 @@ namespace retort {
 struct VerifyReport {
   std::vector<std::string> problems;  ///< empty when the revision is proven
   std::vector<std::string> notes;     ///< e.g. a sample row a CHECK rejected
+  /// The application functions SQLite called running the revision's Up and Down (found by
+  /// running them with the declared functions undefined until asked for): its markers.
+  std::vector<SqlFunction> needs_up = {}, needs_down = {};
   bool ok() const { return problems.empty(); }
 };
 
@@ -42,6 +45,19 @@ class ProofDatabase {
   /// (integrity, foreign keys), each prefixed with `step`.
   virtual void expect(ProofDatabase& expected, const std::string& step,
                       std::vector<std::string>& problems) = 0;
+  /// Defines stand-ins for the application's SQL functions (SQLite); nothing elsewhere.
+  virtual void define_functions(const std::vector<SqlFunction>&) {}
+  /// Runs `action` (an upgrade or a downgrade) with the functions of `declared` undefined
+  /// but for `defined`, and returns those the statements needed (functions_needed()); where
+  /// the application defines no SQL functions, runs it and returns none.
+  virtual std::vector<SqlFunction> noting_functions(const std::vector<SqlFunction>& declared,
+                                                    const std::vector<SqlFunction>& defined,
+                                                    const std::function<void()>& action) {
+    (void)declared;
+    (void)defined;
+    action();
+    return {};
+  }
 };
 
 /// Where a dialect's proofs run.

@@ -61,8 +61,10 @@ std::vector<fs::path> revision_files(const fs::path& dir) {
   const fs::path versions = dir / "versions";
   if (!fs::is_directory(versions)) {
     throw Error("no migration repository at '" + dir.string() +
-                "' (no versions/ directory); run 'retort init' or build a target that calls "
-                "add_migrations()");
+                "' (no versions/ directory): run retort in the directory that holds your "
+                "project's migrations/ (beside the CMakeLists.txt that calls add_migrations()), "
+                "or name it with --dir; to start a new one, run 'retort init' or build such a "
+                "target");
   }
   std::vector<fs::path> files;
   for (const fs::directory_entry& e : fs::directory_iterator(versions)) {

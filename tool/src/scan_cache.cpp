@@ -174,6 +174,7 @@ std::optional<ScanResult> ScanMemo::recall() const {
     ScanResult result;
     result.models = models_from_json(memo.at("models"));
     result.dependencies = memo.at("dependencies").get<std::vector<std::string>>();
+    result.functions = annotations_from_json(memo.at("functions"));
     return result;
   } catch (const std::exception&) {  // unreadable or malformed: scan again
     return std::nullopt;
@@ -197,6 +198,7 @@ void ScanMemo::remember(const ScanResult& result) const {
   const json memo = {{"format", kFormat},
                      {"files", std::move(stamps)},
                      {"dependencies", result.dependencies},
+                     {"functions", annotations_to_json(result.functions)},
                      {"models", models_to_json(result.models)}};
   try {
     std::error_code ec;

@@ -214,6 +214,7 @@ class Scanner {
       return;
     }
     if (kind == CXCursor_AnnotateAttr || kind == CXCursor_FieldDecl || !in_model_file(c)) return;
+    if (kind == CXCursor_VarDecl && is_function_declaration(c)) return;
     if ((kind == CXCursor_StructDecl || kind == CXCursor_ClassDecl) &&
         lib().isCursorDefinition(c)) {
       visit_class(c);
@@ -225,6 +226,14 @@ class Scanner {
           {Severity::kError, a.loc,
            "annotation 'retort:" + a.key + "' can only mark a class or a data member"});
     }
+  }
+
+  // RETORT_SQL_FUNCTION: an annotated declaration of a variable, at namespace scope.
+  bool is_function_declaration(CXCursor c) {
+    const std::vector<Annotation> annotations = annotations_of(c);
+    if (annotations.empty() || annotations.front().key != "sql_function") return false;
+    for (const Annotation& a : annotations) result_.functions.push_back(a);
+    return true;
   }
 
   void visit_class(CXCursor c) {

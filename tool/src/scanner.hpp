@@ -29,6 +29,9 @@ struct ScanResult {
   std::vector<ModelClass> models;         ///< in source order, file by file
   std::vector<Diagnostic> diagnostics;    ///< compiler errors and misplaced annotations
   std::vector<std::string> dependencies;  ///< every file the scan read (for the depfile)
+  /// RETORT_SQL_FUNCTION declarations in the model files (key "sql_function", name and number
+  /// of arguments), in source order
+  std::vector<Annotation> functions = {};
 };
 
 /// Parses the model files in one translation unit (C++ with RETORT_SCANNER defined; -std=c++17

@@ -195,10 +195,19 @@ std::string key_column(const std::string& key) {
   return w;
 }
 
+std::string column_key(const std::string& column) {
+  if (!column.empty() && key_column(column) == column) return column;
+  std::string out = "\"";
+  for (char c : column) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 bool plain_unique(const Index& index) {
   return index.unique && !index.where &&
-         std::all_of(index.columns.begin(), index.columns.end(),
-                     [](const std::string& k) { return key_column(k) == k; });
+         std::all_of(index.columns.begin(), index.columns.end(), [](const std::string& k) {
+           const std::string column = key_column(k);
+           return !column.empty() && column_key(column) == k;
+         });
 }
 
 std::string unique_constraint_name(const std::string& table,
@@ -398,6 +407,9 @@ std::string schema_to_json(const Schema& schema) {
     if (!o.dialect.empty()) j["dialect"] = o.dialect;
     out += j.dump() + "\n";
   }
+  for (const SqlFunction& f : schema.functions) {
+    out += json{{"function", f.name}, {"nargs", f.nargs}}.dump() + "\n";
+  }
   return out;
 }
 
@@ -411,6 +423,9 @@ Schema schema_from_json(const std::string& text) {
       const json j = json::parse(line);
       if (j.contains("object")) {
         schema.objects.push_back(object_from_json(j));
+      } else if (j.contains("function")) {
+        schema.functions.push_back(
+            {j.at("function").get<std::string>(), j.at("nargs").get<int>(), {}});
       } else {
         schema.tables.push_back(table_from_json(j));
       }

@@ -134,11 +134,25 @@ struct SqlObject {
 /// "view", "trigger", "virtual table", "materialized view", "function" or "extension".
 std::string kind_name(SqlObject::Kind kind);
 
+/// An application-defined SQL function the models declare (RETORT_SQL_FUNCTION): the schema
+/// may call it; scratch databases define a stand-in for it.
+struct SqlFunction {
+  std::string name;
+  int nargs = -1;      ///< its number of arguments, -1 for any
+  SourceLoc loc = {};  ///< of the declaration; not compared
+
+  friend bool operator==(const SqlFunction& a, const SqlFunction& b) {
+    return a.name == b.name && a.nargs == b.nargs;
+  }
+};
+
 /// Tables ordered parents before children (ties by name), so output is deterministic; objects
-/// after the tables and objects they name (ties: virtual tables, views, triggers, then by name).
+/// after the tables and objects they name (ties: virtual tables, views, triggers, then by name);
+/// functions by name.
 struct Schema {
   std::vector<Table> tables;
   std::vector<SqlObject> objects = {};
+  std::vector<SqlFunction> functions = {};
 
   const Table* find_table(const std::string& table) const;
   const SqlObject* find_object(const std::string& object) const;
@@ -167,6 +181,10 @@ std::string unique_constraint_name(const std::string& table,
 /// "quoted", with any COLLATE or ASC/DESC after it), else "" (an expression).
 std::string key_column(const std::string& key);
 
+/// The index key that names column `column`: the name itself where it reads as one (letters,
+/// digits and '_'), else the name in double quotes (`"Unit Price"`), so that the key is SQL.
+std::string column_key(const std::string& column);
+
 /// An index that can back a foreign key or stand for a column's uniqueness: unique, not partial,
 /// and over plain columns with no COLLATE or order.
 bool plain_unique(const Index& index);
@@ -179,7 +197,8 @@ std::string type_affinity(const std::string& declared_type);
 /// bool mapping in and out of STRICT tables, excepted).
 bool narrows_type(const std::string& from, const std::string& to);
 
-/// The snapshot: one JSON object per table, one table a line (the revision's Schema section).
+/// The snapshot: one JSON object per table, object and function, one a line (the revision's
+/// Schema section).
 std::string schema_to_json(const Schema& schema);
 /// Reads a snapshot; throws std::runtime_error on malformed JSON.
 Schema schema_from_json(const std::string& text);

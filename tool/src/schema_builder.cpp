@@ -8,6 +8,7 @@
 
 #include "dialects.hpp"
 #include "emit.hpp"
+#include "functions.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/revision.hpp"
 
@@ -110,7 +111,8 @@ class Builder {
   explicit Builder(const std::vector<std::string>& dialects)
       : postgresql_(std::find(dialects.begin(), dialects.end(), kPostgresql) != dialects.end()) {}
 
-  SchemaBuild run(const std::vector<ModelClass>& models) {
+  SchemaBuild run(const std::vector<ModelClass>& models, const std::vector<Annotation>& functions) {
+    out_.schema.functions = declared_functions(functions, out_.diagnostics);
     std::map<std::string, SourceLoc> seen;
     for (const ModelClass& m : models) {
       Table t = build_table(m);
@@ -126,6 +128,9 @@ class Builder {
     check_generated_columns();
     check_sql_of_indexes();
     for (const Table& t : out_.schema.tables) check_references(t);
+    for (Diagnostic& d : undeclared_calls(expressions_, out_.schema.functions)) {
+      out_.diagnostics.push_back(std::move(d));
+    }
     sort_tables(out_.schema);
     return std::move(out_);
   }
@@ -224,6 +229,11 @@ class Builder {
     c.default_sql = arg("default");
     c.collate = arg("collate");
     c.check = arg("check");
+    for (const char* key : {"default", "check", "generated", "generated_stored"}) {
+      if (const auto it = found.find(key); it != found.end()) {
+        expressions_.push_back({it->second->args[0], macro_of(key), it->second->loc});
+      }
+    }
     add_generated(t, c, found, primary);
     add_dialect_parts(c, f, found);
     if (primary) t.primary_key.push_back(c.name);
@@ -244,7 +254,8 @@ class Builder {
       t.unique_constraints.push_back({unique_constraint_name(t.name, {c.name}), {c.name}, true});
     }
     if (unique || found.count("index")) {
-      t.indexes.push_back({index_name(t.name, c.name, !found.count("index")), {c.name}, unique});
+      t.indexes.push_back(
+          {index_name(t.name, c.name, !found.count("index")), {column_key(c.name)}, unique});
     }
     add_foreign_key(t, c, found);
     t.columns.push_back(std::move(c));
@@ -453,6 +464,9 @@ class Builder {
       }
       t.checks.push_back(
           {table_check_name(t.name, ++ordinal), trim(a->args[one_dialect ? 1 : 0]), dialect});
+      if (dialect.empty() || dialect == kSqlite) {
+        expressions_.push_back({a->args[one_dialect ? 1 : 0], one_dialect ? "RETORT_CHECK_FOR" : "RETORT_CHECK", a->loc});
+      }
     }
   }
 
@@ -461,6 +475,9 @@ class Builder {
   void add_index_on(Table& t, const Annotation& a) {
     Index index{trim(a.args[0]), split_keys(a.args[1]), a.key == "unique_on", std::nullopt};
     if (a.args.size() > 2) index.where = collapse_blanks(a.args[2]);
+    for (std::size_t i = 1; i < a.args.size(); ++i) {
+      expressions_.push_back({a.args[i], macro_of(a.key), a.loc});
+    }
     bool plain = !index.where;
     for (const std::string& k : index.columns) {
       const std::string column = key_column(k);
@@ -484,6 +501,7 @@ class Builder {
   void check_generated_columns() {
     if (generated_to_try_.empty()) return;
     const Db db = open_memory();
+    register_stand_ins(db.get(), out_.schema.functions);
     const auto dialect = make_sqlite_dialect();
     std::set<std::string> created;
     for (const GeneratedToTry& g : generated_to_try_) {
@@ -506,7 +524,9 @@ class Builder {
       trial.not_null = false;
       trial.check.reset();
       const std::string message = try_exec(db.get(), dialect->render(AddColumn{t->name, trial}));
-      if (!message.empty()) {
+      if (detail::missing_function(message)) {
+        t->columns.erase(column);  // reported at its annotation: undeclared_calls()
+      } else if (!message.empty()) {
         error(g.loc, "generated column '" + column->name + "' does not work on table '" + t->name +
                          "': " + message);
         t->columns.erase(column);
@@ -525,6 +545,7 @@ class Builder {
   void check_sql_of_indexes() {
     if (to_try_.empty()) return;
     const Db db = open_memory();
+    register_stand_ins(db.get(), out_.schema.functions);
     const auto dialect = make_sqlite_dialect();
     std::set<std::string> created;
     for (const IndexToTry& i : to_try_) {
@@ -540,7 +561,9 @@ class Builder {
                                       [&i](const Index& x) { return x.name == i.index; });
       if (index == t->indexes.end()) continue;
       const std::string message = try_exec(db.get(), dialect->create_index(t->name, *index));
-      if (!message.empty()) {
+      if (detail::missing_function(message)) {
+        t->indexes.erase(index);  // reported at its annotation: undeclared_calls()
+      } else if (!message.empty()) {
         error(i.loc,
               "index '" + index->name + "' does not work on table '" + t->name + "': " + message);
         t->indexes.erase(index);  // as an index naming an unknown column: left out
@@ -579,12 +602,16 @@ class Builder {
                           fk.ref_table + "'");
         continue;
       }
+      const auto keys_name_target = [&target](const Index& i) {
+        std::vector<std::string> columns;
+        for (const std::string& k : i.columns) columns.push_back(key_column(k));
+        return plain_unique(i) && columns == target;
+      };
       const bool keyed =
           parent->primary_key == target ||
           std::any_of(parent->unique_constraints.begin(), parent->unique_constraints.end(),
                       [&](const UniqueConstraint& u) { return u.columns == target; }) ||
-          std::any_of(parent->indexes.begin(), parent->indexes.end(),
-                      [&](const Index& i) { return plain_unique(i) && i.columns == target; });
+          std::any_of(parent->indexes.begin(), parent->indexes.end(), keys_name_target);
       if (!keyed) {
         error(fk.loc,
               "column '" + column + "' of table '" + fk.ref_table +
@@ -610,13 +637,15 @@ class Builder {
   std::set<std::pair<std::string, std::string>> nullable_keys_;  // (table, column) RETORT_NULLABLE
   std::vector<IndexToTry> to_try_;
   std::vector<GeneratedToTry> generated_to_try_;
+  std::vector<AnnotatedSql> expressions_;  ///< where functions may be called
 };
 
 }  // namespace
 
 SchemaBuild build_schema(const std::vector<ModelClass>& models,
+                         const std::vector<Annotation>& functions,
                          const std::vector<std::string>& dialects) {
-  return Builder(dialects).run(models);
+  return Builder(dialects).run(models, functions);
 }
 
 }  // namespace retort

@@ -18,9 +18,12 @@ struct SchemaBuild {
 /// Builds the schema the models describe. Unknown or misplaced annotations, unsupported types,
 /// duplicate tables, columns or index names, and references to unknown tables or columns are
 /// reported as errors; building goes on so that every problem is reported at once.
-/// `dialects` are the repository's (known_dialects() names): with "postgresql", each column
-/// also records its PostgreSQL type.
+/// `functions` are the RETORT_SQL_FUNCTION declarations (ScanResult::functions): the schema's
+/// functions, which its expressions may call; a call of a function SQLite does not define and
+/// they do not declare is an error at its annotation. `dialects` are the repository's
+/// (known_dialects() names): with "postgresql", each column also records its PostgreSQL type.
 SchemaBuild build_schema(const std::vector<ModelClass>& models,
+                         const std::vector<Annotation>& functions = {},
                          const std::vector<std::string>& dialects = {"sqlite"});
 
 }  // namespace retort

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "emit.hpp"
+#include "functions.hpp"
 #include "retort/detail/introspect.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/runtime.hpp"
@@ -103,6 +104,15 @@ class SqliteProofDatabase final : public ProofDatabase {
     expect_sound(db_.get(), step, problems);
   }
 
+  void define_functions(const std::vector<SqlFunction>& functions) override {
+    register_stand_ins(db_.get(), functions);
+  }
+  std::vector<SqlFunction> noting_functions(const std::vector<SqlFunction>& declared,
+                                            const std::vector<SqlFunction>& defined,
+                                            const std::function<void()>& action) override {
+    return functions_needed(db_.get(), declared, defined, action);
+  }
+
   sqlite3* get() const { return db_.get(); }
   Db release() { return std::move(db_); }
   // A fresh database's facts, read once: it is compared with several states.
@@ -130,6 +140,7 @@ class SqliteProofDialect final : public ProofDialect {
   }
   std::unique_ptr<ProofDatabase> expected(const Schema& schema) override {
     auto db = std::make_unique<SqliteProofDatabase>(open_memory());
+    register_stand_ins(db->get(), schema.functions);
     const std::string error = try_exec(db->get(), render_schema(*make_sqlite_dialect(), schema));
     if (!error.empty()) throw Error("the schema itself does not create: " + error);
     db->texts();

@@ -14,11 +14,19 @@
 #define RETORT_DETAIL_KEY2(key, a, b) RETORT_DETAIL_ANNOTATE("retort:" key "\x1f" a "\x1f" b)
 #define RETORT_DETAIL_KEY3(key, a, b, c) \
   RETORT_DETAIL_ANNOTATE("retort:" key "\x1f" a "\x1f" b "\x1f" c)
+#define RETORT_DETAIL_CONCAT2(a, b) a##b
+#define RETORT_DETAIL_CONCAT(a, b) RETORT_DETAIL_CONCAT2(a, b)
+// An unused declaration that carries the annotation, each under a name of its own
+// (__COUNTER__), so that one header may declare several and any number of files include it.
+#define RETORT_DETAIL_FUNCTION(name, nargs)                            \
+  RETORT_DETAIL_ANNOTATE("retort:sql_function\x1f" name "\x1f" #nargs) \
+  extern int RETORT_DETAIL_CONCAT(retort_detail_sql_function_, __COUNTER__)
 #else
 #define RETORT_DETAIL_KEY(key)
 #define RETORT_DETAIL_KEY1(key, a)
 #define RETORT_DETAIL_KEY2(key, a, b)
 #define RETORT_DETAIL_KEY3(key, a, b, c)
+#define RETORT_DETAIL_FUNCTION(name, nargs)
 #endif
 // One to three arguments: the macro for their count (more are an error of the C++ compiler).
 #define RETORT_DETAIL_SELECT(a, b, c, macro, ...) macro
@@ -110,5 +118,15 @@
 #define RETORT_COLLATE(name) RETORT_DETAIL_KEY1("collate", name)
 /// The member is not a column.
 #define RETORT_TRANSIENT RETORT_DETAIL_KEY("transient")
+
+// ---- Namespace scope: a declaration of its own, ended by `;`. ----
+
+/// Declares an application-defined SQL function that views, triggers, defaults, CHECKs,
+/// generated columns and index expressions may call: its name and number of arguments (-1: any
+/// number), as the application registers it with sqlite3_create_function(). At namespace scope
+/// in a models header: RETORT_SQL_FUNCTION("title_sort", 1); The build's scratch databases
+/// define a stand-in for it; the runtime refuses a revision whose statements call it on a
+/// connection that does not define it (docs/functions.md).
+#define RETORT_SQL_FUNCTION(name, nargs) RETORT_DETAIL_FUNCTION(name, nargs)
 
 #endif  // RETORT_ANNOTATIONS_HPP

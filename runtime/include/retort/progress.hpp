@@ -28,6 +28,9 @@ struct Progress {
   std::int64_t rows_done = 0;   ///< kRowsCopied: rows copied, exact when the copy is done, else
                                 ///< an estimate; kHookRows: as the hook reported
   std::int64_t rows_total = 0;  ///< kRowsCopied: the rows the table holds; kHookRows: as reported
+  /// kFinished: the revision is a baseline recorded as applied without running it, the
+  /// database having its schema already (adopted, docs/adopting.md)
+  bool adopted = false;
 };
 /// Called on the migrating thread; it must not use the database connection.
 using ProgressCallback = std::function<void(const Progress&)>;

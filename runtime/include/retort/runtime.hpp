@@ -26,8 +26,9 @@ const std::vector<Revision>& embedded_revisions();
 /// Up to date costs one read and no write: to "head", the read of PRAGMA user_version, where
 /// each transaction leaves the fingerprint of the applied revisions (ids, checksums, drafts)
 /// unless the application uses that field itself (docs/start-up.md); otherwise one SELECT.
-/// Returns the ids applied, in order; an applied draft that changed is reverted first (its id
-/// is then applied again).
+/// Returns the ids applied, in order, each once: an applied draft that changed is reverted
+/// first (with its stored down script; a line on stderr says which tables and columns holding
+/// rows that drops) and then applied again.
 /// Throws Error on an unknown target, a database ahead of `revisions`, or a sealed revision
 /// changed after it was applied (nothing is changed then); MigrationError when a revision fails.
 std::vector<std::string> upgrade(sqlite3* db, const std::vector<Revision>& revisions,

@@ -23,6 +23,13 @@ std::string to_upper(std::string s);
 /// form in which objects are compared (what SQLite keeps of a statement is its text).
 std::string normalize_sql(const std::string& sql);
 
+/// `sql` with each double-quoted token written as a string literal ("" → '', "it's" →
+/// 'it''s'). SQLite reads a double-quoted name that names no column as a string (and always so
+/// in a DEFAULT), and rewrites such literals to single quotes in the views and triggers an
+/// ALTER TABLE re-parses: two texts equal after this are the same thing to SQLite wherever it
+/// made that rewrite (comparisons only; the text kept is the one written).
+std::string fold_double_quoted(const std::string& sql);
+
 /// The parts of a CREATE INDEX statement: each key as written (blanks collapsed) and the
 /// partial index's condition (without WHERE), if any.
 struct IndexParts {
