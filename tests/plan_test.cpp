@@ -126,5 +126,54 @@ TEST(PlanTest, TargetsByPrefixMustBeUnique) {
   EXPECT_THROW(target_count(revisions, "001", 0), Error);
 }
 
+// A row applied in part (a phase committed, then a kill): finished first, in the direction it
+// was going, with the section stored when it started; then the plan goes on from there.
+AppliedRow partial_row(const std::string& id, const std::string& checksum, bool reverting,
+                       int phases_done) {
+  AppliedRow r = row(id, checksum);
+  r.partial = Partial{reverting, phases_done, "-- stored section " + id};
+  return r;
+}
+
+TEST(PlanTest, ARevisionAppliedInPartIsFinishedFirstInItsDirection) {
+  const std::vector<AppliedRow> up = {row("0001", "a"), partial_row("0002", "b", false, 2)};
+  const std::vector<Step> steps = plan_upgrade(up, kThree, "head");
+  EXPECT_EQ(describe(steps), (std::vector<std::string>{"apply 0002", "apply 0003"}));
+  EXPECT_EQ(steps[0].phases_done, 2);
+  EXPECT_EQ(steps[0].section, "-- stored section 0002");
+  EXPECT_EQ(steps[1].section, std::nullopt);
+  // Downgrading finishes it first too; the target counts from there.
+  EXPECT_EQ(describe(plan_downgrade(up, kThree, "-1")),
+            (std::vector<std::string>{"apply 0002", "revert 0002"}));
+  // A revert stopped part of the way is finished, then the revision applied again.
+  const std::vector<AppliedRow> down = {row("0001", "a"), partial_row("0002", "b", true, 1)};
+  EXPECT_EQ(describe(plan_upgrade(down, kThree, "head")),
+            (std::vector<std::string>{"revert 0002", "apply 0002", "apply 0003"}));
+  EXPECT_EQ(describe(plan_downgrade(down, kThree, "base")),
+            (std::vector<std::string>{"revert 0002", "revert 0001"}));
+  EXPECT_EQ(after(up, steps[0]), (std::vector<AppliedRow>{row("0001", "a"), row("0002", "b")}));
+}
+
+TEST(PlanTest, ARelativeTargetIsFixedWhereTheFirstPlanEnds) {
+  const std::vector<AppliedRow> three = {row("0001", "a"), row("0002", "b"), row("0003", "c")};
+  EXPECT_EQ(absolute_target(three, plan_downgrade(three, kThree, "-2"), "-2"), "0001");
+  EXPECT_EQ(absolute_target(three, plan_downgrade(three, kThree, "-3"), "-3"), "base");
+  EXPECT_EQ(absolute_target({}, plan_upgrade({}, kThree, "+2"), "+2"), "0002");
+  EXPECT_EQ(absolute_target({}, {}, "head"), "head");
+}
+
+TEST(PlanTest, ARevisionAppliedInPartThatTheProgramLacksOrChangedIsRefused) {
+  EXPECT_THROW(plan_upgrade({partial_row("0009", "z", false, 1)}, kThree, "head"), Error);
+  EXPECT_THROW(plan_upgrade({partial_row("0001", "changed", false, 1)}, kThree, "head"), Error);
+  EXPECT_THROW(plan_upgrade({partial_row("0001", "a", false, 1), row("0002", "b")}, kThree, "head"),
+               Error);
+  // A draft changed since: finished with its stored section, then reverted and applied anew.
+  const std::vector<Revision> draft = {rev("0001", "a"), rev("0002", "new", true)};
+  AppliedRow old = partial_row("0002", "old", false, 1);
+  old.draft = true;
+  EXPECT_EQ(describe(plan_upgrade({row("0001", "a"), old}, draft, "head")),
+            (std::vector<std::string>{"apply 0002", "revert 0002", "apply 0002"}));
+}
+
 }  // namespace
 }  // namespace retort::detail

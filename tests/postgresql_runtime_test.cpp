@@ -233,6 +233,7 @@ TEST(PostgresqlRuntimeTest, AStatementThatWaitsForALockIsRetriedThenNamesTheHold
     EXPECT_NE(what.find("tried 3 times"), std::string::npos) << what;
     EXPECT_NE(what.find("session " + std::to_string(PQbackendPID(reader.get()))), std::string::npos)
         << what;
+    EXPECT_NE(what.find("holds AccessShareLock on users"), std::string::npos) << what;
   }
   EXPECT_EQ(current(conn.get()), "0001");
   // Released while the runtime waits between tries: it succeeds. The release follows the first

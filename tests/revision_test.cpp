@@ -106,5 +106,61 @@ TEST(RevisionTest, UnknownMarkerInASectionIsAnErrorAtItsLine) {
   }
 }
 
+// PostgreSQL's sections run in phases: `commit` ends a transaction, `no-transaction` runs the
+// SQL up to the next marker (one statement) alone outside one; lock certificates stand before
+// their statements.
+TEST(RevisionTest, PostgresqlMarkersSplitASectionIntoPhases) {
+  const std::string text =
+      "-- +retort Up\n\n-- +retort Down\n\n-- +retort Up postgresql\n"
+      "-- +retort lock: t ACCESS EXCLUSIVE\nALTER TABLE t ADD CONSTRAINT c CHECK (x > 0) NOT "
+      "VALID;\nALTER TABLE t ADD COLUMN y INTEGER;\n-- +retort commit\n"
+      "-- +retort no-transaction\n-- +retort lock: t SHARE UPDATE EXCLUSIVE\n"
+      "CREATE INDEX CONCURRENTLY ix ON t (x);\n-- +retort commit\n"
+      "ALTER TABLE t VALIDATE CONSTRAINT c;\n-- +retort hook: after\n"
+      "-- +retort commit\n-- +retort commit\n\n"
+      "-- +retort Down postgresql\nDROP INDEX ix;\n";
+  const Revision r = parse_revision(text, "0001_x.sql");
+  const std::string& up = r.sections(kPostgresql)->up_sql;
+  const std::vector<SectionPhase> phases = section_phases(up);
+  ASSERT_EQ(phases.size(), 3u) << up;
+  EXPECT_TRUE(phases[0].transaction);
+  ASSERT_EQ(phases[0].parts.size(), 2u);
+  EXPECT_EQ(phases[0].parts[0].kind, SectionPart::Kind::kLock);
+  EXPECT_EQ(phases[0].parts[0].text, "t ACCESS EXCLUSIVE");
+  EXPECT_FALSE(phases[1].transaction);
+  ASSERT_EQ(phases[1].parts.size(), 2u);
+  EXPECT_EQ(phases[1].parts[1].text, "CREATE INDEX CONCURRENTLY ix ON t (x);\n");
+  EXPECT_TRUE(phases[2].transaction);
+  EXPECT_EQ(phases[2].parts.back().kind, SectionPart::Kind::kHook);
+  EXPECT_EQ(section_phases(r.sections(kPostgresql)->down_sql).size(), 1u);
+  EXPECT_EQ(section_phases("").size(), 0u);
+  // The markers are part of the section, so of the checksum.
+  std::string without = text;
+  without.erase(without.find("-- +retort commit\n"), 18);
+  EXPECT_NE(parse_revision(without, "0001_x.sql").checksum, r.checksum);
+  EXPECT_EQ(parse_revision(render_revision(r), "0001_x.sql").checksum, r.checksum);
+}
+
+TEST(RevisionTest, PhaseMarkersAreRefusedInSqliteSectionsAndNeedTheirStatement) {
+  const auto error = [](const std::string& text) {
+    try {
+      parse_revision(text, "0001_x.sql");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("-- +retort Up\nSELECT 1;\n-- +retort commit\nSELECT 2;\n-- +retort Down\n"),
+            "0001_x.sql:3: '-- +retort commit' belongs in a PostgreSQL section: SQLite runs each "
+            "revision in one transaction");
+  EXPECT_EQ(error("-- +retort Up\n-- +retort Down\n-- +retort Up postgresql\n"
+                  "-- +retort no-transaction\n-- just a comment\n-- +retort commit\nSELECT 1;\n"
+                  "-- +retort Down postgresql\n"),
+            "0001_x.sql:4: '-- +retort no-transaction' must be followed by the statement it runs");
+  EXPECT_EQ(error("-- +retort Up\n-- +retort Down\n-- +retort Up postgresql\nSELECT 1;\n"
+                  "-- +retort no-transaction\n-- +retort Down postgresql\n"),
+            "0001_x.sql:5: '-- +retort no-transaction' must be followed by the statement it runs");
+}
+
 }  // namespace
 }  // namespace retort

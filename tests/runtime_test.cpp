@@ -358,10 +358,24 @@ TEST(RuntimeTest, ProgressReportsRevisionsAndRowsCopiedByARebuild) {
                "INSERT INTO \"_retort_new_t\" (id, v) SELECT id, v FROM t;\nDROP TABLE t;\n"
                "ALTER TABLE \"_retort_new_t\" RENAME TO t;",
                "SELECT 1;")};
-  std::vector<Progress> events;
-  Database db;
-  upgrade(db.get(), revisions, "head", [&](const Progress& p) { events.push_back(p); });
   using E = Progress::Event;
+  std::vector<Progress> events;
+  std::vector<std::string> statements;  // each as it starts, and "done" after it
+  const auto record = [&](const Progress& p) {
+    if (p.event == E::kStatement) {
+      statements.push_back(p.statement);
+    } else if (p.event == E::kStatementDone) {
+      statements.push_back("done");
+    } else {
+      events.push_back(p);
+    }
+  };
+  Database db;
+  upgrade(db.get(), revisions, "head", record);
+  ASSERT_EQ(statements.size(), 12u);
+  EXPECT_EQ(statements[0], "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);");
+  EXPECT_EQ(statements[1], "done");
+  EXPECT_EQ(statements[11], "done");
   ASSERT_GE(events.size(), 6u);
   EXPECT_EQ(events[0].event, E::kStarted);
   EXPECT_EQ(events[0].revision, "0001");
@@ -385,7 +399,7 @@ TEST(RuntimeTest, ProgressReportsRevisionsAndRowsCopiedByARebuild) {
     EXPECT_LE(events[i].rows_done, 50000);
   }
   events.clear();
-  downgrade(db.get(), revisions, "-1", [&](const Progress& p) { events.push_back(p); });
+  downgrade(db.get(), revisions, "-1", record);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_TRUE(events[0].reverting);
 }

@@ -43,6 +43,18 @@ class LockTimeout : public MigrationError {
   using MigrationError::MigrationError;
 };
 
+/// What a statement that runs outside a transaction (a phase of its own) has left in the
+/// database, as far as the backend can tell.
+enum class OutsideState {
+  kUnknown,  ///< nothing tells: it is run, then recorded
+  kNotDone,  ///< to be run (what a failed run left is cleared first)
+  kDone,     ///< its effect is in place: recorded without running it again
+};
+
+/// Reports `statement` of the step to the progress callback as `event` (kStatement before it
+/// runs, kStatementDone after).
+void report_statement(const StepContext& c, Progress::Event event, const std::string& statement);
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -82,6 +94,20 @@ class Backend {
   /// revisions; `applied` are the rows before it. Throws MigrationError.
   virtual void record(const StepContext& c, const std::vector<AppliedRow>& applied,
                       const Step& step) = 0;
+  /// Records that `phases_done` of the `phases` of the section `sql` that `step` runs are done:
+  /// the revision under way (fewer; 0 before its first statement outside a transaction runs),
+  /// or wholly applied or reverted (all). Only sections with phases (PostgreSQL's). Throws
+  /// MigrationError.
+  virtual void record_phases(const StepContext& c, const Step& step, const std::string& sql,
+                             int phases_done, int phases);
+  /// Inside a step's transaction: what `statement`, which runs outside one, has left.
+  virtual OutsideState outside_state(const std::string&) { return OutsideState::kUnknown; }
+  /// With no transaction open: runs `statement` by itself under the lock timeout, after clearing
+  /// what a failed run of it left. Throws LockTimeout, MigrationError.
+  virtual void run_outside(const StepContext& c, const std::string& statement);
+  /// Inside a step's transaction: keeps the runner lock once the transaction ends, until it
+  /// goes (across a statement outside a transaction and the transaction recording it).
+  virtual std::unique_ptr<Held> hold_across() { return std::make_unique<Held>(); }
   /// The down script recorded when `revision` was applied. Throws MigrationError.
   virtual std::string stored_down_sql(const std::string& revision,
                                       const std::vector<std::string>& done) = 0;
@@ -90,13 +116,16 @@ class Backend {
   /// the pause before the second try (it doubles after each).
   virtual int tries() const { return 1; }
   virtual std::chrono::milliseconds first_pause() const { return {}; }
-  /// After a LockTimeout, once the step is rolled back: who held the lock, as far as the
-  /// database can tell ("" when it cannot).
-  virtual std::string lock_holder() { return ""; }
+  /// After a LockTimeout of `statement`, once the step is rolled back: who held the lock, as far
+  /// as the database can tell ("" when it cannot).
+  virtual std::string lock_holder(const std::string&) { return ""; }
 
   /// Throws Error, before anything runs, when `section` of `revision` needs an application
   /// function (its `-- +retort function:` markers) the connection does not define (SQLite).
   virtual void expect_functions(const std::string&, const std::string&) {}
+  /// Throws Error, before anything runs, when `section` of `revision` has a phase this
+  /// connection cannot run (PostgreSQL: a statement outside a transaction, through a pooler).
+  virtual void expect_phases(const std::string&, const std::string&) {}
   /// Says what reverting the applied draft `revision` with `down_sql` drops, before it runs at
   /// an upgrade (SQLite: on stderr, the tables and columns that hold rows).
   virtual void announce_revert(const std::string&, const std::string&) {}

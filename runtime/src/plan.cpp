@@ -55,6 +55,39 @@ const Revision* renumbered(const std::vector<Revision>& revisions, const Applied
   return nullptr;
 }
 
+// A revision left applied in part, as the step that finishes it; std::nullopt when none.
+std::optional<Step> finishing(const std::vector<AppliedRow>& applied,
+                              const std::vector<Revision>& revisions) {
+  for (std::size_t i = 0; i + 1 < applied.size(); ++i) {
+    if (applied[i].partial) {
+      throw Error("retort_migrations says revision '" + applied[i].revision +
+                  "' is applied in part, but later revisions follow it; restore the table");
+    }
+  }
+  if (applied.empty() || !applied.back().partial) return std::nullopt;
+  const AppliedRow& row = applied.back();
+  const Revision* known = find_revision(revisions, row.revision);
+  if (!known) {
+    throw Error("the database is part of the way through revision '" + row.revision +
+                "', which this program does not know; refusing to go on");
+  }
+  if (!row.draft && !known->draft && known->checksum != row.checksum) {
+    throw Error("revision '" + row.revision +
+                "' was changed after it started to be applied; restore it, or add a new revision");
+  }
+  Step step{row.partial->reverting ? Step::kRevert : Step::kApply, row.revision, false, known,
+            row.down_sql};
+  step.phases_done = row.partial->phases_done;
+  step.section = row.partial->sql;
+  return step;
+}
+
+// `steps`, with `first` before them.
+std::vector<Step> preceded(Step first, std::vector<Step> steps) {
+  steps.insert(steps.begin(), std::move(first));
+  return steps;
+}
+
 }  // namespace
 
 std::size_t target_count(const std::vector<Revision>& revisions, std::string_view target,
@@ -80,6 +113,9 @@ std::size_t target_count(const std::vector<Revision>& revisions, std::string_vie
 
 std::vector<Step> plan_upgrade(const std::vector<AppliedRow>& applied,
                                const std::vector<Revision>& revisions, std::string_view target) {
+  if (std::optional<Step> first = finishing(applied, revisions)) {
+    return preceded(*first, plan_upgrade(after(applied, *first), revisions, target));
+  }
   std::vector<Step> reverts;
   std::vector<Step> steps;
   std::size_t kept = 0;  // applied rows that match the embedded revisions
@@ -130,6 +166,9 @@ std::vector<Step> plan_upgrade(const std::vector<AppliedRow>& applied,
 
 std::vector<Step> plan_downgrade(const std::vector<AppliedRow>& applied,
                                  const std::vector<Revision>& revisions, std::string_view target) {
+  if (std::optional<Step> first = finishing(applied, revisions)) {
+    return preceded(*first, plan_downgrade(after(applied, *first), revisions, target));
+  }
   std::size_t keep = 0;
   if (target == "base") {
     keep = 0;
@@ -155,7 +194,11 @@ std::vector<Step> plan_downgrade(const std::vector<AppliedRow>& applied,
 std::vector<AppliedRow> after(std::vector<AppliedRow> applied, const Step& step) {
   switch (step.kind) {
     case Step::kApply:
-      applied.push_back({step.revision, step.up->checksum, step.up->draft, false, {}});
+      if (!applied.empty() && applied.back().partial && applied.back().revision == step.revision) {
+        applied.back().partial.reset();  // finished: its row stays as recorded
+      } else {
+        applied.push_back({step.revision, step.up->checksum, step.up->draft, false, {}});
+      }
       break;
     case Step::kRevert:
       applied.pop_back();  // reverts start from the newest applied revision
@@ -167,6 +210,13 @@ std::vector<AppliedRow> after(std::vector<AppliedRow> applied, const Step& step)
       break;
   }
   return applied;
+}
+
+std::string absolute_target(std::vector<AppliedRow> applied, const std::vector<Step>& steps,
+                            std::string_view target) {
+  if (target.empty() || (target[0] != '+' && target[0] != '-')) return std::string(target);
+  for (const Step& step : steps) applied = after(std::move(applied), step);
+  return applied.empty() ? "base" : applied.back().revision;
 }
 
 }  // namespace retort::detail

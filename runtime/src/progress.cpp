@@ -17,6 +17,9 @@ std::string progress_line(const Progress& p, std::string_view prefix) {
     line += ": copying \"" + p.table + "\" " + rows + " rows";
   } else if (p.event == Progress::Event::kHookRows) {
     line += ": hook " + p.hook + " " + rows + " rows";
+  } else if (p.event == Progress::Event::kStatement || p.event == Progress::Event::kStatementDone) {
+    const std::string first_line = p.statement.substr(0, p.statement.find('\n'));
+    line += ": " + (first_line.size() > 60 ? first_line.substr(0, 57) + "..." : first_line);
   }
   return line;
 }

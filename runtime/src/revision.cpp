@@ -18,6 +18,9 @@ constexpr std::string_view kDirective = "-- +retort ";
 constexpr std::string_view kCopyMarker = "copy";
 constexpr std::string_view kHookMarker = "hook";
 constexpr std::string_view kFunctionMarker = "function:";
+constexpr std::string_view kLockMarker = "lock";
+constexpr std::string_view kCommitMarker = "commit";
+constexpr std::string_view kNoTransactionMarker = "no-transaction";
 
 // C++'s keywords and alternative tokens: a hook's name becomes a function's name.
 constexpr std::string_view kCppKeywords[] = {"alignas",       "alignof",     "and",
@@ -110,6 +113,10 @@ std::string normalize_sql(std::string_view text) {
 
 // A marker inside an Up or Down section ("copy: users"), or std::nullopt for another line.
 std::optional<SectionPart> section_marker(std::string_view directive_body) {
+  if (directive_body == kCommitMarker) return SectionPart{SectionPart::Kind::kCommit, {}};
+  if (directive_body == kNoTransactionMarker) {
+    return SectionPart{SectionPart::Kind::kNoTransaction, {}};
+  }
   const std::size_t colon = directive_body.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   const std::string_view key = trim(directive_body.substr(0, colon));
@@ -118,7 +125,26 @@ std::optional<SectionPart> section_marker(std::string_view directive_body) {
     return SectionPart{SectionPart::Kind::kCopy, std::string(value)};
   }
   if (key == kHookMarker) return SectionPart{SectionPart::Kind::kHook, std::string(value)};
+  if (key == kLockMarker && !value.empty()) {
+    return SectionPart{SectionPart::Kind::kLock, std::string(value)};
+  }
   return std::nullopt;
+}
+
+// The markers that only PostgreSQL's sections take: SQLite runs a revision in one transaction.
+bool postgresql_marker(SectionPart::Kind kind) {
+  return kind == SectionPart::Kind::kCommit || kind == SectionPart::Kind::kNoTransaction ||
+         kind == SectionPart::Kind::kLock;
+}
+
+// Whether `text` holds a line that is neither blank nor a `--` comment.
+bool has_statement(std::string_view text) {
+  bool found = false;
+  for_each_line(text, [&found](std::string_view line) {
+    line = trim(line);
+    found = found || (!line.empty() && line.substr(0, 2) != "--");
+  });
+  return found;
 }
 
 [[noreturn]] void fail(std::string_view file, int line, const std::string& message) {
@@ -221,6 +247,7 @@ class RevisionParser {
       case Section::kDown:
       case Section::kOtherUp:
       case Section::kOtherDown:
+        if (has_statement(line)) awaiting_statement_ = 0;
         sql().append(line).push_back('\n');
         break;
       case Section::kSchema: {
@@ -234,6 +261,7 @@ class RevisionParser {
   }
 
   Revision finish() {
+    expect_no_pending_marker();
     if (section_ == Section::kHeader || section_ == Section::kUp || section_ == Section::kOtherUp) {
       fail(file_, line_no_, "missing '-- +retort Up' and '-- +retort Down' sections");
     }
@@ -273,6 +301,14 @@ class RevisionParser {
                          [this](const DialectSections& d) { return d.dialect == other_; });
   }
 
+  // A `no-transaction` marker must be followed by its statement within its section.
+  void expect_no_pending_marker() {
+    if (awaiting_statement_ != 0) {
+      fail(file_, awaiting_statement_,
+           "'-- +retort no-transaction' must be followed by the statement it runs");
+    }
+  }
+
   // A section starts: `-- +retort Up [dialect]`, `Down [dialect]`, `Schema`.
   bool section_start(std::string_view body) {
     const std::size_t space = body.find(' ');
@@ -306,11 +342,22 @@ class RevisionParser {
   }
 
   void directive(std::string_view line, std::string_view directive, std::string_view body) {
+    // Only a lock marker may stand between `no-transaction` and its statement.
+    const std::optional<SectionPart> read = section_marker(body);
+    if (!read || read->kind != SectionPart::Kind::kLock) expect_no_pending_marker();
     if (section_start(body)) return;
     const bool in_sql = section_ != Section::kHeader && section_ != Section::kSchema;
     if (section_ == Section::kHeader) {
       apply_header(r_, body, file_, line_no_);
     } else if (const auto marker = in_sql ? section_marker(body) : std::nullopt) {
+      if (postgresql_marker(marker->kind) &&
+          (section_ == Section::kUp || section_ == Section::kDown)) {
+        fail(file_, line_no_,
+             "'" + std::string(directive) +
+                 "' belongs in a PostgreSQL section: SQLite runs each revision in one "
+                 "transaction");
+      }
+      if (marker->kind == SectionPart::Kind::kNoTransaction) awaiting_statement_ = line_no_;
       if (marker->kind == SectionPart::Kind::kHook) {
         const std::string problem = hook_name_problem(marker->text);
         if (!problem.empty()) fail(file_, line_no_, problem);
@@ -342,6 +389,7 @@ class RevisionParser {
   std::set<std::string> seen_;  ///< dialects whose Up section was read ("sqlite" too)
   std::string up_, down_, schema_;
   int line_no_ = 0;
+  int awaiting_statement_ = 0;  ///< the line of a `no-transaction` marker not yet followed by SQL
 };
 
 }  // namespace
@@ -467,6 +515,48 @@ std::vector<SectionPart> split_section(std::string_view sql) {
     parts.back().text.append(line).push_back('\n');
   });
   return parts;
+}
+
+std::vector<SectionPhase> section_phases(std::string_view sql) {
+  std::vector<SectionPhase> phases;
+  SectionPhase current;
+  bool works = false;  // the current phase holds a statement or a hook
+  const auto close = [&] {
+    if (works) phases.push_back(std::move(current));
+    current = SectionPhase{};
+    works = false;
+  };
+  bool outside_next = false;
+  for (SectionPart& part : split_section(sql)) {
+    switch (part.kind) {
+      case SectionPart::Kind::kCommit:
+        close();
+        break;
+      case SectionPart::Kind::kNoTransaction:
+        close();
+        outside_next = true;
+        break;
+      case SectionPart::Kind::kSql: {
+        const bool statement = has_statement(part.text);
+        works = works || statement;
+        current.parts.push_back(std::move(part));
+        if (outside_next && statement) {
+          current.transaction = false;
+          close();
+          outside_next = false;
+        }
+        break;
+      }
+      case SectionPart::Kind::kHook:
+        works = true;
+        current.parts.push_back(std::move(part));
+        break;
+      default:
+        current.parts.push_back(std::move(part));
+    }
+  }
+  close();
+  return phases;
 }
 
 std::string copy_marker(std::string_view table) {

@@ -162,15 +162,16 @@ class SqliteBackend final : public Backend {
       }
       if (!raw) continue;  // only blanks or comments were left
       const Statement statement(raw);
+      const std::string text = statement_text(start, tail);
+      report_statement(c, Progress::Event::kStatement, text);
       CopyProgress copy(db_, c.progress, c.event, first ? copy_table : std::string());
       first = false;
       int rc;
       while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
       }
-      if (rc != SQLITE_DONE) {
-        throw MigrationError(c.revision, statement_text(start, tail), sqlite3_errmsg(db_), c.done);
-      }
+      if (rc != SQLITE_DONE) throw MigrationError(c.revision, text, sqlite3_errmsg(db_), c.done);
       copy.done();
+      report_statement(c, Progress::Event::kStatementDone, text);
     }
   }
 

@@ -17,6 +17,10 @@ struct Progress {
     kRowsCopied,  ///< a table rebuild is copying rows (repeatedly, then once when done)
     kHookRows,    ///< a hook reported its progress (HookProgress::report)
     kFinished,    ///< a revision was committed
+    /// a statement of the revision is about to run (`statement`); inside the revision's
+    /// transaction unless the statement runs outside one
+    kStatement,
+    kStatementDone,  ///< that statement ran; nothing after it is committed yet
   };
   Event event = Event::kStarted;
   std::string revision;
@@ -25,6 +29,7 @@ struct Progress {
   std::size_t steps = 0;
   std::string table;            ///< kRowsCopied: the table being rebuilt
   std::string hook;             ///< kHookRows: the hook running
+  std::string statement;        ///< kStatement, kStatementDone: as written in the revision
   std::int64_t rows_done = 0;   ///< kRowsCopied: rows copied, exact when the copy is done, else
                                 ///< an estimate; kHookRows: as the hook reported
   std::int64_t rows_total = 0;  ///< kRowsCopied: the rows the table holds; kHookRows: as reported

@@ -132,6 +132,15 @@ struct SectionPart {
     kCopy,  ///< `-- +retort copy: T`: the next statement copies the rows of table `text` into
             ///< its rebuilt table (the runtime reports that copy's progress)
     kHook,  ///< `-- +retort hook: NAME`: the C++ hook `text` runs here
+    /// `-- +retort commit` (PostgreSQL): the transaction commits here; what follows runs in a
+    /// new one
+    kCommit,
+    /// `-- +retort no-transaction` (PostgreSQL): the statement that follows runs by itself,
+    /// outside any transaction (CREATE INDEX CONCURRENTLY)
+    kNoTransaction,
+    /// `-- +retort lock: CERTIFICATE` (PostgreSQL): what the statement that follows locked when
+    /// the build ran it (`text`); the runtime does not act on it
+    kLock,
   };
   Kind kind;
   std::string text;
@@ -139,6 +148,18 @@ struct SectionPart {
 
 /// Splits a section's SQL at its marker lines, in order.
 std::vector<SectionPart> split_section(std::string_view sql);
+
+/// A section runs as phases: transactions, and statements that run outside one. A section
+/// without `commit` or `no-transaction` markers is one transactional phase.
+struct SectionPhase {
+  bool transaction = true;  ///< false: one statement, outside any transaction
+  /// Its statements and markers (kSql, kCopy, kHook, kLock), in order.
+  std::vector<SectionPart> parts;
+};
+
+/// The phases of a section, in order: split at `commit` markers, and around the statement after
+/// each `no-transaction` marker. Phases holding neither a statement nor a hook are left out.
+std::vector<SectionPhase> section_phases(std::string_view sql);
 
 /// The marker line that announces a rebuild's copy of `table`'s rows.
 std::string copy_marker(std::string_view table);

@@ -259,18 +259,32 @@ std::string value(const PGresult* result, int row, int column) {
   return PQgetvalue(result, row, column);
 }
 
-void query_rows(PGconn* conn, const std::string& sql,
-                const std::function<void(const std::vector<std::string>&)>& row) {
-  const Result result = exec(conn, sql);
-  const int rows = PQntuples(result.get());
-  const int columns = PQnfields(result.get());
+namespace {
+
+void each_row(const PGresult* result,
+              const std::function<void(const std::vector<std::string>&)>& row) {
+  const int rows = PQntuples(result);
+  const int columns = PQnfields(result);
   std::vector<std::string> values(columns);
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < columns; ++c) {
-      values[c] = PQgetisnull(result.get(), r, c) ? "NULL" : PQgetvalue(result.get(), r, c);
+      values[c] = PQgetisnull(result, r, c) ? "NULL" : PQgetvalue(result, r, c);
     }
     row(values);
   }
+}
+
+}  // namespace
+
+void query_rows(PGconn* conn, const std::string& sql,
+                const std::function<void(const std::vector<std::string>&)>& row) {
+  each_row(exec(conn, sql).get(), row);
+}
+
+void query_rows(PGconn* conn, const std::string& sql,
+                const std::vector<std::optional<std::string>>& params,
+                const std::function<void(const std::vector<std::string>&)>& row) {
+  each_row(exec(conn, sql, params).get(), row);
 }
 
 std::string literal(std::string_view text) {

@@ -3,8 +3,11 @@
 
 #include <libpq-fe.h>
 
+#include <optional>
 #include <thread>
 
+#include "pg_locks.hpp"
+#include "pg_outside.hpp"
 #include "pg_version_table.hpp"
 #include "retort/detail/fnv1a.hpp"
 #include "retort/detail/pg.hpp"
@@ -42,7 +45,7 @@ class Transaction final : public Held {
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(250));
     }
-    exec(conn, kVersionTableDdl);
+    exec(conn, kVersionTableDdl + ";\n" + kVersionTableColumns);
   }
   ~Transaction() override {
     if (open_) try_exec(conn_, "ROLLBACK");
@@ -68,6 +71,21 @@ class Transaction final : public Held {
 
   PGconn* conn_;
   bool open_ = false;
+};
+
+// The runner lock held by the session (taken while its transaction holds it, so at once), until
+// it goes: across a statement that runs outside any transaction. A session that ends lets go of
+// it, so a killed process leaves no lock behind.
+class SessionHold final : public Held {
+ public:
+  explicit SessionHold(PGconn* conn) : conn_(conn), keys_(runner_lock_keys(conn)) {
+    exec(conn, "SELECT pg_try_advisory_lock(" + keys_ + ")");
+  }
+  ~SessionHold() override { try_exec(conn_, "SELECT pg_advisory_unlock(" + keys_ + ")"); }
+
+ private:
+  PGconn* conn_;
+  std::string keys_;
 };
 
 // A hook may not change the schema: the catalog entries of the current schema, hashed
@@ -120,7 +138,7 @@ class PostgresqlBackend final : public Backend {
     for (std::size_t i = 0; i < applied.size(); ++i) {
       const Revision& r = revisions[i];
       if (applied[i].revision != r.id || applied[i].checksum != r.checksum ||
-          applied[i].draft != r.draft) {
+          applied[i].draft != r.draft || applied[i].partial) {
         return false;
       }
     }
@@ -136,14 +154,49 @@ class PostgresqlBackend final : public Backend {
 
   void run_statements(const StepContext& c, const std::string& sql, const std::string&) override {
     for (const std::string& statement : split_statements(sql)) {
-      try {
-        exec(conn_, statement);
-      } catch (const Failure& f) {
-        if (f.sqlstate() == kLockNotAvailable) {
-          throw LockTimeout(c.revision, statement, f.what(), c.done);
-        }
-        throw MigrationError(c.revision, statement, f.what(), c.done);
+      report_statement(c, Progress::Event::kStatement, statement);
+      run(c, statement, [&] { exec(conn_, statement); });
+      report_statement(c, Progress::Event::kStatementDone, statement);
+    }
+  }
+
+  void record_phases(const StepContext& c, const Step& step, const std::string& sql,
+                     int phases_done, int phases) override {
+    pg::record_phases(conn_, step, sql, phases_done, phases, c.done);
+  }
+  OutsideState outside_state(const std::string& statement) override {
+    return pg::outside_state(conn_, statement);
+  }
+  std::unique_ptr<Held> hold_across() override { return std::make_unique<SessionHold>(conn_); }
+  void run_outside(const StepContext& c, const std::string& statement) override {
+    if (split_statements(statement).size() != 1) {
+      throw MigrationError(c.revision, statement,
+                           "a statement after '-- +retort no-transaction' runs by itself: write "
+                           "one statement there",
+                           c.done);
+    }
+    run(c, statement, [&] { pg::run_outside(conn_, statement, options_.lock_timeout); });
+  }
+
+  // Before anything runs: a statement outside a transaction needs the server session to itself
+  // from one transaction to the next (the runner lock, its lock_timeout), which a pooler in
+  // transaction mode does not give.
+  void expect_phases(const std::string& revision, const std::string& sql) override {
+    for (const SectionPhase& phase : section_phases(sql)) {
+      if (phase.transaction) continue;
+      if (!through_pooler_) through_pooler_ = through_pooler(conn_);
+      if (!*through_pooler_) return;
+      std::string statement;
+      for (const SectionPart& p : phase.parts) {
+        if (p.kind == SectionPart::Kind::kSql) statement += p.text;
       }
+      throw Error("revision " + revision + " runs a statement outside a transaction (" +
+                  split_statements(statement).front() +
+                  "), which needs a server session of its own from one transaction to the next "
+                  "(a lock held across it, its lock_timeout); this connection reaches the server "
+                  "through a pooler (PgBouncer in transaction mode gives each transaction any "
+                  "session): connect to the server directly to migrate (docs/live-changes.md); "
+                  "nothing was changed");
     }
   }
 
@@ -166,17 +219,8 @@ class PostgresqlBackend final : public Backend {
 
   int tries() const override { return std::max(1, options_.tries); }
   std::chrono::milliseconds first_pause() const override { return options_.first_pause; }
-  std::string lock_holder() override {
-    std::string who;
-    query_rows(conn_,
-               "SELECT pid, state, round(extract(epoch FROM now() - xact_start)::numeric, 1), "
-               "left(query, 120) FROM pg_stat_activity WHERE datname = current_database() AND "
-               "pid <> pg_backend_pid() AND xact_start IS NOT NULL ORDER BY xact_start LIMIT 1",
-               [&who](const std::vector<std::string>& r) {
-                 who = "the oldest open transaction is session " + r[0] + " (" + r[1] + " for " +
-                       r[2] + " s: " + r[3] + ")";
-               });
-    return who;
+  std::string lock_holder(const std::string& statement) override {
+    return pg::lock_holder(conn_, statement);
   }
 
   bool holds_schema() override {
@@ -194,8 +238,23 @@ class PostgresqlBackend final : public Backend {
   }
 
  private:
+  // Runs `action` for `statement`: a lock timeout is a LockTimeout (tried again), any other
+  // failure a MigrationError.
+  template <typename Action>
+  void run(const StepContext& c, const std::string& statement, Action action) {
+    try {
+      action();
+    } catch (const Failure& f) {
+      if (f.sqlstate() == kLockNotAvailable) {
+        throw LockTimeout(c.revision, statement, f.what(), c.done);
+      }
+      throw MigrationError(c.revision, statement, f.what(), c.done);
+    }
+  }
+
   PGconn* conn_;
   PostgresqlOptions options_;
+  std::optional<bool> through_pooler_;
 };
 
 }  // namespace

@@ -9,6 +9,28 @@ namespace {
 using detail::AppliedRow;
 using detail::Step;
 
+// A section's phases as psql runs them: each transaction between BEGIN and COMMIT, a statement
+// that runs outside one by itself, and `row` (the version table's) in the last transaction.
+std::string phased(const std::string& sql, const std::string& row) {
+  std::vector<SectionPhase> phases = section_phases(sql);
+  if (phases.empty() || !phases.back().transaction) phases.push_back({});
+  std::string out;
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    std::string text;
+    for (const SectionPart& part : phases[i].parts) {
+      text += part.kind == SectionPart::Kind::kLock ? "-- +retort lock: " + part.text + "\n"
+                                                    : part.text;
+    }
+    if (!text.empty() && text.back() != '\n') text += "\n";
+    if (!phases[i].transaction) {
+      out += text;
+      continue;
+    }
+    out += "BEGIN;\n" + text + (i + 1 == phases.size() ? row : "") + "COMMIT;\n";
+  }
+  return out;
+}
+
 std::string script(const std::vector<Step>& steps, const std::vector<Revision>& revisions) {
   std::string out = "\\set ON_ERROR_STOP on\n" + detail::pg::kVersionTableDdl + ";\n";
   for (const Step& step : steps) {
@@ -20,10 +42,10 @@ std::string script(const std::vector<Step>& steps, const std::vector<Revision>& 
       throw Error("revision " + step.revision + " runs the C++ hook '" + hooks.front() +
                   "', which an SQL script cannot run: upgrade with the application that links it");
     }
-    out += "\n-- " + std::string(apply ? "upgrade to " : "revert ") + step.revision + "\nBEGIN;\n";
-    out += sql.empty() || sql.back() == '\n' ? sql : sql + "\n";
-    out += (apply ? detail::pg::insert_row_sql(*r) : detail::pg::delete_row_sql(step.revision)) +
-           ";\nCOMMIT;\n";
+    out += "\n-- " + std::string(apply ? "upgrade to " : "revert ") + step.revision + "\n";
+    out += phased(
+        sql, (apply ? detail::pg::insert_row_sql(*r) : detail::pg::delete_row_sql(step.revision)) +
+                 ";\n");
   }
   return out;
 }

@@ -40,8 +40,11 @@ std::vector<std::string> downgrade(PGconn* conn, const std::vector<Revision>& re
 
 std::optional<std::string> current(PGconn* conn) {
   const std::vector<detail::AppliedRow> rows = detail::pg::read_applied(conn);
-  if (rows.empty()) return std::nullopt;
-  return rows.back().revision;
+  // A revision applied in part (a process killed between its phases) is not current yet.
+  for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+    if (!row->partial) return row->revision;
+  }
+  return std::nullopt;
 }
 
 void stamp(PGconn* conn, const std::vector<Revision>& revisions, std::string_view target) {

@@ -64,6 +64,10 @@ std::string try_exec(PGconn* conn, const std::string& sql);
 /// Calls `row` with each result row's values as text ("NULL" for NULL). Throws Failure.
 void query_rows(PGconn* conn, const std::string& sql,
                 const std::function<void(const std::vector<std::string>&)>& row);
+/// The same with text parameters $1, $2, ... (std::nullopt: NULL).
+void query_rows(PGconn* conn, const std::string& sql,
+                const std::vector<std::optional<std::string>>& params,
+                const std::function<void(const std::vector<std::string>&)>& row);
 
 /// Value (row, column) of a result as text, "" for NULL.
 std::string value(const PGresult* result, int row, int column);
