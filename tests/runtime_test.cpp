@@ -202,6 +202,16 @@ TEST(RuntimeTest, DowngradeUsesTheDownScriptStoredInTheDatabase) {
   EXPECT_EQ(db.tables(), (std::vector<std::string>{"retort_migrations", "users"}));
 }
 
+TEST(RuntimeTest, RelativeTargetsCountFromWhereTheCallStarted) {
+  Database db;
+  std::vector<Revision> three = two_revisions();
+  three.push_back(revision("0003", "0002", "CREATE TABLE tags (id INTEGER);", "DROP TABLE tags;"));
+  upgrade(db.get(), three);
+  EXPECT_EQ(downgrade(db.get(), three, "-2"), (std::vector<std::string>{"0003", "0002"}));
+  EXPECT_EQ(current(db.get()), "0001");
+  EXPECT_EQ(upgrade(db.get(), three, "+1"), std::vector<std::string>{"0002"});
+}
+
 TEST(RuntimeTest, UpToDateTakesNoWriteLockAndWritesNothing) {
   testing::TempDir tmp;
   const std::string path = (tmp.path() / "app.db").string();
