@@ -22,6 +22,9 @@ class Dialect {
   /// The object's statement; an external-content FTS5 table is then rebuilt from its content.
   virtual std::string create_object(const SqlObject& object) const = 0;
   virtual std::string render(const Change& change) const = 0;
+  /// The SQL of `changes`, one statement or commented block per change, in order; a dialect
+  /// may lay them out otherwise (PostgreSQL: in phases).
+  virtual std::string render_all(const std::vector<Change>& changes) const;
 };
 
 /// SQLite 3.35+ (RENAME/DROP COLUMN); rebuilds follow lang_altertable.html §7.
@@ -34,7 +37,7 @@ std::unique_ptr<Dialect> make_postgresql_dialect();
 /// The dialect called `name` ("sqlite", "postgresql").
 std::unique_ptr<Dialect> make_dialect(std::string_view name);
 
-/// The SQL of `changes`, one statement or commented block per change, in order.
+/// The SQL of `changes`: dialect.render_all().
 std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes);
 
 /// CREATE statements for a whole schema (tables parents first, then their indexes, then the

@@ -1,11 +1,13 @@
 // The PostgreSQL dialect: identity keys, named constraints, and ALTER TABLE for every change
 // SQLite needs a rebuild for (RebuildTable becomes the ALTER statements from one table to the
-// other).
+// other); on tables that exist before the revision, the forms that keep a live service running,
+// in phases (pg_phases.hpp).
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "emit.hpp"
+#include "pg_phases.hpp"
 #include "retort/detail/pg.hpp"
 #include "retort/detail/sql_lexer.hpp"
 
@@ -139,17 +141,46 @@ class PostgresqlDialect final : public Dialect {
   }
 
   std::string create_index(const std::string& table, const Index& i) const override {
+    return create_index(table, i, false);
+  }
+
+  std::string create_index(const std::string& table, const Index& i, bool concurrently) const {
     std::string keys;
     for (const std::string& k : i.columns) keys += (keys.empty() ? "" : ", ") + index_key(k);
-    return std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + quote(i.name) +
-           " ON " + quote(table) + " (" + keys + ")" + (i.where ? " WHERE " + *i.where : "") +
-           ";\n";
+    return std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " +
+           (concurrently ? "CONCURRENTLY " : "") + quote(i.name) + " ON " + quote(table) + " (" +
+           keys + ")" + (i.where ? " WHERE " + *i.where : "") + ";\n";
   }
 
   std::string create_object(const SqlObject& o) const override { return o.sql + ";\n"; }
 
   std::string render(const Change& change) const override {
     return std::visit([this](const auto& c) { return render_one(c); }, change);
+  }
+
+  // On tables that exist before the changes: indexes built and dropped concurrently, the
+  // alterations in their safe forms; tables the changes create keep the plain ones.
+  std::string render_all(const std::vector<Change>& changes) const override {
+    std::set<std::string> created;
+    for (const Change& c : changes) {
+      if (const auto* t = std::get_if<CreateTable>(&c)) created.insert(t->table.name);
+    }
+    PgPhases phases;
+    for (const Change& c : changes) {
+      if (const auto* i = std::get_if<CreateIndex>(&c); i && !created.count(i->table)) {
+        phases.builds_outside.push_back(create_index(i->table, i->index, true));
+      } else if (const auto* d = std::get_if<DropIndex>(&c); d && !created.count(d->table)) {
+        phases.drops_outside.push_back("DROP INDEX CONCURRENTLY " + quote(d->index.name) + ";\n");
+      } else if (const auto* r = std::get_if<RebuildTable>(&c)) {
+        alter_table(*r, !created.count(r->to.name), phases);
+      } else {
+        const bool block =
+            std::holds_alternative<CreateTable>(c) || std::holds_alternative<CreateObject>(c);
+        if (!phases.main.empty() && block) phases.main += "\n";
+        phases.main += render(c);
+      }
+    }
+    return phases.render();
   }
 
  private:
@@ -274,24 +305,30 @@ class PostgresqlDialect final : public Dialect {
   }
 
   std::string render_one(const RebuildTable& c) const;
+  void alter_table(const RebuildTable& c, bool existing, PgPhases& phases) const;
 };
 
 // One table altered in place, from `from` to `to`: constraints that go are dropped, columns
 // dropped, renamed, changed and added, constraints that stay but follow a new name renamed,
 // new ones added. Rows are kept; a column that becomes NOT NULL gets its default in the rows
-// that hold NULL first.
+// that hold NULL first. On a table that exists before the revision (`existing`), the safe
+// forms: CHECKs and foreign keys added NOT VALID then validated in a transaction of their own,
+// NOT NULL through a validated CHECK, UNIQUE over an index built concurrently.
 class TableAlteration {
  public:
-  TableAlteration(const PostgresqlDialect& d, const RebuildTable& c)
+  TableAlteration(const PostgresqlDialect& d, const RebuildTable& c, bool existing,
+                  PgPhases& phases)
       : d_(d),
         c_(c),
+        existing_(existing),
+        phases_(phases),
         names_from_(c.names_from.empty() ? c.from.name : c.names_from),
         names_to_(c.names_to.empty() ? c.to.name : c.names_to),
         table_(d.quote(c.to.name)) {
     for (const auto& [to_column, from_column] : c.copy) new_name_[from_column] = to_column;
   }
 
-  std::string run() {
+  void run() {
     drop_constraints();
     drop_columns();
     rename_columns();
@@ -299,11 +336,13 @@ class TableAlteration {
     add_columns();
     rename_constraints();
     add_constraints();
-    return out_;
   }
 
  private:
-  void alter(const std::string& what) { out_ += "ALTER TABLE " + table_ + " " + what + ";\n"; }
+  std::string altered(const std::string& what) const {
+    return "ALTER TABLE " + table_ + " " + what + ";\n";
+  }
+  void alter(const std::string& what) { phases_.main += altered(what); }
 
   std::vector<std::string> renamed(std::vector<std::string> columns) const {
     for (std::string& c : columns) {
@@ -399,22 +438,42 @@ class TableAlteration {
       const bool was_not_null = was.not_null || was_identity;
       const bool not_null = now->not_null || is_identity;
       if (not_null && !was_not_null) {
-        if (now->default_sql) {
-          out_ += "UPDATE " + table_ + " SET " + d_.quote(now->name) + " = " + default_of(*now) +
-                  " WHERE " + d_.quote(now->name) + " IS NULL;\n";
-        }
-        alter(column + "SET NOT NULL");
+        become_not_null(*now, is_identity);
       } else if (!not_null && was_not_null) {
         alter(column + "DROP NOT NULL");
       }
       if (is_identity && !was_identity) {
         alter(column + "ADD GENERATED BY DEFAULT AS IDENTITY");
         // The identity's sequence starts past the keys the rows hold.
-        out_ += "SELECT setval(pg_get_serial_sequence(" + detail::pg::literal(c_.to.name) + ", " +
-                detail::pg::literal(now->name) + "), coalesce(max(" + d_.quote(now->name) +
-                "), 0) + 1, false) FROM " + table_ + ";\n";
+        phases_.main += "SELECT setval(pg_get_serial_sequence(" + detail::pg::literal(c_.to.name) +
+                        ", " + detail::pg::literal(now->name) + "), coalesce(max(" +
+                        d_.quote(now->name) + "), 0) + 1, false) FROM " + table_ + ";\n";
       }
     }
+  }
+
+  // A column becomes NOT NULL: its NULLs get the default first. On an existing table, through
+  // a CHECK added NOT VALID and validated apart (SET NOT NULL then needs no scan under its
+  // ACCESS EXCLUSIVE lock); plainly where the column becomes a key (an identity, or a primary
+  // key's column: the key sets NOT NULL itself).
+  void become_not_null(const Column& now, bool key) {
+    const std::string column = d_.quote(now.name);
+    const std::string fill = now.default_sql ? "UPDATE " + table_ + " SET " + column + " = " +
+                                                   default_of(now) + " WHERE " + column +
+                                                   " IS NULL;\n"
+                                             : "";
+    const auto& pk = c_.to.primary_key;
+    if (!existing_ || key || std::find(pk.begin(), pk.end(), now.name) != pk.end()) {
+      phases_.main += fill;
+      alter("ALTER COLUMN " + column + " SET NOT NULL");
+      return;
+    }
+    const std::string helper = d_.quote(not_null_check_name(names_to_, now.name));
+    alter("ADD CONSTRAINT " + helper + " CHECK (" + column + " IS NOT NULL) NOT VALID");
+    if (!fill.empty()) phases_.fills.push_back(fill);
+    phases_.validates.push_back(altered("VALIDATE CONSTRAINT " + helper));
+    phases_.finals += altered("ALTER COLUMN " + column + " SET NOT NULL");
+    phases_.finals += altered("DROP CONSTRAINT " + helper);
   }
 
   void add_columns() {
@@ -446,8 +505,35 @@ class TableAlteration {
   void add_constraints() {
     for (const auto& [definition, name] : after_) {
       if (before_.count(definition)) continue;
-      alter("ADD " + constraint_named(name));
+      const std::string added = "ADD " + constraint_named(name);
+      const std::string kind = definition.substr(0, definition.find(' '));
+      if (kind == "CONSTRAINT") {  // a foreign key: after the keys it may reference
+        phases_.foreign_keys += altered(added + (existing_ ? " NOT VALID" : ""));
+        if (existing_) {
+          phases_.foreign_key_validates.push_back(
+              altered("VALIDATE CONSTRAINT " + d_.quote(name)));
+        }
+      } else if (!existing_ || kind == "pk") {
+        alter(added);
+      } else if (kind == "check") {
+        alter(added + " NOT VALID");
+        phases_.validates.push_back(altered("VALIDATE CONSTRAINT " + d_.quote(name)));
+      } else {  // unique: its index built concurrently, then taken over
+        phases_.builds_outside.push_back(unique_index(name));
+        phases_.finals +=
+            altered("ADD CONSTRAINT " + d_.quote(name) + " UNIQUE USING INDEX " + d_.quote(name));
+      }
     }
+  }
+
+  std::string unique_index(const std::string& name) const {
+    for (const UniqueConstraint& u : c_.to.unique_constraints) {
+      if (u.name == name) {
+        return "CREATE UNIQUE INDEX CONCURRENTLY " + d_.quote(name) + " ON " + table_ + " (" +
+               d_.column_list(u.columns) + ");\n";
+      }
+    }
+    return "";
   }
 
   // The table constraint of `to` called `name`, as a definition.
@@ -473,15 +559,23 @@ class TableAlteration {
 
   const PostgresqlDialect& d_;
   const RebuildTable& c_;
+  bool existing_;
+  PgPhases& phases_;
   std::string names_from_, names_to_;
   std::string table_;
   std::map<std::string, std::string> new_name_;  // column of `from` → its name in `to`
   std::map<std::string, std::string> before_, after_;
-  std::string out_;
 };
 
+// One change alone, as the plain forms of a table the revision creates.
 std::string PostgresqlDialect::render_one(const RebuildTable& c) const {
-  return TableAlteration(*this, c).run();
+  PgPhases phases;
+  alter_table(c, false, phases);
+  return phases.render();
+}
+
+void PostgresqlDialect::alter_table(const RebuildTable& c, bool existing, PgPhases& phases) const {
+  TableAlteration(*this, c, existing, phases).run();
 }
 
 }  // namespace

@@ -232,6 +232,10 @@ std::string column_check_name(const std::string& table, const std::string& colum
   return "ck_" + table + "_" + column;
 }
 
+std::string not_null_check_name(const std::string& table, const std::string& column) {
+  return "nn_" + table + "_" + column;
+}
+
 std::string table_check_name(const std::string& table, int ordinal) {
   return "ck_" + table + "_" + std::to_string(ordinal);
 }

@@ -173,6 +173,9 @@ std::string foreign_key_name(const std::string& table, const std::string& column
                              const std::string& ref_table);
 std::string primary_key_name(const std::string& table);
 std::string column_check_name(const std::string& table, const std::string& column);
+/// The CHECK (column IS NOT NULL) through which a column of a PostgreSQL table that holds rows
+/// becomes NOT NULL, dropped once it has: `nn_<table>_<column>`.
+std::string not_null_check_name(const std::string& table, const std::string& column);
 std::string table_check_name(const std::string& table, int ordinal);
 std::string unique_constraint_name(const std::string& table,
                                    const std::vector<std::string>& columns);

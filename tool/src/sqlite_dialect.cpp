@@ -248,15 +248,19 @@ std::unique_ptr<Dialect> make_dialect(std::string_view name) {
   return name == kPostgresql ? make_postgresql_dialect() : make_sqlite_dialect();
 }
 
-std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes) {
+std::string Dialect::render_all(const std::vector<Change>& changes) const {
   std::string out;
   for (const Change& c : changes) {
     const bool block =
         std::holds_alternative<CreateTable>(c) || std::holds_alternative<CreateObject>(c);
     if (!out.empty() && block) out += "\n";
-    out += dialect.render(c);
+    out += render(c);
   }
   return out;
+}
+
+std::string render_changes(const Dialect& dialect, const std::vector<Change>& changes) {
+  return dialect.render_all(changes);
 }
 
 std::string render_schema(const Dialect& dialect, const Schema& schema) {
