@@ -299,8 +299,7 @@ VerifyReport prove(ReplayedHistory replayed, const Revision& candidate, const Sc
     db->expect(*expected_after, "up", problems);
     check_rows_kept(rows, snapshot_rows(*db, kept, true), "up", problems);
     try {
-      report.needs_down =
-          db->noting_functions(declared, marked_down, [&] { db->downgrade(all); });
+      report.needs_down = db->noting_functions(declared, marked_down, [&] { db->downgrade(all); });
       db->expect(expected_before, "down", problems);
       check_rows_kept(rows, snapshot_rows(*db, kept, false), "down", problems);
     } catch (const Error& e) {
@@ -312,8 +311,7 @@ VerifyReport prove(ReplayedHistory replayed, const Revision& candidate, const Sc
       db = dialect.scratch();
       db->define_functions(declared);
       db->upgrade(all);
-      report.needs_down =
-          db->noting_functions(declared, marked_down, [&] { db->downgrade(all); });
+      report.needs_down = db->noting_functions(declared, marked_down, [&] { db->downgrade(all); });
       db->expect(expected_before, "down (no rows)", problems);
     }
     db->upgrade(all);
