@@ -149,6 +149,10 @@ TEST(PlanTest, ARevisionAppliedInPartIsFinishedFirstInItsDirection) {
   const std::vector<AppliedRow> down = {row("0001", "a"), partial_row("0002", "b", true, 1)};
   EXPECT_EQ(describe(plan_upgrade(down, kThree, "head")),
             (std::vector<std::string>{"revert 0002", "apply 0002", "apply 0003"}));
+  // "-1" is the revert that stopped: finishing it is the one step.
+  EXPECT_EQ(describe(plan_downgrade(down, kThree, "-1")), std::vector<std::string>{"revert 0002"});
+  EXPECT_EQ(describe(plan_downgrade(down, kThree, "-2")),
+            (std::vector<std::string>{"revert 0002", "revert 0001"}));
   EXPECT_EQ(describe(plan_downgrade(down, kThree, "base")),
             (std::vector<std::string>{"revert 0002", "revert 0001"}));
   EXPECT_EQ(after(up, steps[0]), (std::vector<AppliedRow>{row("0001", "a"), row("0002", "b")}));

@@ -156,8 +156,14 @@ TEST_P(PostgresqlChangeTest, AppliesKeepsRowsRevertsAndSettles) {
   upgrade(sqlite.get(), revisions(), "head");
   expect_equal(sqlite.get(), db, "up", c);
   if (c.down_refused) {
+    // On tables that hold rows the down section runs in phases: the refusal comes at the
+    // VALIDATE, after the brief phases committed, and the revision is left reverted in part
+    // (its row stays); the next downgrade finishes it.
     EXPECT_THROW(downgrade(conn.get(), revisions(), "-1"), MigrationError);
-    expect_database(db, after.schema, "down refused");
+    EXPECT_EQ(db.rows("SELECT count(*) FROM retort_migrations WHERE revision = '" +
+                      revisions().back().id + "'"),
+              std::vector<std::string>{"1"})
+        << "down refused";
     detail::pg::exec(conn.get(), "DELETE FROM books");
     sqlite.exec("DELETE FROM books");
   }

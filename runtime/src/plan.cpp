@@ -167,7 +167,14 @@ std::vector<Step> plan_upgrade(const std::vector<AppliedRow>& applied,
 std::vector<Step> plan_downgrade(const std::vector<AppliedRow>& applied,
                                  const std::vector<Revision>& revisions, std::string_view target) {
   if (std::optional<Step> first = finishing(applied, revisions)) {
-    return preceded(*first, plan_downgrade(after(applied, *first), revisions, target));
+    // A revert stopped part of the way is the first of "-N"'s steps.
+    std::string rest(target);
+    if (first->kind == Step::kRevert && !rest.empty() && rest[0] == '-') {
+      const std::size_t keep = target_count(revisions, target, applied.size());
+      rest = keep == 0 ? "base" : applied[keep - 1].revision;
+      if (keep == applied.size()) return {*first};
+    }
+    return preceded(*first, plan_downgrade(after(applied, *first), revisions, rest));
   }
   std::size_t keep = 0;
   if (target == "base") {
