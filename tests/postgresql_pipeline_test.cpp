@@ -1,6 +1,7 @@
 // The build's PostgreSQL side from the user's side, through the CLI in process: SQL that
 // PostgreSQL refuses is an error at its annotation; a repository with history gets a dialect
-// baseline; a repository for PostgreSQL alone; PostgreSQL's objects files.
+// baseline; a repository for PostgreSQL alone; PostgreSQL's objects files; the lock
+// certificate of each statement and --allow-rewrite.
 #include <gtest/gtest.h>
 
 #include "cli_support.hpp"
@@ -97,6 +98,7 @@ TEST_F(PostgresqlPipelineTest, PostgresqlJoiningAHistoryStartsWithADialectBaseli
   EXPECT_TRUE(contains(baseline, "-- +retort baseline postgresql\n")) << baseline;
   EXPECT_TRUE(contains(baseline,
                        "-- +retort Up\n\n-- +retort Down\n\n-- +retort Up postgresql\n"
+                       "-- +retort lock: no lock on a table that existed before, no rewrite\n"
                        "CREATE TABLE users (\n"))
       << baseline;
   EXPECT_TRUE(contains(baseline, "age INTEGER NOT NULL")) << baseline;
@@ -185,7 +187,9 @@ TEST_F(PostgresqlPipelineTest, PostgresqlObjectsAreMigratedAndTheirErrorsPlaced)
   ASSERT_EQ(migrate("loud", "sqlite,postgresql", {"--postgresql-objects", objects}).code,
             ExitCode::kDone);
   const std::string second = file("0002_loud.sql");
-  EXPECT_TRUE(contains(second, "DROP VIEW named;\n\nCREATE VIEW named AS SELECT id, shout(name)"))
+  EXPECT_TRUE(contains(second,
+                       "DROP VIEW named;\n\n-- +retort lock: ACCESS SHARE on items, held under 50 "
+                       "ms, no rewrite\nCREATE VIEW named AS SELECT id, shout(name)"))
       << second;
   EXPECT_FALSE(contains(second, "DROP FUNCTION")) << second;
   upgrade(conn.get(), load_repository(dir()).revisions);
@@ -201,6 +205,74 @@ namespace {
 // Two branches each seal a revision after 0001 with both dialects; merged, `retort rebase`
 // moves one behind the other: both sections written afresh from the merged schemas, proven on
 // both dialects, and a PostgreSQL database at the other branch's head upgrades through it.
+constexpr const char* kBooks = R"x(struct RETORT_TABLE("books") Book {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  std::string title;
+  std::int32_t pages;
+};
+)x";
+
+// The draft's PostgreSQL Up section, from `-- +retort Up postgresql` to its Down.
+std::string postgresql_up(const std::string& text) {
+  const std::size_t from = text.find("-- +retort Up postgresql");
+  return text.substr(from, text.find("-- +retort Down postgresql") - from);
+}
+
+TEST_F(PostgresqlPipelineTest, EachStatementIsCertifiedAndTheSafeFormsNeedNoAllowing) {
+  models(kBooks);
+  ASSERT_EQ(migrate("books", "postgresql").code, ExitCode::kDone);
+  models(R"x(struct RETORT_TABLE("books") RETORT_CHECK("pages >= 0") Book {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  RETORT_INDEX std::string title;
+  std::int32_t pages;
+};
+)x");
+  const testing::Cli sealed = migrate("safe", "postgresql");
+  ASSERT_EQ(sealed.code, ExitCode::kDone) << sealed.err;
+  const std::string up = postgresql_up(file("0002_safe.sql"));
+  EXPECT_TRUE(contains(up,
+                       "-- +retort lock: ACCESS EXCLUSIVE on books, held under 50 ms, no rewrite\n"
+                       "ALTER TABLE books ADD CONSTRAINT ck_books_1 CHECK (pages >= 0) NOT VALID;"))
+      << up;
+  EXPECT_TRUE(contains(up,
+                       "-- +retort no-transaction\n-- +retort lock: SHARE UPDATE EXCLUSIVE on "
+                       "books (outside a transaction), held under 50 ms, no rewrite\n"
+                       "CREATE INDEX CONCURRENTLY ix_books_title ON books (title);"))
+      << up;
+  EXPECT_TRUE(contains(up,
+                       "-- +retort lock: SHARE UPDATE EXCLUSIVE on books, held under 50 ms, no "
+                       "rewrite\nALTER TABLE books VALIDATE CONSTRAINT ck_books_1;"))
+      << up;
+  PgDatabase db;
+  EXPECT_EQ(cli({"upgrade", "--dir", dir().string(), "--db", db.url()}).code, ExitCode::kDone);
+}
+
+TEST_F(PostgresqlPipelineTest, ARewriteIsSealedOnlyWithAllowRewriteAndTheDraftIsStable) {
+  models(kBooks);
+  ASSERT_EQ(migrate("books", "postgresql").code, ExitCode::kDone);
+  models(R"x(struct RETORT_TABLE("books") Book {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  std::string title;
+  std::int64_t pages;
+};
+)x");
+  const testing::Cli refused = migrate("wider", "postgresql");
+  EXPECT_EQ(refused.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(refused.err, "--allow-rewrite")) << refused.err;
+  EXPECT_TRUE(contains(refused.err,
+                       "up: `ALTER TABLE books ALTER COLUMN pages TYPE BIGINT USING "
+                       "pages::BIGINT`: ACCESS EXCLUSIVE on books, held under 50 ms, rewrites books"))
+      << refused.err;
+  // Measured again, the same file: the certificate holds classes, not timings.
+  const std::string first = file("0002_draft.sql");
+  std::filesystem::remove(dir() / "versions" / "0002_draft.sql");
+  EXPECT_EQ(migrate("wider", "postgresql").code, ExitCode::kFailed);
+  EXPECT_EQ(file("0002_draft.sql"), first);
+  const testing::Cli allowed = migrate("wider", "postgresql", {"--allow-rewrite"});
+  ASSERT_EQ(allowed.code, ExitCode::kDone) << allowed.err;
+  EXPECT_TRUE(contains(file("0002_wider.sql"), "rewrites books")) << file("0002_wider.sql");
+}
+
 TEST_F(PostgresqlPipelineTest, RebaseWritesEachDialectsSectionsAfresh) {
   const std::string base = R"x(struct RETORT_TABLE("users") User {
   RETORT_PRIMARY_KEY std::int64_t id;
@@ -241,8 +313,8 @@ TEST_F(PostgresqlPipelineTest, RebaseWritesEachDialectsSectionsAfresh) {
       << rebased.out;
   const std::string moved = file("0003_email.sql");
   EXPECT_TRUE(contains(moved,
-                       "-- +retort Up postgresql\nALTER TABLE users ADD COLUMN email "
-                       "TEXT;"))
+                       "-- +retort Up postgresql\n-- +retort lock: ACCESS EXCLUSIVE on users, "
+                       "held under 50 ms, no rewrite\nALTER TABLE users ADD COLUMN email TEXT;"))
       << moved;
   EXPECT_EQ(upgrade(conn.get(), load_repository(dir()).revisions),
             std::vector<std::string>{"0003"});

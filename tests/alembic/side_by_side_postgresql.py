@@ -287,7 +287,7 @@ def run(name, versions, tables, tool, annotations, work):
     retort(tool, "init", cwd=d)
     for number, models in enumerate(versions, 1):
         (d / "models.hpp").write_text(models)
-        retort(tool, "migrate", "-m", f"version {number}", "--allow-destructive",
+        retort(tool, "migrate", "-m", f"version {number}", "--allow-destructive", "--allow-rewrite",
                "--dialects", "sqlite,postgresql", "--pch-dir", str(d / "pch"), "--models",
                "models.hpp", "--", f"-I{annotations}", cwd=d)
         retort(tool, "upgrade", "--db", ours_conninfo, cwd=d)

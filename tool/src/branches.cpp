@@ -11,6 +11,7 @@
 #include "diff.hpp"
 #include "functions.hpp"
 #include "merge.hpp"
+#include "pg_certificate.hpp"
 #include "pipeline.hpp"
 #include "repository.hpp"
 #include "retort/error.hpp"
@@ -222,8 +223,8 @@ bool as_generated(const RevisionNode& node, const std::string& dialect, const Sc
     const DialectSections* theirs = fresh->sections(dialect);
     return mine && theirs && mine->up_sql == theirs->up_sql && mine->down_sql == theirs->down_sql;
   }
-  return fresh->up_sql == without_function_markers(node.revision.up_sql) &&
-         fresh->down_sql == without_function_markers(node.revision.down_sql) &&
+  return fresh->up_sql == without_proof_markers(node.revision.up_sql) &&
+         fresh->down_sql == without_proof_markers(node.revision.down_sql) &&
          fresh->foreign_keys_off == node.revision.foreign_keys_off;
 }
 
@@ -392,7 +393,8 @@ std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev,
                   listed(report.problems));
     }
     if (regenerate) {  // written afresh: its sections say which functions they call
-      out = with_function_markers(out, report.needs_up, report.needs_down);
+      out = with_lock_certificates(with_function_markers(out, report.needs_up, report.needs_down),
+                                   report);
       text = render_revision(out);
     }
     history.push_back(out);

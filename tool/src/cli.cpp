@@ -15,6 +15,7 @@
 #include "dialects.hpp"
 #include "dot.hpp"
 #include "emit.hpp"
+#include "pg_certificate.hpp"
 #include "pipeline.hpp"
 #include "retort/detail/pg.hpp"
 #include "retort/detail/sqlite.hpp"
@@ -48,6 +49,7 @@ struct Options {
   /// search path and breaks libstdc++'s #include_next).
   std::vector<std::string> implicit_include_dirs = {"/usr/include", "/usr/local/include"};
   bool allow_destructive = false;
+  bool allow_rewrite = false;
   bool sql = false;
   bool check = false;
   TransferRequest transfer;
@@ -134,6 +136,10 @@ void print_destructive(const Revision& r, std::ostream& err) {
   for (const std::string& d : r.destructive) {
     err << "retort: warning: revision " << r.id << " is destructive: " << d << "\n";
   }
+  for (const std::string& w : rewrites_to_allow(r)) {
+    err << "retort: warning: revision " << r.id
+        << " blocks a table that holds rows on PostgreSQL: " << w << "\n";
+  }
 }
 
 // Prints what the step found and did; throws its error, if any, after its details.
@@ -200,6 +206,15 @@ void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
     print_destructive(*draft, err);
     throw Error("draft " + draft->id +
                 " has destructive steps; seal it with --allow-destructive if that is intended");
+  }
+  if (const std::vector<std::string> blocking = rewrites_to_allow(*draft);
+      !blocking.empty() && !o.allow_rewrite) {
+    std::string which;
+    for (const std::string& b : blocking) which += "\n  " + b;
+    throw Error("draft " + draft->id +
+                " rewrites a table or holds ACCESS EXCLUSIVE on it over its rows on PostgreSQL; "
+                "seal it with --allow-rewrite if the service can wait (docs/live-changes.md):" +
+                which);
   }
   const fs::path sealed = seal_draft(repo, o.message);
   out << "retort: sealed revision " << draft->id << " as " << sealed.string() << "\n";
@@ -498,6 +513,9 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   CLI::App* migrate = app.add_subcommand("migrate", "seal the draft revision under a message");
   migrate->add_option("-m,--message", o.message, "the revision's message")->required();
   migrate->add_flag("--allow-destructive", o.allow_destructive, "seal destructive steps too");
+  migrate->add_flag("--allow-rewrite", o.allow_rewrite,
+                    "seal PostgreSQL statements that rewrite a table or hold ACCESS EXCLUSIVE on "
+                    "it over its rows (its lock certificate says which)");
   CLI::App* up = app.add_subcommand("upgrade", "apply revisions up to TARGET (default head)");
   CLI::App* down = app.add_subcommand("downgrade", "revert revisions down to TARGET (default -1)");
   CLI::App* cur = app.add_subcommand("current", "print the database's revision");

@@ -292,15 +292,19 @@ Revision with_function_markers(const Revision& revision, const std::vector<SqlFu
   return parse_revision(render_revision(r), r.file_name);
 }
 
-std::string without_function_markers(const std::string& text) {
-  constexpr std::string_view kMarker = "-- +retort function:";
+std::string without_proof_markers(const std::string& text) {
+  constexpr std::string_view kMarkers[] = {"-- +retort function:", "-- +retort lock:"};
   std::string out;
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
     end = end == std::string::npos ? text.size() : end + 1;
     const std::size_t first = text.find_first_not_of(" \t", pos);
-    if (first >= end || text.compare(first, kMarker.size(), kMarker) != 0) {
+    const bool marker = first < end && std::any_of(std::begin(kMarkers), std::end(kMarkers),
+                                                   [&](std::string_view m) {
+                                                     return text.compare(first, m.size(), m) == 0;
+                                                   });
+    if (!marker) {
       out.append(text, pos, end - pos);
     }
     pos = end;

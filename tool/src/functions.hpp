@@ -79,8 +79,9 @@ std::vector<SqlFunction> functions_needed(sqlite3* db, const std::vector<SqlFunc
 Revision with_function_markers(const Revision& revision, const std::vector<SqlFunction>& up,
                                const std::vector<SqlFunction>& down);
 
-/// A revision file's text without its function markers: what it was before with_function_markers().
-std::string without_function_markers(const std::string& text);
+/// A revision file's text without the markers its proof adds (`-- +retort function:`, and
+/// `-- +retort lock:` in PostgreSQL sections): what it was before they were written.
+std::string without_proof_markers(const std::string& text);
 
 /// The functions `schema` calls that SQLite does not define, as SQLite finds them on a scratch
 /// database: creating its tables, indexes, views, triggers and virtual tables, then preparing a

@@ -6,6 +6,7 @@
 
 #include "dialects.hpp"
 #include "emit.hpp"
+#include "pg_certificate.hpp"
 #include "retort/detail/pg.hpp"
 #include "retort/detail/sql_text.hpp"
 #include "retort/postgresql.hpp"
@@ -20,10 +21,17 @@ class PgProofDatabase final : public ProofDatabase {
   explicit PgProofDatabase(std::unique_ptr<ScratchDatabase> db) : db_(std::move(db)) {}
 
   void upgrade(const std::vector<Revision>& revisions) override {
-    retort::upgrade(db_->conn(), revisions, "head", {}, options());
+    LockObserver observer(db_->conn(), watched_, false, locks_up_ ? *locks_up_ : unwatched_);
+    retort::upgrade(db_->conn(), revisions, "head", watching(observer, locks_up_), options());
   }
   void downgrade(const std::vector<Revision>& revisions) override {
-    retort::downgrade(db_->conn(), revisions, "-1", {}, options());
+    LockObserver observer(db_->conn(), watched_, true, locks_down_ ? *locks_down_ : unwatched_);
+    retort::downgrade(db_->conn(), revisions, "-1", watching(observer, locks_down_), options());
+  }
+  void watch_locks(const std::string& revision, VerifyReport& report) override {
+    watched_ = revision;
+    locks_up_ = &report.locks_up;
+    locks_down_ = &report.locks_down;
   }
   std::string insert(const std::string& table,
                      const std::vector<std::pair<std::string, std::string>>& values) override {
@@ -78,6 +86,13 @@ class PgProofDatabase final : public ProofDatabase {
   }
 
  private:
+  // The observer's callback for a direction measured once, the first time it runs.
+  static ProgressCallback watching(LockObserver& observer, std::vector<StatementLock>*& into) {
+    if (!into) return {};
+    into = nullptr;
+    return [&observer](const Progress& p) { observer(p); };
+  }
+
   static PostgresqlOptions options() {
     PostgresqlOptions o;
     o.tries = 1;  // a scratch database has no other session to wait for
@@ -85,6 +100,9 @@ class PgProofDatabase final : public ProofDatabase {
   }
 
   std::unique_ptr<ScratchDatabase> db_;
+  std::string watched_;  ///< the revision whose locks are measured
+  std::vector<StatementLock>*locks_up_ = nullptr, *locks_down_ = nullptr;  ///< still to measure
+  std::vector<StatementLock> unwatched_;
   std::optional<LiveSchema> facts_;
   std::optional<LiveObjects> objects_;
 };

@@ -13,6 +13,7 @@
 #include "emit.hpp"
 #include "functions.hpp"
 #include "objects.hpp"
+#include "pg_certificate.hpp"
 #include "pg_check.hpp"
 #include "pg_objects.hpp"
 #include "pg_proof.hpp"
@@ -187,6 +188,8 @@ void prove_postgresql(const std::vector<Revision>& sealed, const Revision& draft
   }
   for (std::string& p : pg.problems) report.problems.push_back("postgresql: " + p);
   for (std::string& n : pg.notes) report.notes.push_back("postgresql: " + n);
+  report.locks_up = std::move(pg.locks_up);
+  report.locks_down = std::move(pg.locks_down);
 }
 
 Draft plan_draft(const Repository& repository, const Schema& models, bool verify, SealedAhead ahead,
@@ -214,7 +217,7 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
   // adds, is this one.
   const Revision* existing = repository.draft();
   const bool proven = existing && existing->file_name == r.file_name &&
-                      without_function_markers(repository.texts.back()) == text;
+                      without_proof_markers(repository.texts.back()) == text;
   if (proven) {
     r = *existing;
   } else if (verify) {
@@ -229,6 +232,7 @@ Draft plan_draft(const Repository& repository, const Schema& models, bool verify
                        draft.changes.diagnostics);
     }
     r = with_function_markers(r, draft.report.needs_up, draft.report.needs_down);
+    if (draft.report.ok()) r = with_lock_certificates(r, draft.report);
   }
   draft.revision = std::move(r);
   return draft;

@@ -294,6 +294,7 @@ VerifyReport prove(ReplayedHistory replayed, const Revision& candidate, const Sc
     const std::vector<KeptTable> kept = kept_tables(before, after, touched);
     const RowSnapshot rows = snapshot_rows(*db, kept, false);
 
+    db->watch_locks(candidate.id, report);
     report.needs_up = db->noting_functions(declared, marked_up, [&] { db->upgrade(all); });
     const std::unique_ptr<ProofDatabase> expected_after = expected_after_later.get();
     db->expect(*expected_after, "up", problems);

@@ -15,12 +15,21 @@
 
 namespace retort {
 
+/// What one statement locked when the proof ran it (PostgreSQL's lock certificate).
+struct StatementLock {
+  std::string statement;    ///< as written in the section
+  std::string certificate;  ///< the text of its `-- +retort lock:` line; "" if not measured
+};
+
 struct VerifyReport {
   std::vector<std::string> problems;  ///< empty when the revision is proven
   std::vector<std::string> notes;     ///< e.g. a sample row a CHECK rejected
   /// The application functions SQLite called running the revision's Up and Down (found by
   /// running them with the declared functions undefined until asked for): its markers.
   std::vector<SqlFunction> needs_up = {}, needs_down = {};
+  /// The candidate's statements with what they locked, Up then Down, where the dialect
+  /// measures it (PostgreSQL: the first run of each, with rows).
+  std::vector<StatementLock> locks_up = {}, locks_down = {};
   bool ok() const { return problems.empty(); }
 };
 
@@ -45,6 +54,12 @@ class ProofDatabase {
   /// (integrity, foreign keys), each prefixed with `step`.
   virtual void expect(ProofDatabase& expected, const std::string& step,
                       std::vector<std::string>& problems) = 0;
+  /// Measures what `revision`'s statements lock the next time it is applied and reverted, into
+  /// `report`'s locks_up and locks_down (PostgreSQL); nothing elsewhere.
+  virtual void watch_locks(const std::string& revision, VerifyReport& report) {
+    (void)revision;
+    (void)report;
+  }
   /// Defines stand-ins for the application's SQL functions (SQLite); nothing elsewhere.
   virtual void define_functions(const std::vector<SqlFunction>&) {}
   /// Runs `action` (an upgrade or a downgrade) with the functions of `declared` undefined
