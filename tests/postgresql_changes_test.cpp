@@ -149,6 +149,17 @@ TEST_P(PostgresqlChangeTest, AppliesKeepsRowsRevertsAndSettles) {
   const DialectSections* own = draft.revision->sections(kPostgresql);
   ASSERT_TRUE(own);
   ASSERT_EQ(joined(draft.report.problems), "") << own->up_sql;
+  // Each statement certified with what it locked when the proof ran it with rows.
+  for (const std::string* section : {&own->up_sql, &own->down_sql}) {
+    std::size_t statements = 0, certificates = 0;
+    for (const SectionPart& part : split_section(*section)) {
+      if (part.kind == SectionPart::Kind::kSql) {
+        statements += detail::pg::split_statements(part.text).size();
+      }
+      certificates += part.kind == SectionPart::Kind::kLock ? 1 : 0;
+    }
+    EXPECT_EQ(certificates, statements) << *section;
+  }
   write_draft(load_repository(dir()), draft.revision);
 
   upgrade(conn.get(), revisions(), "head");

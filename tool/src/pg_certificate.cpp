@@ -2,6 +2,7 @@
 #include "pg_certificate.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "retort/detail/pg.hpp"
 
@@ -43,6 +44,19 @@ std::string upper_prefix(const std::string& statement, std::size_t n) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return out;
+}
+
+// Whether `statement` names `table` (as a whole word, quoted or not).
+bool names(const std::string& statement, const std::string& table) {
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t at = statement.find(table); at != std::string::npos;
+       at = statement.find(table, at + 1)) {
+    const std::size_t end = at + table.size();
+    if ((at == 0 || !word(statement[at - 1])) && (end == statement.size() || !word(statement[end]))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool runs_outside(const std::string& statement) {
@@ -136,6 +150,16 @@ void LockObserver::done() {
     const auto was = before_.locks.find(table);
     if (was != before_.locks.end() && strength(was->second) >= strength(mode)) continue;
     add_mode(mode + " on " + pg::identifier(existing_.at(table)));
+    held_.push_back({k, table, mode, statement_start_});
+  }
+  // Nothing new: it runs under what an earlier statement of its transaction took on the
+  // tables it names.
+  const bool took_none = modes_[k].empty();
+  for (const auto& [table, mode] : after.locks) {
+    if (!took_none || !existing_.count(table) || !names(out_[k].statement, existing_.at(table))) {
+      continue;
+    }
+    add_mode(mode + " on " + pg::identifier(existing_.at(table)) + " (taken before it)");
     held_.push_back({k, table, mode, statement_start_});
   }
   for (const auto& [table, filenode] : after.filenodes) {

@@ -30,8 +30,8 @@ class PgProofDatabase final : public ProofDatabase {
   }
   void watch_locks(const std::string& revision, VerifyReport& report) override {
     watched_ = revision;
-    locks_up_ = &report.locks_up;
-    locks_down_ = &report.locks_down;
+    locks_up_ = report.locks_up.empty() ? &report.locks_up : nullptr;
+    locks_down_ = report.locks_down.empty() ? &report.locks_down : nullptr;
   }
   std::string insert(const std::string& table,
                      const std::vector<std::pair<std::string, std::string>>& values) override {

@@ -311,6 +311,8 @@ VerifyReport prove(ReplayedHistory replayed, const Revision& candidate, const Sc
       report.notes.push_back(std::string("down refuses these rows: ") + e.what());
       db = dialect.scratch();
       db->define_functions(declared);
+      report.locks_down.clear();  // measured again, where it runs to its end
+      db->watch_locks(candidate.id, report);
       db->upgrade(all);
       report.needs_down = db->noting_functions(declared, marked_down, [&] { db->downgrade(all); });
       db->expect(expected_before, "down (no rows)", problems);

@@ -55,7 +55,7 @@ class ProofDatabase {
   virtual void expect(ProofDatabase& expected, const std::string& step,
                       std::vector<std::string>& problems) = 0;
   /// Measures what `revision`'s statements lock the next time it is applied and reverted, into
-  /// `report`'s locks_up and locks_down (PostgreSQL); nothing elsewhere.
+  /// those of `report`'s locks_up and locks_down that are empty (PostgreSQL); nothing elsewhere.
   virtual void watch_locks(const std::string& revision, VerifyReport& report) {
     (void)revision;
     (void)report;
