@@ -52,6 +52,33 @@ TEST(PostgresqlRuntimeTest, UpgradesEachRevisionWithItsRowThenDoesNothing) {
   EXPECT_TRUE(upgrade(conn.get(), two_revisions()).empty());
 }
 
+// The up-to-date start-up reads one catalog field: the version table's comment holds the
+// fingerprint of the applied revisions, kept by every writer (a step, stamp, the psql script).
+TEST(PostgresqlRuntimeTest, AnUpToDateStartUpReadsOnlyTheFingerprint) {
+  PgDatabase db;
+  const detail::pg::Conn conn = db.connect();
+  upgrade(conn.get(), two_revisions());
+  // With the rows unreadable, only the fingerprint can say "at head".
+  detail::pg::exec(conn.get(), "ALTER TABLE retort_migrations RENAME COLUMN checksum TO c");
+  EXPECT_TRUE(upgrade(conn.get(), two_revisions()).empty());
+  EXPECT_THROW(upgrade(conn.get(), {two_revisions()[0]}), Error);  // not at head: rows read
+  detail::pg::exec(conn.get(), "ALTER TABLE retort_migrations RENAME COLUMN c TO checksum");
+  // stamp rewrites it: the next start-up applies 0002 again rather than trusting a stale one.
+  stamp(conn.get(), two_revisions(), "0001");
+  detail::pg::exec(conn.get(), "DROP TABLE posts; DELETE FROM users");
+  EXPECT_EQ(upgrade(conn.get(), two_revisions()), std::vector<std::string>{"0002"});
+  // A comment that is not Retort's fingerprint only costs the slow path.
+  detail::pg::exec(conn.get(), "COMMENT ON TABLE retort_migrations IS 'the app''s note'");
+  EXPECT_TRUE(upgrade(conn.get(), two_revisions()).empty());
+  // The psql script keeps it too: reverted by the script, the start-up applies again.
+  const std::string down = postgresql_downgrade_sql(two_revisions(), "0002", "0001");
+  EXPECT_NE(down.find("COMMENT ON TABLE retort_migrations IS 'retort fingerprint "),
+            std::string::npos)
+      << down;
+  detail::pg::exec(conn.get(), down.substr(down.find('\n') + 1));  // past \\set
+  EXPECT_EQ(upgrade(conn.get(), two_revisions()), std::vector<std::string>{"0002"});
+}
+
 TEST(PostgresqlRuntimeTest, DowngradesWithTheStoredDownScripts) {
   PgDatabase db;
   const detail::pg::Conn conn = db.connect();

@@ -115,17 +115,10 @@ class PostgresqlBackend final : public Backend {
   PostgresqlBackend(PGconn* conn, const PostgresqlOptions& options)
       : conn_(conn), options_(options) {}
 
+  // The version table's comment holds the fingerprint of every revision (ids, checksums,
+  // drafts), so nothing else is read when it matches.
   bool at_head(const std::vector<Revision>& revisions) override {
-    const std::vector<AppliedRow> applied = pg::read_applied(conn_);
-    if (applied.size() != revisions.size()) return false;
-    for (std::size_t i = 0; i < applied.size(); ++i) {
-      const Revision& r = revisions[i];
-      if (applied[i].revision != r.id || applied[i].checksum != r.checksum ||
-          applied[i].draft != r.draft) {
-        return false;
-      }
-    }
-    return true;
+    return pg::fingerprint_at_head(conn_, revisions);
   }
   std::vector<AppliedRow> read_applied() override { return pg::read_applied(conn_); }
 
@@ -157,8 +150,10 @@ class PostgresqlBackend final : public Backend {
 
   void check_step(const StepContext&, const Step&) override {}
 
-  void record(const StepContext& c, const std::vector<AppliedRow>&, const Step& step) override {
+  void record(const StepContext& c, const std::vector<AppliedRow>& applied,
+              const Step& step) override {
     pg::record(conn_, step, c.done);
+    pg::write_fingerprint(conn_, after(applied, step));
   }
   std::string stored_down_sql(const std::string& revision,
                               const std::vector<std::string>& done) override {

@@ -9,7 +9,8 @@ namespace {
 using detail::AppliedRow;
 using detail::Step;
 
-std::string script(const std::vector<Step>& steps, const std::vector<Revision>& revisions) {
+std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
+                   const std::vector<Revision>& revisions) {
   std::string out = "\\set ON_ERROR_STOP on\n" + detail::pg::kVersionTableDdl + ";\n";
   for (const Step& step : steps) {
     if (step.kind == Step::kMarkSealed) continue;
@@ -22,8 +23,9 @@ std::string script(const std::vector<Step>& steps, const std::vector<Revision>& 
     }
     out += "\n-- " + std::string(apply ? "upgrade to " : "revert ") + step.revision + "\nBEGIN;\n";
     out += sql.empty() || sql.back() == '\n' ? sql : sql + "\n";
+    rows = detail::after(std::move(rows), step);
     out += (apply ? detail::pg::insert_row_sql(*r) : detail::pg::delete_row_sql(step.revision)) +
-           ";\nCOMMIT;\n";
+           ";\n" + detail::pg::fingerprint_sql(rows) + ";\nCOMMIT;\n";
   }
   return out;
 }
@@ -43,7 +45,8 @@ std::string offline(const std::vector<Revision>& all, const std::optional<std::s
     }
     if (!found) throw Error("revision '" + *from + "' is not among the revisions");
   }
-  return script(plan(rows, revisions, target), revisions);
+  std::vector<Step> steps = plan(rows, revisions, target);
+  return script(std::move(rows), steps, revisions);
 }
 
 }  // namespace
