@@ -1,4 +1,5 @@
-// The only file that talks to libclang: cursors become ModelClass/SourceLoc at once.
+// The scan: the model files parsed in one unit, its cursors walked into ModelClass/SourceLoc at
+// once (libclang.hpp holds the handles).
 #include "scanner.hpp"
 
 #include <unistd.h>
@@ -20,34 +21,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// libclang's functions; scan() has checked that it loads before anything here runs.
-const LibClang& lib() { return *libclang(); }
-
 constexpr std::string_view kPrefix = "retort:";
 constexpr char kSeparator = '\x1f';
 constexpr const char* kUmbrellaName = "__retort_scan__.cpp";
-
-std::string take(CXString s) {
-  const char* c = lib().getCString(s);
-  std::string out = c ? c : "";
-  lib().disposeString(s);
-  return out;
-}
 
 std::string canonical(const std::string& path) {
   std::error_code ec;
   fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
   return ec ? path : p.string();
 }
-
-SourceLoc location_of(CXSourceLocation loc) {
-  CXFile file = nullptr;
-  unsigned line = 0, column = 0;
-  lib().getExpansionLocation(loc, &file, &line, &column, nullptr);
-  return {file ? take(lib().getFileName(file)) : "", line, column};
-}
-
-SourceLoc location_of(CXCursor c) { return location_of(lib().getCursorLocation(c)); }
 
 CXChildVisitResult collect_annotation(CXCursor c, CXCursor, CXClientData data) {
   if (lib().getCursorKind(c) != CXCursor_AnnotateAttr) return CXChildVisit_Continue;
@@ -308,25 +290,6 @@ class Scanner {
   std::map<CXFile, bool> file_is_model_;
 };
 
-struct IndexDeleter {
-  void operator()(void* index) const { lib().disposeIndex(index); }
-};
-struct UnitDeleter {
-  void operator()(CXTranslationUnit tu) const { lib().disposeTranslationUnit(tu); }
-};
-
-void collect_clang_errors(CXTranslationUnit tu, std::vector<Diagnostic>& out) {
-  const unsigned n = lib().getNumDiagnostics(tu);
-  for (unsigned i = 0; i < n; ++i) {
-    CXDiagnostic d = lib().getDiagnostic(tu, i);
-    if (lib().getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-      out.push_back({Severity::kError, location_of(lib().getDiagnosticLocation(d)),
-                     take(lib().getDiagnosticSpelling(d))});
-    }
-    lib().disposeDiagnostic(d);
-  }
-}
-
 // Paths of included files, resolved on disk. libclang names libstdc++'s headers through
 // `/usr/lib/gcc/.../../../../include/c++/12`, and on Debian `/lib` is a link to `usr/lib`: a
 // `..` after a link cannot be collapsed lexically (it would give `/include/c++/12/string`, a
@@ -404,26 +367,6 @@ std::string fingerprint(const std::vector<std::string>& parts) {
   Fnv1a hash;
   for (const std::string& part : parts) hash.add_part(part);
   return hash.hex();
-}
-
-using Unit = std::unique_ptr<CXTranslationUnitImpl, UnitDeleter>;
-
-Unit parse(CXIndex index, const std::string& path, const std::string& text,
-           const std::vector<std::string>& args, unsigned options, CXErrorCode& rc) {
-  std::vector<const char*> argv;
-  argv.reserve(args.size());
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  CXUnsavedFile unsaved{path.c_str(), text.c_str(), static_cast<unsigned long>(text.size())};
-  CXTranslationUnit raw = nullptr;
-  rc = lib().parseTranslationUnit2(index, path.c_str(), argv.data(), static_cast<int>(argv.size()),
-                                   &unsaved, 1, options, &raw);
-  return Unit(raw);
-}
-
-bool has_clang_errors(CXTranslationUnit tu) {
-  std::vector<Diagnostic> errors;
-  collect_clang_errors(tu, errors);
-  return !errors.empty();
 }
 
 // The PCH of `prelude` under `args` in `dir`, built (atomically) when missing; "" when it
