@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "adopt_database.hpp"
 #include "branches.hpp"
 #include "dialects.hpp"
 #include "dot.hpp"
