@@ -5,6 +5,7 @@
 
 #include "depfile.hpp"
 #include "dialects.hpp"
+#include "draft_policy.hpp"
 #include "embed.hpp"
 #include "emit.hpp"
 #include "functions.hpp"
@@ -263,14 +264,7 @@ std::vector<std::string> step_dependencies(const Models& models, const Repositor
 }
 
 std::optional<std::string> check_only(const Repository& repo, const Draft& draft) {
-  if (repo.draft()) {
-    return "a draft revision exists: " + repo.draft()->file_name +
-           " (seal it with retort migrate -m MESSAGE)";
-  }
-  if (!repo.stale_drafts.empty()) {
-    return "a draft revision left by a branch exists: " + repo.stale_drafts.front() +
-           " (build to write the draft afresh, or remove it)";
-  }
+  if (std::optional<std::string> pending = pending_draft(repo)) return pending;
   if (draft.revision) return "the models differ from the last sealed revision";
   return std::nullopt;
 }
