@@ -75,18 +75,6 @@ void bind_text(sqlite3_stmt* statement, int i, const std::string& value) {
   sqlite3_bind_text(statement, i, value.c_str(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
 
-std::string sql_literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string quote_identifier(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string not_internal(const std::string& column) {
   return column + " NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND " + column + " <> '" + kVersionTable +
          "'";

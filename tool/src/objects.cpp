@@ -87,12 +87,6 @@ Declared declared(const std::string& text) {
   return {std::move(o), ""};
 }
 
-std::string quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 // A view or trigger that does not run: a function SQLite does not define and the models do
 // not declare is named at its call, with what to declare.
 Diagnostic not_running(const SqlObject& o, const std::string& error) {
@@ -123,10 +117,12 @@ std::vector<std::string> firing_statements(sqlite3* db, const std::string& table
       db,
       "SELECT name FROM pragma_table_xinfo(" + detail::sql_literal(table) + ") WHERE hidden = 0",
       [&](const std::vector<std::string>& row) {
-        sets += (sets.empty() ? "" : ", ") + quoted(row[0]) + " = " + quoted(row[0]);
+        sets += (sets.empty() ? "" : ", ") + detail::quote_identifier(row[0]) + " = " +
+                detail::quote_identifier(row[0]);
       });
-  return {"INSERT INTO " + quoted(table) + " DEFAULT VALUES",
-          "UPDATE " + quoted(table) + " SET " + sets, "DELETE FROM " + quoted(table)};
+  return {"INSERT INTO " + detail::quote_identifier(table) + " DEFAULT VALUES",
+          "UPDATE " + detail::quote_identifier(table) + " SET " + sets,
+          "DELETE FROM " + detail::quote_identifier(table)};
 }
 
 ObjectsRead read_objects(const std::vector<std::string>& files) {
@@ -206,7 +202,7 @@ std::vector<Diagnostic> check_objects(const Schema& schema) {
     }
     std::string error;
     if (o.kind == SqlObject::Kind::kView) {
-      error = prepare_error(db.get(), "SELECT * FROM " + quoted(o.name));
+      error = prepare_error(db.get(), "SELECT * FROM " + detail::quote_identifier(o.name));
     }
     for (const auto& [sql, was] : before) {
       const std::string now = prepare_error(db.get(), sql);

@@ -198,9 +198,7 @@ std::string key_column(const std::string& key) {
 
 std::string column_key(const std::string& column) {
   if (!column.empty() && key_column(column) == column) return column;
-  std::string out = "\"";
-  for (char c : column) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+  return detail::quote_identifier(column);
 }
 
 bool plain_unique(const Index& index) {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "retort/detail/sql_text.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -50,12 +52,6 @@ std::string column_text(sqlite3_stmt* statement, int i);
 
 /// Binds `value` to parameter `i` (1-based), copied.
 void bind_text(sqlite3_stmt* statement, int i, const std::string& value);
-
-/// `text` as an SQL string literal: quoted, inner quotes doubled.
-std::string sql_literal(const std::string& text);
-
-/// `name` as a quoted identifier: "name", inner quotes doubled.
-std::string quote_identifier(const std::string& name);
 
 /// A condition on the name column `column` (of sqlite_schema) that leaves out SQLite's own
 /// tables and the version table.
