@@ -105,10 +105,9 @@ Diagnostic not_running(const SqlObject& o, const std::string& error) {
 }  // namespace
 
 std::string prepare_error(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
-  sqlite3_finalize(raw);
-  return rc == SQLITE_OK ? "" : sqlite3_errmsg(db);
+  std::string error;
+  detail::try_prepare(db, sql, error);
+  return error;
 }
 
 std::vector<std::string> firing_statements(sqlite3* db, const std::string& table) {
@@ -193,11 +192,11 @@ std::vector<Diagnostic> check_objects(const Schema& schema) {
       }
     }
     // With its `;`, so that SQLite points at the end of a statement cut short.
-    if (sqlite3_exec(db.get(), (o.sql + ";").c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (const std::string failed = detail::try_exec(db.get(), o.sql + ";"); !failed.empty()) {
       const int offset = sqlite3_error_offset(db.get());
       out.push_back({Severity::kError,
                      offset >= 0 ? shifted(o.loc, o.sql, static_cast<std::size_t>(offset)) : o.loc,
-                     kind_name(o.kind) + " '" + o.name + "': " + sqlite3_errmsg(db.get())});
+                     kind_name(o.kind) + " '" + o.name + "': " + failed});
       continue;
     }
     std::string error;
