@@ -357,6 +357,15 @@ TEST_F(PackageTest, FindPackageWithNinja) {
   seal_upgrade_change_downgrade(ConsumerProject(package()));
 }
 
+TEST_F(PackageTest, InstallsThePublicHeadersAlone) {
+  const fs::path include = installed_.prefix() / "include" / "retort";
+  for (const char* header : {"annotations.hpp", "error.hpp", "progress.hpp", "revision.hpp",
+                             "runtime.hpp"}) {
+    EXPECT_TRUE(fs::exists(include / header)) << header;
+  }
+  EXPECT_FALSE(fs::exists(include / "detail"));
+}
+
 TEST_F(PackageTest, IncrementalWithNinja) { builds_only_what_changed(ConsumerProject(package())); }
 
 TEST_F(PackageTest, IncrementalWithMakefiles) {
