@@ -203,6 +203,51 @@ TEST(PostgresqlPackageTest, TamperedAndFailingRevisionsAreRefusedChangingNothing
   EXPECT_TRUE(contains(refused.output, "no postgresql sections")) << refused.output;
 }
 
+// The move the SPEC describes: the app has run on SQLite, its rows go to PostgreSQL with
+// `retort transfer`, and the same app starts on PostgreSQL at the same revision; inserts work.
+TEST(PostgresqlPackageTest, AnAppMovesFromSqliteToPostgresqlWithItsRows) {
+  PgConsumer p;
+  ASSERT_EQ(p.build_app().exit_code, 0);
+  ASSERT_EQ(p.retort("migrate -m shop").exit_code, 0);
+  p.edit("models/shop.hpp", "std::int32_t visits;",
+         "std::int32_t visits;\n  std::optional<std::string> city;");
+  ASSERT_EQ(p.build_app().exit_code, 0);
+  ASSERT_EQ(p.retort("migrate -m city").exit_code, 0);
+  ASSERT_EQ(p.build_app().exit_code, 0);
+  const fs::path file = p.app() / "shop.db";
+  auto ran = p.run_app(file.string());
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "applied 0001\napplied 0002\ncurrent 0002\n");
+  {
+    const testing::Database sqlite(file.string());
+    sqlite.exec(
+        "INSERT INTO customers (id, email, active, visits, avatar, city) VALUES "
+        "(1, 'ann@example.com', 1, 3, x'00ff', 'Zoë''s town'), (2, 'bob@example.com', 0, 7, "
+        "NULL, NULL);"
+        "INSERT INTO orders (id, customer_id, total, notes) VALUES (10, 1, 250.5, '{\"gift\": "
+        "true}'), (11, 2, 5, NULL);");
+  }
+  PgDatabase db;
+  const auto moved = p.retort("transfer --from " + file.string() + " --to " + quoted(db.url()));
+  ASSERT_EQ(moved.exit_code, 0) << moved.output;
+  ran = p.run_app(db.url());
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_EQ(ran.output, "current 0002\n");  // at the revision it moved at: nothing to apply
+  EXPECT_EQ(db.rows("SELECT id, email, active, visits, encode(avatar, 'hex'), city FROM "
+                    "customers ORDER BY id"),
+            (std::vector<std::string>{"1|ann@example.com|t|3|00ff|Zoë's town",
+                                      "2|bob@example.com|f|7|NULL|NULL"}));
+  EXPECT_EQ(db.rows("SELECT id, total, notes->>'gift' FROM orders ORDER BY id"),
+            (std::vector<std::string>{"10|250.5|true", "11|5|NULL"}));
+  // The keys' sequences went past the copied keys: inserts without a key work.
+  const detail::pg::Conn conn = db.connect();
+  detail::pg::exec(conn.get(),
+                   "INSERT INTO customers (email, visits) VALUES ('cy@example.com', 0);"
+                   "INSERT INTO orders (customer_id, total) VALUES (3, 1)");
+  EXPECT_EQ(db.rows("SELECT max(id) FROM customers"), std::vector<std::string>{"3"});
+  EXPECT_EQ(p.retort("check --db " + quoted(db.url())).exit_code, 0);
+}
+
 // Without RETORT_POSTGRESQL_URL the build starts a private server from the installed binaries,
 // its data in the build tree, and stops it before the step ends.
 TEST(PostgresqlPackageTest, TheBuildsThrowawayServerLeavesNoProcess) {

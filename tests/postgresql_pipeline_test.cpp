@@ -84,7 +84,7 @@ TEST_F(PostgresqlPipelineTest, PostgresqlJoiningAHistoryStartsWithADialectBaseli
   models(R"x(struct RETORT_TABLE("users") User {
   RETORT_PRIMARY_KEY std::int64_t id;
   std::string name;
-  std::int32_t age;
+  RETORT_DEFAULT("0") std::int32_t age;
 };
 )x");
   ASSERT_EQ(migrate("users", "sqlite").code, ExitCode::kDone);
@@ -190,6 +190,71 @@ TEST_F(PostgresqlPipelineTest, PostgresqlObjectsAreMigratedAndTheirErrorsPlaced)
   EXPECT_FALSE(contains(second, "DROP FUNCTION")) << second;
   upgrade(conn.get(), load_repository(dir()).revisions);
   EXPECT_EQ(db.rows("SELECT loud FROM named"), std::vector<std::string>{"A"});
+}
+
+}  // namespace
+}  // namespace retort
+
+namespace retort {
+namespace {
+
+// Two branches each seal a revision after 0001 with both dialects; merged, `retort rebase`
+// moves one behind the other: both sections written afresh from the merged schemas, proven on
+// both dialects, and a PostgreSQL database at the other branch's head upgrades through it.
+TEST_F(PostgresqlPipelineTest, RebaseWritesEachDialectsSectionsAfresh) {
+  const std::string base = R"x(struct RETORT_TABLE("users") User {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  std::string name;
+};
+)x";
+  models(base);
+  ASSERT_EQ(migrate("users", "sqlite,postgresql").code, ExitCode::kDone);
+  const auto versions = dir() / "versions";
+  // Branch a: an email column. Kept aside while branch b seals its own 0002.
+  models(R"x(struct RETORT_TABLE("users") User {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  std::string name;
+  std::optional<std::string> email;
+};
+)x");
+  ASSERT_EQ(migrate("email", "sqlite,postgresql").code, ExitCode::kDone);
+  const std::string email = file("0002_email.sql");
+  std::filesystem::remove(versions / "0002_email.sql");
+  models(R"x(struct RETORT_TABLE("users") User {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  std::string name;
+  RETORT_DEFAULT("0") std::int32_t age;
+};
+)x");
+  ASSERT_EQ(migrate("age", "sqlite,postgresql").code, ExitCode::kDone);
+  PgDatabase db;
+  const detail::pg::Conn conn = db.connect();
+  upgrade(conn.get(), load_repository(dir()).revisions);  // branch b's database, at its 0002
+  detail::pg::exec(conn.get(), "INSERT INTO users (name, age) VALUES ('ann', 30)");
+  testing::write_text(versions / "0002_email.sql", email);  // the merge
+
+  const testing::Cli refused = cli({"upgrade", "--dir", dir().string(), "--db", db.url()});
+  EXPECT_EQ(refused.code, ExitCode::kFailed);
+  const testing::Cli rebased = cli({"rebase", "0002_email", "--dir", dir().string()});
+  ASSERT_EQ(rebased.code, ExitCode::kDone) << rebased.err;
+  EXPECT_TRUE(contains(rebased.out, "moved 0002_email.sql to 0003_email.sql (SQL written afresh)"))
+      << rebased.out;
+  const std::string moved = file("0003_email.sql");
+  EXPECT_TRUE(contains(moved,
+                       "-- +retort Up postgresql\nALTER TABLE users ADD COLUMN email "
+                       "TEXT;"))
+      << moved;
+  EXPECT_EQ(upgrade(conn.get(), load_repository(dir()).revisions),
+            std::vector<std::string>{"0003"});
+  EXPECT_EQ(db.rows("SELECT name, age, email FROM users"), std::vector<std::string>{"ann|30|NULL"});
+  models(R"x(struct RETORT_TABLE("users") User {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  std::string name;
+  RETORT_DEFAULT("0") std::int32_t age;
+  std::optional<std::string> email;
+};
+)x");
+  EXPECT_TRUE(contains(migrate("none", "sqlite,postgresql").out, "nothing to seal"));
 }
 
 }  // namespace

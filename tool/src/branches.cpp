@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "dialects.hpp"
 #include "diff.hpp"
 #include "functions.hpp"
 #include "merge.hpp"
@@ -194,18 +195,44 @@ std::string conflict_line(const MergeConflict& c, const std::string& other,
   return subject + ": " + c.what + " (by '" + other + "' and by '" + ours + "')";
 }
 
-// A revision as the generator writes it from its parent's schema to its snapshot (a person
-// edited none of its SQL): the SQL of a rebased copy can be written afresh.
-bool as_generated(const RevisionNode& node, const Schema& before) {
-  if (!node.has_snapshot) return false;  // a hand-written data migration
-  const ChangeSet changes = diff_schemas(before, node.schema);
-  if (has_errors(changes.diagnostics)) return false;
-  Revision fresh = revision_of(changes, node.schema);
+// The sections of `dialect` that the generator writes for `node` from `before` to `after`
+// (from nothing for the section of a dialect baseline), or std::nullopt when the diff has
+// errors.
+std::optional<Revision> generated(const RevisionNode& node, const std::string& dialect,
+                                  const Schema& before, const Schema& after) {
+  const DialectSections* own = node.revision.sections(dialect);
+  const bool baseline = own && own->baseline;
+  const ChangeSet changes = diff_for(dialect, baseline ? Schema{} : before, after);
+  if (has_errors(changes.diagnostics)) return std::nullopt;
+  Revision fresh = revision_of(std::vector<DialectChanges>{{dialect, changes, baseline}}, after);
   fresh.id = node.revision.id;
   fresh.file_name = node.revision.file_name;
-  fresh = parse_revision(render_revision(fresh), fresh.file_name);
-  return fresh.up_sql == node.revision.up_sql && fresh.down_sql == node.revision.down_sql &&
-         fresh.foreign_keys_off == node.revision.foreign_keys_off;
+  return parse_revision(render_revision(fresh), fresh.file_name);
+}
+
+// Whether a dialect's sections of `node` are as the generator writes them from its parent's
+// schema to its snapshot (a person edited none of their SQL; the function markers the proof
+// adds aside): the SQL of a rebased copy can be written afresh.
+bool as_generated(const RevisionNode& node, const std::string& dialect, const Schema& before) {
+  if (!node.has_snapshot) return false;  // a hand-written data migration
+  const std::optional<Revision> fresh = generated(node, dialect, before, node.schema);
+  if (!fresh) return false;
+  if (dialect != kSqlite) {
+    const DialectSections* mine = node.revision.sections(dialect);
+    const DialectSections* theirs = fresh->sections(dialect);
+    return mine && theirs && mine->up_sql == theirs->up_sql && mine->down_sql == theirs->down_sql;
+  }
+  return fresh->up_sql == without_function_markers(node.revision.up_sql) &&
+         fresh->down_sql == without_function_markers(node.revision.down_sql) &&
+         fresh->foreign_keys_off == node.revision.foreign_keys_off;
+}
+
+// The dialects `revision` has sections for, SQLite's first.
+std::vector<std::string> dialects_of(const Revision& revision) {
+  std::vector<std::string> out;
+  if (revision.has_sqlite) out.push_back(kSqlite);
+  for (const DialectSections& d : revision.dialects) out.push_back(d.dialect);
+  return out;
 }
 
 std::string four_digits(int id) {
@@ -248,7 +275,8 @@ void write_all(const fs::path& versions, const std::vector<Planned>& planned) {
 
 }  // namespace
 
-std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
+std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev,
+                                  ProofServers* servers) {
   const RevisionGraph g = load_graph(dir, false);
   const std::size_t first = find_named(g, rev);
   const std::string& first_name = g.nodes[first].revision.file_name;
@@ -313,22 +341,32 @@ std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
                   "draft, then merge again (docs/branches.md, Conflicts)");
     }
     const Schema old_before = node.parent ? g.nodes[*node.parent].schema : Schema{};
-    const bool regenerate = as_generated(node, old_before);
     const Schema after = node.has_snapshot ? merged.schema : before;
     Revision out = node.revision;
-    if (regenerate) {
-      const ChangeSet changes = diff_schemas(before, after);
-      if (has_errors(changes.diagnostics)) {
+    // Each dialect's sections written afresh from the merged schemas where they are as the
+    // generator wrote them, kept where a person edited them.
+    bool regenerate = false;
+    for (const std::string& dialect : dialects_of(node.revision)) {
+      if (!as_generated(node, dialect, old_before)) continue;
+      const std::optional<Revision> fresh = generated(node, dialect, before, after);
+      if (!fresh) {
+        const ChangeSet changes = diff_for(dialect, before, after);
         std::vector<std::string> why;
         for (const Diagnostic& d : changes.diagnostics) why.push_back(format_diagnostic(d));
         throw Error("cannot write '" + node.revision.file_name +
                     "' for the merged schema; nothing was written:" + listed(why));
       }
-      const Revision fresh = revision_of(changes, after);
-      out.up_sql = fresh.up_sql;
-      out.down_sql = fresh.down_sql;
-      out.destructive = fresh.destructive;
-      out.foreign_keys_off = fresh.foreign_keys_off;
+      regenerate = true;
+      if (dialect == kSqlite) {
+        out.up_sql = fresh->up_sql;
+        out.down_sql = fresh->down_sql;
+        out.destructive = fresh->destructive;
+        out.foreign_keys_off = fresh->foreign_keys_off;
+      } else {
+        for (DialectSections& d : out.dialects) {
+          if (d.dialect == dialect) d = *fresh->sections(dialect);
+        }
+      }
     }
     out.schema_json = node.has_snapshot ? schema_to_json(after) : "";
     out.id = four_digits(next_id++);
@@ -338,7 +376,16 @@ std::vector<MovedRevision> rebase(const fs::path& dir, const std::string& rev) {
     out.rebased_from.push_back(node.revision.id + " " + node.revision.checksum);
     std::string text = render_revision(out);
     out = parse_revision(text, out.file_name);
-    const VerifyReport report = verify_revision(history, out, before, after);
+    VerifyReport report;
+    if (out.has_sqlite) {
+      report =
+          verify_revision(history, out, for_dialect(before, kSqlite), for_dialect(after, kSqlite));
+    }
+    if (out.sections(kPostgresql)) {
+      std::vector<Diagnostic> refused;
+      prove_postgresql(history, out, before, after, servers, report, refused);
+      for (const Diagnostic& d : refused) report.problems.push_back(format_diagnostic(d));
+    }
     if (!report.ok()) {
       throw Error("'" + old_name + "', moved as '" + out.file_name +
                   "', fails verification against the merged schema; nothing was written:" +

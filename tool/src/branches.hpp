@@ -13,6 +13,8 @@
 
 namespace retort {
 
+class ProofServers;
+
 struct RevisionNode {
   Revision revision;
   std::string text;                   ///< the file as on disk
@@ -51,7 +53,10 @@ struct MovedRevision {
 /// generator wrote it and kept where a person edited it, each moved revision verified against
 /// the merged schema, then every file written at once. Throws Error, having written nothing, on
 /// a conflict (naming the table, the column and both revisions) or a failed verification.
-std::vector<MovedRevision> rebase(const std::filesystem::path& dir, const std::string& rev);
+/// PostgreSQL sections are proven on `servers`' server (nullptr: none, and a revision with
+/// them fails verification).
+std::vector<MovedRevision> rebase(const std::filesystem::path& dir, const std::string& rev,
+                                  ProofServers* servers = nullptr);
 
 }  // namespace retort
 

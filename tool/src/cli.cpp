@@ -282,7 +282,9 @@ void cmd_heads(const Options& o, std::ostream& out) {
 }
 
 void cmd_rebase(const Options& o, std::ostream& out) {
-  for (const MovedRevision& m : rebase(o.dir, o.target)) {
+  ProofServers servers(
+      postgresql_setup_of(o.postgresql_url, o.postgresql_dir, o.postgresql_bindir));
+  for (const MovedRevision& m : rebase(o.dir, o.target, &servers)) {
     out << "retort: moved " << m.from << " to " << m.to << " ("
         << (m.regenerated ? "SQL written afresh" : "SQL kept as edited")
         << "), verified against the merged schema\n";
@@ -409,6 +411,15 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
                         check, schema, transfer_cmd, generate}) {
     add_dir(cmd, o);
   }
+  for (CLI::App* cmd : {migrate, check, generate, rebase_cmd}) {
+    cmd->add_option("--postgresql-url", o.postgresql_url,
+                    "prove PostgreSQL sections on this server (default: RETORT_POSTGRESQL_URL, "
+                    "else a throwaway server)");
+    cmd->add_option("--postgresql-dir", o.postgresql_dir,
+                    "where the throwaway PostgreSQL server keeps its data");
+    cmd->add_option("--postgresql-bindir", o.postgresql_bindir,
+                    "where initdb and postgres are (default: the newest installed)");
+  }
   for (CLI::App* cmd : {migrate, check, generate}) {
     cmd->add_option("--models", o.models, "model headers to scan (clang arguments follow --)");
     cmd->add_option("--objects", o.objects,
@@ -418,13 +429,6 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
     cmd->add_option("--dialects", o.dialects,
                     "the repository's dialects: sqlite, postgresql or sqlite,postgresql")
         ->delimiter(',');
-    cmd->add_option("--postgresql-url", o.postgresql_url,
-                    "prove PostgreSQL sections on this server (default: RETORT_POSTGRESQL_URL, "
-                    "else a throwaway server)");
-    cmd->add_option("--postgresql-dir", o.postgresql_dir,
-                    "where the throwaway PostgreSQL server keeps its data");
-    cmd->add_option("--postgresql-bindir", o.postgresql_bindir,
-                    "where initdb and postgres are (default: the newest installed)");
     cmd->add_option("--pch-dir", o.pch_dir,
                     "cache a PCH of the standard headers and the last scan here (default: "
                     "$XDG_CACHE_HOME/retort/pch or ~/.cache/retort/pch)");

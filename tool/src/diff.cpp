@@ -323,8 +323,11 @@ class Differ {
     for (const Table* t : dropped_) out.insert(t->name);
     for (const TablePair& p : pairs_) {
       const bool rebuilt = p.rebuild && !rules_.alters_in_place;
-      if (rebuilt || p.retyped || p.old_table->name != p.new_table->name || !p.dropped.empty() ||
-          !p.renamed_columns.empty()) {
+      // PostgreSQL expands a view's `SELECT *` when it creates it: a column added to its table
+      // reaches the view only when it is created again.
+      const bool expands_star = rules_.alters_in_place && !p.added.empty();
+      if (rebuilt || expands_star || p.retyped || p.old_table->name != p.new_table->name ||
+          !p.dropped.empty() || !p.renamed_columns.empty()) {
         out.insert(p.old_table->name);
       }
     }

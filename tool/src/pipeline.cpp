@@ -150,8 +150,8 @@ ChangeSet merged_changes(const std::vector<DialectChanges>& all) {
   return out;
 }
 
-// PostgreSQL's half of the proof: the sealed revisions it has sections for, replayed on a
-// scratch database of the server, then the draft.
+}  // namespace
+
 void prove_postgresql(const std::vector<Revision>& sealed, const Revision& draft,
                       const Schema& before, const Schema& models, ProofServers* servers,
                       VerifyReport& report, std::vector<Diagnostic>& diagnostics) {
@@ -182,8 +182,6 @@ void prove_postgresql(const std::vector<Revision>& sealed, const Revision& draft
   for (std::string& p : pg.problems) report.problems.push_back("postgresql: " + p);
   for (std::string& n : pg.notes) report.notes.push_back("postgresql: " + n);
 }
-
-}  // namespace
 
 Draft plan_draft(const Repository& repository, const Schema& models, bool verify, SealedAhead ahead,
                  const DraftOptions& options) {

@@ -60,6 +60,14 @@ class ProofServers {
   std::string error_;
 };
 
+/// PostgreSQL's half of a revision's proof: the revisions of `history` it has sections for,
+/// replayed on a scratch database of the server, then `candidate` (up, down, up with rows),
+/// from `before` to `after` (dialect-neutral schemas). Its problems go into `report`
+/// ("postgresql: ..."); SQL the server refuses becomes `diagnostics` at the annotations.
+void prove_postgresql(const std::vector<Revision>& history, const Revision& candidate,
+                      const Schema& before, const Schema& after, ProofServers* servers,
+                      VerifyReport& report, std::vector<Diagnostic>& diagnostics);
+
 struct Draft {
   std::optional<Revision> revision;  ///< std::nullopt: the models equal the last sealed revision
   /// The first dialect's changes (SQLite's, unless the repository is PostgreSQL's alone), with

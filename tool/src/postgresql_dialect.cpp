@@ -27,13 +27,20 @@ bool identity(const Table& t, const Column& c) {
          !c.generated;
 }
 
-// SQLite models write booleans' defaults as 0 and 1; PostgreSQL wants FALSE and TRUE.
+// SQLite's spellings of a default, as PostgreSQL writes them: a boolean's 0 and 1 are FALSE
+// and TRUE, a blob literal x'00ff' is the bytea '\x00ff'.
 std::string default_of(const Column& c) {
-  if (to_upper(c.type) == "BOOLEAN" && c.default_sql) {
-    if (*c.default_sql == "0") return "FALSE";
-    if (*c.default_sql == "1") return "TRUE";
+  const std::string& sql = *c.default_sql;
+  const std::string type = to_upper(c.type);
+  if (type == "BOOLEAN") {
+    if (sql == "0") return "FALSE";
+    if (sql == "1") return "TRUE";
   }
-  return *c.default_sql;
+  const bool blob = sql.size() >= 3 && (sql[0] == 'x' || sql[0] == 'X') && sql[1] == '\'' &&
+                    sql.back() == '\'' &&
+                    sql.find_first_not_of("0123456789abcdefABCDEF", 2) == sql.size() - 1;
+  if (type == "BYTEA" && blob) return "'\\x" + sql.substr(2, sql.size() - 3) + "'::bytea";
+  return sql;
 }
 
 // The value a NOT NULL column added without a default gets in rows that exist (the down step

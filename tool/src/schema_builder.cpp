@@ -465,7 +465,8 @@ class Builder {
       t.checks.push_back(
           {table_check_name(t.name, ++ordinal), trim(a->args[one_dialect ? 1 : 0]), dialect});
       if (dialect.empty() || dialect == kSqlite) {
-        expressions_.push_back({a->args[one_dialect ? 1 : 0], one_dialect ? "RETORT_CHECK_FOR" : "RETORT_CHECK", a->loc});
+        expressions_.push_back({a->args[one_dialect ? 1 : 0],
+                                one_dialect ? "RETORT_CHECK_FOR" : "RETORT_CHECK", a->loc});
       }
     }
   }

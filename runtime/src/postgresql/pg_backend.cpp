@@ -90,16 +90,17 @@ class HookGuard final : public Held {
     const Result r =
         exec(conn_,
              "SELECT md5(coalesce(string_agg(x, ',' ORDER BY x), '')) FROM ("
-             "SELECT c.oid || c.relname || c.relkind || c.relnatts FROM pg_class c "
+             "SELECT concat_ws(' ', c.oid, c.relname, c.relkind, c.relnatts) FROM pg_class c "
              "WHERE c.relnamespace = current_schema()::regnamespace UNION ALL "
-             "SELECT a.attrelid || a.attname || a.atttypid || a.attnotnull || a.attisdropped "
+             "SELECT concat_ws(' ', a.attrelid, a.attname, a.atttypid, a.attnotnull, "
+             "a.attisdropped) "
              "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
              "WHERE c.relnamespace = current_schema()::regnamespace AND a.attnum > 0 UNION ALL "
-             "SELECT oid || conname FROM pg_constraint "
+             "SELECT concat_ws(' ', oid, conname) FROM pg_constraint "
              "WHERE connamespace = current_schema()::regnamespace UNION ALL "
-             "SELECT oid || proname FROM pg_proc "
+             "SELECT concat_ws(' ', oid, proname) FROM pg_proc "
              "WHERE pronamespace = current_schema()::regnamespace UNION ALL "
-             "SELECT t.oid || t.tgname || t.tgenabled FROM pg_trigger t "
+             "SELECT concat_ws(' ', t.oid, t.tgname, t.tgenabled) FROM pg_trigger t "
              "JOIN pg_class c ON c.oid = t.tgrelid "
              "WHERE c.relnamespace = current_schema()::regnamespace) s(x)");
     return value(r.get(), 0, 0);
