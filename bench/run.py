@@ -61,7 +61,8 @@ def interleaved_medians(steps, runs):
 
 
 def ensure_packages():
-    wanted = ["python3-alembic", "python3-flask-migrate", "libbenchmark-dev", "sqlite3", "clang"]
+    wanted = ["python3-alembic", "alembic", "python3-flask-migrate", "libbenchmark-dev", "sqlite3",
+              "clang", "postgresql", "libpq-dev", "python3-psycopg2"]
     missing = [p for p in wanted if subprocess.run(
         ["dpkg-query", "-W", "-f=${Status}", p], stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL, text=True).stdout.find("install ok installed") < 0]
@@ -528,6 +529,9 @@ def main():
         print("bench: transfer to PostgreSQL", flush=True)
         import transfer  # bench/transfer.py: section 10, also runnable on its own
         moved = transfer.bench_transfer(retort, runs, work)
+        print("bench: PostgreSQL", flush=True)
+        import postgresql  # bench/postgresql.py: section 11, also runnable on its own
+        pg = postgresql.bench_postgresql(build_dir, runs, work)
 
     def ratio(a, b):
         return f"{a / b:.2f}×"
@@ -711,6 +715,7 @@ def main():
         f"{ratio(adopt_ours, adopt_schema)} |",
     ]
     lines += [""] + transfer.section(moved, runs)
+    lines += [""] + postgresql.section(pg, runs)
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]

@@ -52,6 +52,33 @@ TEST(PostgresqlRuntimeTest, UpgradesEachRevisionWithItsRowThenDoesNothing) {
   EXPECT_TRUE(upgrade(conn.get(), two_revisions()).empty());
 }
 
+// The up-to-date start-up reads one catalog field: the version table's comment holds the
+// fingerprint of the applied revisions, kept by every writer (a step, stamp, the psql script).
+TEST(PostgresqlRuntimeTest, AnUpToDateStartUpReadsOnlyTheFingerprint) {
+  PgDatabase db;
+  const detail::pg::Conn conn = db.connect();
+  upgrade(conn.get(), two_revisions());
+  // With the rows unreadable, only the fingerprint can say "at head".
+  detail::pg::exec(conn.get(), "ALTER TABLE retort_migrations RENAME COLUMN checksum TO c");
+  EXPECT_TRUE(upgrade(conn.get(), two_revisions()).empty());
+  EXPECT_THROW(upgrade(conn.get(), {two_revisions()[0]}), Error);  // not at head: rows read
+  detail::pg::exec(conn.get(), "ALTER TABLE retort_migrations RENAME COLUMN c TO checksum");
+  // stamp rewrites it: the next start-up applies 0002 again rather than trusting a stale one.
+  stamp(conn.get(), two_revisions(), "0001");
+  detail::pg::exec(conn.get(), "DROP TABLE posts; DELETE FROM users");
+  EXPECT_EQ(upgrade(conn.get(), two_revisions()), std::vector<std::string>{"0002"});
+  // A comment that is not Retort's fingerprint only costs the slow path.
+  detail::pg::exec(conn.get(), "COMMENT ON TABLE retort_migrations IS 'the app''s note'");
+  EXPECT_TRUE(upgrade(conn.get(), two_revisions()).empty());
+  // The psql script keeps it too: reverted by the script, the start-up applies again.
+  const std::string down = postgresql_downgrade_sql(two_revisions(), "0002", "0001");
+  EXPECT_NE(down.find("COMMENT ON TABLE retort_migrations IS 'retort fingerprint "),
+            std::string::npos)
+      << down;
+  detail::pg::exec(conn.get(), down.substr(down.find('\n') + 1));  // past \\set
+  EXPECT_EQ(upgrade(conn.get(), two_revisions()), std::vector<std::string>{"0002"});
+}
+
 TEST(PostgresqlRuntimeTest, DowngradesWithTheStoredDownScripts) {
   PgDatabase db;
   const detail::pg::Conn conn = db.connect();
@@ -264,6 +291,95 @@ TEST(PostgresqlStatementsTest, SplitsAtSemicolonsOutsideQuotesBodiesAndComments)
                 "-- a comment; with a semicolon\nINSERT INTO t VALUES ('a;b', E'c\\';d', "
                 "\"x;y\")",
                 "/* ; /* nested ; */ */\nSELECT $tag$ ; $$ ; $tag$", "SELECT $1"}));
+}
+
+}  // namespace
+}  // namespace retort
+
+// Hooks on PostgreSQL: RETORT_HOOK_POSTGRESQL with `conn`, inside the revision's transaction.
+RETORT_HOOK_POSTGRESQL(fill_slugs) {
+  retort::detail::pg::exec(conn, "UPDATE users SET slug = lower(name)");
+  progress.report(1, 1);
+}
+RETORT_HOOK_POSTGRESQL(fails_midway) {
+  retort::detail::pg::exec(conn, "UPDATE users SET slug = 'half'");
+  throw std::runtime_error("the hook gave up");
+}
+RETORT_HOOK_POSTGRESQL(changes_schema) { retort::detail::pg::exec(conn, "CREATE TABLE sneaky (x int)"); }
+
+namespace retort {
+namespace {
+
+std::vector<Revision> with_hook(const std::string& hook) {
+  std::vector<Revision> revisions = {two_revisions()[0],
+                                     pg_revision("0002", "0001",
+                                                 "ALTER TABLE users ADD COLUMN slug TEXT;\n"
+                                                 "-- +retort hook: " +
+                                                     hook,
+                                                 "ALTER TABLE users DROP COLUMN slug;")};
+  const std::vector<Hook> linked = {{"fill_slugs", nullptr, &hooks_postgresql::fill_slugs},
+                                    {"fails_midway", nullptr, &hooks_postgresql::fails_midway},
+                                    {"changes_schema", nullptr,
+                                     &hooks_postgresql::changes_schema}};
+  for (Revision& r : revisions) {
+    for (Hook& h : r.hooks) {
+      for (const Hook& l : linked) {
+        if (l.name == h.name) h.postgresql_function = l.postgresql_function;
+      }
+    }
+  }
+  return revisions;
+}
+
+TEST(PostgresqlHookTest, AHookRunsInsideItsRevisionAndItsFailureRollsItBack) {
+  PgDatabase db;
+  const detail::pg::Conn conn = db.connect();
+  upgrade(conn.get(), {two_revisions()[0]});
+  detail::pg::exec(conn.get(), "INSERT INTO users VALUES (1, 'Ann')");
+  // A failing hook: the whole revision rolled back, named as `hook NAME`.
+  try {
+    upgrade(conn.get(), with_hook("fails_midway"));
+    FAIL() << "upgrade succeeded";
+  } catch (const MigrationError& e) {
+    EXPECT_EQ(e.revision(), "0002");
+    EXPECT_EQ(e.statement(), "hook fails_midway");
+    EXPECT_NE(std::string(e.what()).find("the hook gave up"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(current(conn.get()), "0001");
+  EXPECT_EQ(db.rows("SELECT count(*) FROM information_schema.columns WHERE column_name = "
+                    "'slug'"),
+            std::vector<std::string>{"0"});
+  // A hook that changes the schema is refused.
+  try {
+    upgrade(conn.get(), with_hook("changes_schema"));
+    FAIL() << "upgrade succeeded";
+  } catch (const MigrationError& e) {
+    EXPECT_NE(std::string(e.what()).find("may not change the schema"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(db.rows("SELECT to_regclass('sneaky') IS NULL"), std::vector<std::string>{"t"});
+  // A hook that works: its rows are the revision's.
+  EXPECT_EQ(upgrade(conn.get(), with_hook("fill_slugs")), std::vector<std::string>{"0002"});
+  EXPECT_EQ(db.rows("SELECT slug FROM users"), std::vector<std::string>{"ann"});
+  // A program that does not link it changes nothing, before anything runs.
+  std::vector<Revision> unlinked = with_hook("fill_slugs");
+  unlinked[1].hooks[0].postgresql_function = nullptr;
+  downgrade(conn.get(), with_hook("fill_slugs"), "0001");
+  EXPECT_THROW(upgrade(conn.get(), unlinked), Error);
+  EXPECT_EQ(current(conn.get()), "0001");
+}
+
+TEST(PostgresqlBadInputTest, AnUnreachableServerIsNamedWithoutItsPassword) {
+  try {
+    detail::pg::connect("host=/nonexistent/socket port=5 user=retort password=s3cret "
+                        "dbname=app connect_timeout=2");
+    FAIL() << "connected";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cannot connect to PostgreSQL at '"), std::string::npos) << what;
+    EXPECT_NE(what.find("host=/nonexistent/socket"), std::string::npos) << what;
+    EXPECT_EQ(what.find("s3cret"), std::string::npos) << what;
+  }
 }
 
 }  // namespace

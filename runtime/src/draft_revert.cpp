@@ -29,12 +29,6 @@ Words words_of(const std::string& statement) {
   return w;
 }
 
-std::string quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string count_of(sqlite3* db, const std::string& sql) {
   std::string n = "0";
   try {
@@ -65,13 +59,14 @@ std::vector<std::string> what_revert_drops(sqlite3* db, const std::string& down_
     if (n >= 3 && w.upper[0] == "DROP" && w.upper[1] == "TABLE") {
       const std::string& table = w.names[n - 1];
       if (renamed_into.count(to_upper(table))) continue;
-      const std::string count = count_of(db, "SELECT count(*) FROM " + quoted(table));
+      const std::string count = count_of(db, "SELECT count(*) FROM " + quote_identifier(table));
       if (count != "0") out.push_back("table '" + table + "'" + rows(count));
     } else if (n >= 6 && w.upper[0] == "ALTER" && w.upper[n - 3] == "DROP") {
       const std::string& table = w.names[2];
       const std::string& column = w.names[n - 1];
-      const std::string count = count_of(db, "SELECT count(*) FROM " + quoted(table) + " WHERE " +
-                                                 quoted(column) + " IS NOT NULL");
+      const std::string count =
+          count_of(db, "SELECT count(*) FROM " + quote_identifier(table) + " WHERE " +
+                           quote_identifier(column) + " IS NOT NULL");
       if (count != "0") out.push_back("column '" + table + "." + column + "'" + rows(count));
     }
   }

@@ -50,15 +50,13 @@ std::int32_t fingerprint_of(const std::vector<Revision>& revisions, std::size_t 
 }
 
 std::int32_t user_version(sqlite3* db) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK) {
+  std::string error;
+  const Statement statement = try_prepare(db, "PRAGMA user_version", error);
+  if (!statement) throw Error("cannot read the database header: " + error);
+  if (sqlite3_step(statement.get()) != SQLITE_ROW) {
     throw Error(std::string("cannot read the database header: ") + sqlite3_errmsg(db));
   }
-  const Statement statement(raw);
-  if (sqlite3_step(raw) != SQLITE_ROW) {
-    throw Error(std::string("cannot read the database header: ") + sqlite3_errmsg(db));
-  }
-  return sqlite3_column_int(raw, 0);
+  return sqlite3_column_int(statement.get(), 0);
 }
 
 bool owns_user_version(sqlite3* db, const std::vector<AppliedRow>& applied) {

@@ -30,10 +30,26 @@ Db open_memory() {
 }
 
 Statement prepare(sqlite3* db, const std::string& sql) {
+  std::string error;
+  Statement statement = try_prepare(db, sql, error);
+  if (!error.empty()) throw Error("'" + sql + "' failed: " + error);
+  return statement;
+}
+
+Statement try_prepare(sqlite3* db, const std::string& sql, std::string& error) {
+  const char* tail = nullptr;
+  return try_prepare_first(db, sql.c_str(), tail, error);
+}
+
+Statement try_prepare_first(sqlite3* db, const char* sql, const char*& tail, std::string& error) {
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    throw Error("'" + sql + "' failed: " + sqlite3_errmsg(db));
+  const char* next = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &raw, &next) != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    error = sqlite3_errmsg(db);
+    return nullptr;
   }
+  tail = next;
   return Statement(raw);
 }
 
@@ -73,18 +89,6 @@ std::string column_text(sqlite3_stmt* statement, int i) {
 
 void bind_text(sqlite3_stmt* statement, int i, const std::string& value) {
   sqlite3_bind_text(statement, i, value.c_str(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-}
-
-std::string sql_literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string quote_identifier(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string not_internal(const std::string& column) {

@@ -86,7 +86,7 @@ class Transaction final : public Held {
  public:
   explicit Transaction(sqlite3* db) : db_(db) { exec(db, "BEGIN IMMEDIATE"); }
   ~Transaction() override {
-    if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (open_) try_exec(db_, "ROLLBACK");
   }
   void commit() override {
     exec(db_, "COMMIT");
@@ -115,7 +115,7 @@ class StepTransaction final : public Held {
   }
   ~StepTransaction() override {
     tx_.reset();
-    if (was_on_) sqlite3_exec(db_, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+    if (was_on_) try_exec(db_, "PRAGMA foreign_keys = ON");
   }
   void commit() override { tx_->commit(); }
   StepTransaction(const StepTransaction&) = delete;
@@ -153,15 +153,16 @@ class SqliteBackend final : public Backend {
     bool first = true;
     while (*tail) {
       const char* start = tail;
-      sqlite3_stmt* raw = nullptr;
-      if (sqlite3_prepare_v2(db_, start, -1, &raw, &tail) != SQLITE_OK) {
+      std::string error;
+      const Statement statement = try_prepare_first(db_, start, tail, error);
+      if (!error.empty()) {
         const char* semi = std::strchr(start, ';');
         throw MigrationError(c.revision,
                              statement_text(start, semi ? semi + 1 : start + std::strlen(start)),
-                             sqlite3_errmsg(db_), c.done);
+                             error, c.done);
       }
-      if (!raw) continue;  // only blanks or comments were left
-      const Statement statement(raw);
+      if (!statement) continue;  // only blanks or comments were left
+      sqlite3_stmt* raw = statement.get();
       const std::string text = statement_text(start, tail);
       report_statement(c, Progress::Event::kStatement, text);
       CopyProgress copy(db_, c.progress, c.event, first ? copy_table : std::string());

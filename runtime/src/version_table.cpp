@@ -31,15 +31,15 @@ constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 }  // namespace
 
 std::vector<AppliedRow> read_applied(sqlite3* db) {
-  sqlite3_stmt* raw = nullptr;
   const std::string sql = std::string("SELECT revision, checksum, draft, foreign_keys_off FROM ") +
                           kVersionTable + " ORDER BY revision";
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    const std::string message = sqlite3_errmsg(db);
+  std::string message;
+  const Statement statement = try_prepare(db, sql, message);
+  if (!statement) {
     if (message.rfind("no such table", 0) == 0) return {};
     throw Error(std::string("cannot read ") + kVersionTable + ": " + message);
   }
-  const Statement statement(raw);
+  sqlite3_stmt* raw = statement.get();
   std::vector<AppliedRow> rows;
   int rc;
   while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
@@ -68,11 +68,10 @@ void record(sqlite3* db, const Step& step, const std::vector<std::string>& done)
       sql = std::string("UPDATE ") + kVersionTable + " SET draft = 0 WHERE revision = ?1";
       break;
   }
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    throw MigrationError(step.revision, sql, sqlite3_errmsg(db), done);
-  }
-  const Statement statement(raw);
+  std::string error;
+  const Statement statement = try_prepare(db, sql, error);
+  if (!statement) throw MigrationError(step.revision, sql, error, done);
+  sqlite3_stmt* raw = statement.get();
   bind_text(raw, 1, step.revision);
   if (step.kind == Step::kApply) {
     const Revision& r = *step.up;
@@ -91,16 +90,14 @@ std::string stored_down_sql(sqlite3* db, const std::string& revision,
                             const std::vector<std::string>& done) {
   const std::string sql =
       std::string("SELECT down_sql FROM ") + kVersionTable + " WHERE revision = ?1";
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    throw MigrationError(revision, sql, sqlite3_errmsg(db), done);
-  }
-  const Statement statement(raw);
-  bind_text(raw, 1, revision);
-  if (sqlite3_step(raw) != SQLITE_ROW) {
+  std::string error;
+  const Statement statement = try_prepare(db, sql, error);
+  if (!statement) throw MigrationError(revision, sql, error, done);
+  bind_text(statement.get(), 1, revision);
+  if (sqlite3_step(statement.get()) != SQLITE_ROW) {
     throw MigrationError(revision, sql, "no recorded down script", done);
   }
-  return column_text(raw, 0);
+  return column_text(statement.get(), 0);
 }
 
 std::string insert_row_sql(const Revision& r) {

@@ -5,15 +5,16 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
-#include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 
+#include "adopt_database.hpp"
 #include "branches.hpp"
+#include "build_setup.hpp"
+#include "databases.hpp"
 #include "dialects.hpp"
 #include "dot.hpp"
+#include "draft_policy.hpp"
 #include "emit.hpp"
 #include "pg_certificate.hpp"
 #include "pipeline.hpp"
@@ -44,9 +45,6 @@ struct Options {
   std::vector<std::string> clang_args;
   std::string embed, depfile, stamp, make_depend_cache;
   std::string pch_dir;
-  /// The compiler's implicit include directories, left out of the scan's -I arguments as
-  /// CMake leaves them out of compile lines (an explicit -I/usr/include reorders the system
-  /// search path and breaks libstdc++'s #include_next).
   std::vector<std::string> implicit_include_dirs = {"/usr/include", "/usr/local/include"};
   bool allow_destructive = false;
   bool allow_rewrite = false;
@@ -55,81 +53,10 @@ struct Options {
   TransferRequest transfer;
 };
 
-// Where <retort/annotations.hpp> is: beside an installed tool (<prefix>/bin/retort →
-// <prefix>/include), else in the source tree the tool was built from.
-std::string annotations_dir() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "include";
-    if (fs::exists(installed / "retort" / "annotations.hpp", ec)) return installed.string();
-  }
-  return RETORT_ANNOTATIONS_DIR;
-}
-
-// Where the PCH of the standard headers is cached when no --pch-dir is given: the user's cache
-// directory ($XDG_CACHE_HOME/retort/pch, else ~/.cache/retort/pch); "" (no PCH) without either.
-std::string default_pch_dir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-    return (fs::path(xdg) / "retort" / "pch").string();
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return (fs::path(home) / ".cache" / "retort" / "pch").string();
-  }
-  return "";
-}
-
-// Where a throwaway PostgreSQL server keeps its data when no --postgresql-dir is given: beside
-// the PCH cache.
-std::string default_postgresql_dir() {
-  const std::string pch = default_pch_dir();
-  return pch.empty() ? (fs::temp_directory_path() / "retort-postgresql").string()
-                     : (fs::path(pch).parent_path() / "postgresql").string();
-}
-
-// The newest installed PostgreSQL server's programs: pg_config's, else Debian's
-// /usr/lib/postgresql/<version>/bin.
-std::string default_postgresql_bindir() {
-  std::vector<fs::path> candidates;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
-    candidates.push_back(entry.path() / "bin");
-  }
-  std::sort(candidates.begin(), candidates.end(), [](const fs::path& a, const fs::path& b) {
-    return std::stoi("0" + a.parent_path().filename().string()) >
-           std::stoi("0" + b.parent_path().filename().string());
-  });
-  for (const fs::path& dir : candidates) {
-    if (fs::exists(dir / "postgres") && fs::exists(dir / "initdb")) return dir.string();
-  }
-  return "";
-}
-
-PostgresqlSetup postgresql_setup_of(const Options& o) {
-  return {o.postgresql_url, o.postgresql_dir.empty() ? default_postgresql_dir() : o.postgresql_dir,
-          o.postgresql_bindir.empty() ? default_postgresql_bindir() : o.postgresql_bindir};
-}
-
-// The clang arguments, without repeats and without the implicit include directories.
-ScanRequest scan_request(const Options& o) {
-  ScanRequest request{o.models,
-                      {},
-                      o.pch_dir.empty() ? default_pch_dir() : o.pch_dir,
-                      o.objects,
-                      o.postgresql_objects,
-                      parse_dialects(o.dialects)};
-  const auto implicit = [&o](const std::string& arg) {
-    return std::any_of(o.implicit_include_dirs.begin(), o.implicit_include_dirs.end(),
-                       [&arg](const std::string& dir) { return arg == "-I" + dir; });
-  };
-  for (const std::string& arg : o.clang_args) {
-    if (implicit(arg)) continue;
-    const auto& seen = request.clang_args;
-    if (arg.rfind("-I", 0) == 0 && std::find(seen.begin(), seen.end(), arg) != seen.end()) continue;
-    request.clang_args.push_back(arg);
-  }
-  request.clang_args.push_back("-I" + annotations_dir());
-  return request;
+// The scan the options describe.
+ScanRequest scan_of(const Options& o) {
+  return scan_request(ScanOptions{o.models, o.objects, o.postgresql_objects, o.dialects,
+                                  o.clang_args, o.pch_dir, o.implicit_include_dirs});
 }
 
 void print_destructive(const Revision& r, std::ostream& err) {
@@ -165,14 +92,15 @@ void print_generated(const Generated& g, const fs::path& dir, std::ostream& out,
 
 // Runs the build step (or only its scan and draft, without build outputs) and prints it.
 void run_generate(const Options& o, bool check, std::ostream& out, std::ostream& err) {
-  const GenerateRequest request{o.dir,
-                                scan_request(o),
-                                check,
-                                o.embed,
-                                o.depfile,
-                                o.stamp,
-                                o.make_depend_cache,
-                                postgresql_setup_of(o)};
+  const GenerateRequest request{
+      o.dir,
+      scan_of(o),
+      check,
+      o.embed,
+      o.depfile,
+      o.stamp,
+      o.make_depend_cache,
+      postgresql_setup_of(o.postgresql_url, o.postgresql_dir, o.postgresql_bindir)};
   print_generated(generate(request), o.dir, out, err);
 }
 
@@ -195,29 +123,17 @@ std::vector<Revision> revisions_of(const Options& o) { return load_repository(o.
 
 void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
   if (!o.models.empty()) run_generate(o, false, out, err);
-  const Repository repo = load_repository(o.dir);
-  const Revision* draft = repo.draft();
-  if (!draft) {
+  const SealOutcome sealed = seal_draft_in(o.dir, o.message, o.allow_destructive, o.allow_rewrite);
+  if (!sealed.draft) {
     out << "retort: nothing to seal: no draft revision (the models match the last sealed "
            "revision)\n";
     return;
   }
-  if (!draft->destructive.empty() && !o.allow_destructive) {
-    print_destructive(*draft, err);
-    throw Error("draft " + draft->id +
-                " has destructive steps; seal it with --allow-destructive if that is intended");
+  if (sealed.error) {
+    print_destructive(*sealed.draft, err);
+    throw Error(*sealed.error);
   }
-  if (const std::vector<std::string> blocking = rewrites_to_allow(*draft);
-      !blocking.empty() && !o.allow_rewrite) {
-    std::string which;
-    for (const std::string& b : blocking) which += "\n  " + b;
-    throw Error("draft " + draft->id +
-                " rewrites a table or holds ACCESS EXCLUSIVE on it over its rows on PostgreSQL; "
-                "seal it with --allow-rewrite if the service can wait (docs/live-changes.md):" +
-                which);
-  }
-  const fs::path sealed = seal_draft(repo, o.message);
-  out << "retort: sealed revision " << draft->id << " as " << sealed.string() << "\n";
+  out << "retort: sealed revision " << sealed.draft->id << " as " << sealed.sealed.string() << "\n";
 }
 
 // One line per revision; a baseline the database had already is recorded, not run.
@@ -238,22 +154,6 @@ void print_applied(const std::vector<std::string>& ids, const char* verb,
 // when the output goes elsewhere (tests).
 ProgressCallback progress_for(std::ostream& err) {
   return &err == &std::cerr ? retort::terminal_progress() : ProgressCallback{};
-}
-
-// --db names a PostgreSQL database (a libpq connection string) rather than a SQLite file.
-bool on_postgresql(const Options& o) { return detail::pg::is_connection_string(o.db); }
-
-// The repository's revisions, refused before any connection when they have no PostgreSQL
-// sections.
-std::vector<Revision> postgresql_revisions(const Options& o) {
-  std::vector<Revision> all = revisions_of(o);
-  try {
-    dialect_revisions(all, kPostgresql);
-  } catch (const Error& e) {
-    throw Error("'" + detail::pg::printable(o.db) + "' is a PostgreSQL database, but " + e.what() +
-                "; nothing was changed");
-  }
-  return all;
 }
 
 // Runs `verb` on the database file `path`, which it may create. When it fails before writing
@@ -280,8 +180,8 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
     if (p.event == Progress::Event::kFinished && p.adopted) adopted.push_back(p.revision);
     if (terminal) terminal(p);
   };
-  if (on_postgresql(o)) {
-    const std::vector<Revision> revisions = postgresql_revisions(o);
+  if (on_postgresql(o.db)) {
+    const std::vector<Revision> revisions = postgresql_revisions(revisions_of(o), o.db);
     const detail::pg::Conn conn = detail::pg::connect(o.db);
     if (o.sql) {
       out << postgresql_upgrade_sql(revisions, current(conn.get()), target);
@@ -303,8 +203,8 @@ void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
-  if (on_postgresql(o)) {
-    const std::vector<Revision> revisions = postgresql_revisions(o);
+  if (on_postgresql(o.db)) {
+    const std::vector<Revision> revisions = postgresql_revisions(revisions_of(o), o.db);
     const detail::pg::Conn conn = detail::pg::connect(o.db);
     const std::string target = o.target.empty() ? "-1" : o.target;
     if (o.sql) {
@@ -328,7 +228,7 @@ void cmd_downgrade(const Options& o, std::ostream& out, std::ostream& err) {
 
 void cmd_current(const Options& o, std::ostream& out) {
   load_repository(o.dir);  // refuses merged branches, as every verb does
-  if (on_postgresql(o)) {
+  if (on_postgresql(o.db)) {
     out << current(detail::pg::connect(o.db).get()).value_or("base") << "\n";
     return;
   }
@@ -351,10 +251,10 @@ std::string hooks_note(const Revision& r) {
 // Newest first. Where branches were merged without a rebase, each line names its file and
 // marks the revision both follow (branchpoint) and each branch's newest (head).
 void cmd_history(const Options& o, std::ostream& out) {
-  const std::optional<std::string> at = on_postgresql(o) ? current(detail::pg::connect(o.db).get())
-                                        : !o.db.empty() && fs::exists(o.db)
-                                            ? current(fs::path(o.db))
-                                            : std::nullopt;
+  const std::optional<std::string> at =
+      on_postgresql(o.db)                 ? current(detail::pg::connect(o.db).get())
+      : !o.db.empty() && fs::exists(o.db) ? current(fs::path(o.db))
+                                          : std::nullopt;
   const RevisionGraph graph = load_graph(o.dir, true);
   const std::vector<std::size_t> heads = graph.heads();
   const bool forked = heads.size() > 1;
@@ -388,7 +288,8 @@ void cmd_heads(const Options& o, std::ostream& out) {
 }
 
 void cmd_rebase(const Options& o, std::ostream& out) {
-  ProofServers servers(postgresql_setup_of(o));
+  ProofServers servers(
+      postgresql_setup_of(o.postgresql_url, o.postgresql_dir, o.postgresql_bindir));
   for (const MovedRevision& m : rebase(o.dir, o.target, &servers)) {
     out << "retort: moved " << m.from << " to " << m.to << " ("
         << (m.regenerated ? "SQL written afresh" : "SQL kept as edited")
@@ -412,8 +313,8 @@ void cmd_show(const Options& o, std::ostream& out) {
 }
 
 void cmd_stamp(const Options& o, std::ostream& out) {
-  if (on_postgresql(o)) {
-    const std::vector<Revision> revisions = postgresql_revisions(o);
+  if (on_postgresql(o.db)) {
+    const std::vector<Revision> revisions = postgresql_revisions(revisions_of(o), o.db);
     const detail::pg::Conn conn = detail::pg::connect(o.db);
     stamp(conn.get(), revisions, o.target);
     out << "retort: stamped " << detail::pg::printable(o.db) << " at "
@@ -443,45 +344,15 @@ void cmd_schema(const Options& o, std::ostream& out) {
   }
 }
 
-// The live PostgreSQL database's schema against the head schema, through pg_catalog: the head
-// schema made in a schema of its own on that server, inside a transaction rolled back.
-std::vector<std::string> postgresql_drift(const Options& o, const Repository& repo) {
-  postgresql_revisions(o);
-  const detail::pg::Conn conn = detail::pg::connect(o.db);
-  return postgresql_differences(
-      conn.get(),
-      render_schema(*make_postgresql_dialect(), for_dialect(repo.head_schema(), kPostgresql)));
-}
-
-// Drift detection: the live database's schema against the head schema, through PRAGMAs (or
-// pg_catalog).
-void check_database(const Options& o, const Repository& repo, std::ostream& out) {
-  std::vector<std::string> differences;
-  if (on_postgresql(o)) {
-    differences = postgresql_drift(o, repo);
-  } else {
-    if (!fs::exists(o.db)) throw Error("no database at '" + o.db + "'");
-    const detail::Db db = detail::open_db(o.db, SQLITE_OPEN_READONLY);
-    differences =
-        compare_databases(database_of(for_dialect(repo.head_schema(), kSqlite)).get(), db.get());
-  }
-  for (const std::string& d : differences) out << "retort: drift: " << d << "\n";
-  if (!differences.empty()) {
-    throw Error("the database '" + detail::pg::printable(o.db) +
-                "' differs from the head schema (" + std::to_string(differences.size()) +
-                " differences)");
-  }
-}
-
 void cmd_check(const Options& o, std::ostream& out, std::ostream& err) {
   if (!o.models.empty()) run_generate(o, true, out, err);
   const Repository repo = load_repository(o.dir);
-  if (repo.draft()) throw Error("a draft revision exists: " + repo.draft()->file_name);
-  if (!repo.stale_drafts.empty()) {
-    throw Error("a draft revision left by a branch exists: " + repo.stale_drafts.front() +
-                " (build to write the draft afresh, or remove it)");
+  if (const std::optional<std::string> pending = pending_draft(repo)) throw Error(*pending);
+  if (!o.db.empty()) {
+    const Drift drift = database_drift(repo, o.db);
+    for (const std::string& d : drift.differences) out << "retort: drift: " << d << "\n";
+    if (drift.error) throw Error(*drift.error);
   }
-  if (!o.db.empty()) check_database(o, repo, out);
   out << "retort: the migration repository is up to date\n";
 }
 

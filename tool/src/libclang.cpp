@@ -1,4 +1,5 @@
-// Loads libclang with dlopen and resolves the functions the scanner calls.
+// Loads libclang with dlopen and resolves the functions the scanner calls; small handles over
+// them (strings, locations, units, diagnostics).
 #include "libclang.hpp"
 
 #include <dlfcn.h>
@@ -41,5 +42,57 @@ const Loaded& loaded() {
 const LibClang* libclang() { return loaded().error.empty() ? &loaded().lib : nullptr; }
 
 const std::string& libclang_error() { return loaded().error; }
+
+const LibClang& lib() { return *libclang(); }
+
+std::string take(CXString s) {
+  const char* c = lib().getCString(s);
+  std::string out = c ? c : "";
+  lib().disposeString(s);
+  return out;
+}
+
+SourceLoc location_of(CXSourceLocation loc) {
+  CXFile file = nullptr;
+  unsigned line = 0, column = 0;
+  lib().getExpansionLocation(loc, &file, &line, &column, nullptr);
+  return {file ? take(lib().getFileName(file)) : "", line, column};
+}
+
+SourceLoc location_of(CXCursor c) { return location_of(lib().getCursorLocation(c)); }
+
+void IndexDeleter::operator()(void* index) const { lib().disposeIndex(index); }
+
+void UnitDeleter::operator()(CXTranslationUnit tu) const { lib().disposeTranslationUnit(tu); }
+
+Unit parse(CXIndex index, const std::string& path, const std::string& text,
+           const std::vector<std::string>& args, unsigned options, CXErrorCode& rc) {
+  std::vector<const char*> argv;
+  argv.reserve(args.size());
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  CXUnsavedFile unsaved{path.c_str(), text.c_str(), static_cast<unsigned long>(text.size())};
+  CXTranslationUnit raw = nullptr;
+  rc = lib().parseTranslationUnit2(index, path.c_str(), argv.data(), static_cast<int>(argv.size()),
+                                   &unsaved, 1, options, &raw);
+  return Unit(raw);
+}
+
+void collect_clang_errors(CXTranslationUnit tu, std::vector<Diagnostic>& out) {
+  const unsigned n = lib().getNumDiagnostics(tu);
+  for (unsigned i = 0; i < n; ++i) {
+    CXDiagnostic d = lib().getDiagnostic(tu, i);
+    if (lib().getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+      out.push_back({Severity::kError, location_of(lib().getDiagnosticLocation(d)),
+                     take(lib().getDiagnosticSpelling(d))});
+    }
+    lib().disposeDiagnostic(d);
+  }
+}
+
+bool has_clang_errors(CXTranslationUnit tu) {
+  std::vector<Diagnostic> errors;
+  collect_clang_errors(tu, errors);
+  return !errors.empty();
+}
 
 }  // namespace retort

@@ -5,7 +5,11 @@
 
 #include <clang-c/Index.h>
 
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "diagnostic.hpp"
 
 namespace retort {
 
@@ -59,6 +63,39 @@ struct LibClang {
 const LibClang* libclang();
 /// Why libclang() is nullptr; "" when it loaded.
 const std::string& libclang_error();
+
+// Handles over libclang's C API, for code that has checked that libclang() loads.
+
+/// libclang's functions; libclang() must have loaded.
+const LibClang& lib();
+
+/// The text of `s`, which is disposed.
+std::string take(CXString s);
+
+/// Where `loc` is, as the compiler prints it (a macro's expansion site).
+SourceLoc location_of(CXSourceLocation loc);
+/// Where the cursor `c` is.
+SourceLoc location_of(CXCursor c);
+
+struct IndexDeleter {
+  void operator()(void* index) const;
+};
+struct UnitDeleter {
+  void operator()(CXTranslationUnit tu) const;
+};
+/// An owned translation unit, disposed when it goes.
+using Unit = std::unique_ptr<CXTranslationUnitImpl, UnitDeleter>;
+
+/// Parses `text` as the file `path` (an unsaved file) with `args` and CXTranslationUnit_*
+/// `options`; `rc` is libclang's error code. nullptr when libclang made no unit.
+Unit parse(CXIndex index, const std::string& path, const std::string& text,
+           const std::vector<std::string>& args, unsigned options, CXErrorCode& rc);
+
+/// Appends the unit's errors (and fatal errors) to `out`, placed where clang placed them.
+void collect_clang_errors(CXTranslationUnit tu, std::vector<Diagnostic>& out);
+
+/// True when clang reported an error in the unit.
+bool has_clang_errors(CXTranslationUnit tu);
 
 }  // namespace retort
 

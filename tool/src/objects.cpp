@@ -87,12 +87,6 @@ Declared declared(const std::string& text) {
   return {std::move(o), ""};
 }
 
-std::string quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 // A view or trigger that does not run: a function SQLite does not define and the models do
 // not declare is named at its call, with what to declare.
 Diagnostic not_running(const SqlObject& o, const std::string& error) {
@@ -111,10 +105,9 @@ Diagnostic not_running(const SqlObject& o, const std::string& error) {
 }  // namespace
 
 std::string prepare_error(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
-  sqlite3_finalize(raw);
-  return rc == SQLITE_OK ? "" : sqlite3_errmsg(db);
+  std::string error;
+  detail::try_prepare(db, sql, error);
+  return error;
 }
 
 std::vector<std::string> firing_statements(sqlite3* db, const std::string& table) {
@@ -123,10 +116,12 @@ std::vector<std::string> firing_statements(sqlite3* db, const std::string& table
       db,
       "SELECT name FROM pragma_table_xinfo(" + detail::sql_literal(table) + ") WHERE hidden = 0",
       [&](const std::vector<std::string>& row) {
-        sets += (sets.empty() ? "" : ", ") + quoted(row[0]) + " = " + quoted(row[0]);
+        sets += (sets.empty() ? "" : ", ") + detail::quote_identifier(row[0]) + " = " +
+                detail::quote_identifier(row[0]);
       });
-  return {"INSERT INTO " + quoted(table) + " DEFAULT VALUES",
-          "UPDATE " + quoted(table) + " SET " + sets, "DELETE FROM " + quoted(table)};
+  return {"INSERT INTO " + detail::quote_identifier(table) + " DEFAULT VALUES",
+          "UPDATE " + detail::quote_identifier(table) + " SET " + sets,
+          "DELETE FROM " + detail::quote_identifier(table)};
 }
 
 ObjectsRead read_objects(const std::vector<std::string>& files) {
@@ -197,16 +192,16 @@ std::vector<Diagnostic> check_objects(const Schema& schema) {
       }
     }
     // With its `;`, so that SQLite points at the end of a statement cut short.
-    if (sqlite3_exec(db.get(), (o.sql + ";").c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (const std::string failed = detail::try_exec(db.get(), o.sql + ";"); !failed.empty()) {
       const int offset = sqlite3_error_offset(db.get());
       out.push_back({Severity::kError,
                      offset >= 0 ? shifted(o.loc, o.sql, static_cast<std::size_t>(offset)) : o.loc,
-                     kind_name(o.kind) + " '" + o.name + "': " + sqlite3_errmsg(db.get())});
+                     kind_name(o.kind) + " '" + o.name + "': " + failed});
       continue;
     }
     std::string error;
     if (o.kind == SqlObject::Kind::kView) {
-      error = prepare_error(db.get(), "SELECT * FROM " + quoted(o.name));
+      error = prepare_error(db.get(), "SELECT * FROM " + detail::quote_identifier(o.name));
     }
     for (const auto& [sql, was] : before) {
       const std::string now = prepare_error(db.get(), sql);

@@ -1,14 +1,11 @@
 // Chains the stages; each stage stays testable on its own.
 #include "pipeline.hpp"
 
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <future>
 
-#include "adopt.hpp"
 #include "depfile.hpp"
 #include "dialects.hpp"
+#include "draft_policy.hpp"
 #include "embed.hpp"
 #include "emit.hpp"
 #include "functions.hpp"
@@ -17,9 +14,6 @@
 #include "pg_check.hpp"
 #include "pg_objects.hpp"
 #include "pg_proof.hpp"
-#include "retort/detail/introspect.hpp"
-#include "retort/detail/sqlite.hpp"
-#include "retort/runtime.hpp"
 #include "scan_cache.hpp"
 #include "schema_builder.hpp"
 
@@ -272,14 +266,7 @@ std::vector<std::string> step_dependencies(const Models& models, const Repositor
 }
 
 std::optional<std::string> check_only(const Repository& repo, const Draft& draft) {
-  if (repo.draft()) {
-    return "a draft revision exists: " + repo.draft()->file_name +
-           " (seal it with retort migrate -m MESSAGE)";
-  }
-  if (!repo.stale_drafts.empty()) {
-    return "a draft revision left by a branch exists: " + repo.stale_drafts.front() +
-           " (build to write the draft afresh, or remove it)";
-  }
+  if (std::optional<std::string> pending = pending_draft(repo)) return pending;
   if (draft.revision) return "the models differ from the last sealed revision";
   return std::nullopt;
 }
@@ -382,98 +369,6 @@ Generated generate(const GenerateRequest& request) {
       out.written == DraftWrite::kNone || (out.written == DraftWrite::kUnchanged && loaded &&
                                            loaded->file_name == out.draft.revision->file_name);
   write_build_outputs(request, out.models, current ? repo : load_repository(request.dir));
-  return out;
-}
-
-namespace {
-
-// The sealed baseline revision 0001 that creates `schema`, and drops it in its Down.
-Revision baseline_revision(const Schema& schema) {
-  Revision r = revision_of(diff_schemas(Schema{}, schema), schema);
-  r.id = "0001";
-  r.file_name = "0001_baseline.sql";
-  r.message = "baseline";
-  r.baseline = true;
-  return parse_revision(render_revision(r), r.file_name);  // as it will be read back
-}
-
-}  // namespace
-
-Adopted adopt_database(const AdoptRequest& request) {
-  const fs::path versions = request.dir / "versions";
-  if (fs::is_directory(versions) && !fs::is_empty(versions)) {
-    throw Error("the migration repository " + request.dir.string() +
-                " already has revisions; init --from-db writes a baseline only into an empty one");
-  }
-  if (!fs::is_regular_file(request.database)) {
-    throw Error("no database at '" + request.database.string() + "'");
-  }
-  const detail::Db db = detail::open_db(request.database, SQLITE_OPEN_READONLY);
-  Adoption adoption;
-  try {
-    adoption = read_live_schema(db.get());
-  } catch (const Error& e) {
-    throw Error("cannot read '" + request.database.string() +
-                "' as an SQLite database: " + e.what());
-  }
-  if (!adoption.problems.empty()) {
-    throw Error("cannot adopt '" + request.database.string() +
-                "'; nothing was written:" + listed(adoption.problems));
-  }
-  if (adoption.schema.tables.empty()) {
-    throw Error("'" + request.database.string() + "' has no tables to adopt");
-  }
-  Adopted out;
-  out.tables = adoption.schema.tables.size();
-  // The functions its schema calls that SQLite does not define: the application's, which the
-  // header declares and the scratch databases stand in for.
-  adoption.schema.functions = functions_called(adoption.schema);
-  out.functions = adoption.schema.functions.size();
-  out.baseline = baseline_revision(adoption.schema);
-  // Proof 1: the baseline gives the database's schema (and says which functions it calls).
-  const detail::Db fresh = detail::open_memory();
-  const std::vector<SqlFunction> needs =
-      functions_needed(fresh.get(), adoption.schema.functions, {},
-                       [&] { upgrade(fresh.get(), std::vector<Revision>{out.baseline}, "head"); });
-  out.baseline = with_function_markers(out.baseline, needs, {});
-  if (const auto d = compare_databases(db.get(), fresh.get()); !d.empty()) {
-    throw Error("the baseline would not recreate '" + request.database.string() +
-                "' exactly; nothing was written:" + listed(d));
-  }
-  // Proof 2: the header (and objects file) scan back to that schema, so the first build
-  // writes no draft.
-  const std::string header = render_model_header(
-      adoption.schema, request.database.filename().string(),
-      adoption.schema.objects.empty() ? "" : request.header.stem().string() + ".sql");
-  const std::string objects = render_objects_file(adoption.schema);
-  const fs::path scratch =
-      fs::temp_directory_path() / ("retort-adopt-" + std::to_string(::getpid()));
-  fs::create_directories(scratch);
-  ScanRequest scan_back{{(scratch / request.header.filename()).string()}, request.clang_args, ""};
-  write_file_if_changed(scratch / request.header.filename(), header);
-  if (!objects.empty()) {
-    write_file_if_changed(scratch / "objects.sql", objects);
-    scan_back.object_files = {(scratch / "objects.sql").string()};
-  }
-  const Models scanned = read_models(scan_back);
-  fs::remove_all(scratch);
-  if (has_errors(scanned.diagnostics) || !(scanned.schema == adoption.schema)) {
-    std::vector<std::string> why;
-    for (const Diagnostic& d : scanned.diagnostics) why.push_back(format_diagnostic(d));
-    if (why.empty()) why.push_back("the header declares another schema than the database's");
-    throw Error(
-        "the written header would not scan back to the database's schema; nothing was "
-        "written:" +
-        listed(why));
-  }
-  init_repository(request.dir);
-  if (!request.header.parent_path().empty()) fs::create_directories(request.header.parent_path());
-  write_file_if_changed(request.header, header);
-  if (!objects.empty()) {
-    out.objects = request.header.parent_path() / (request.header.stem().string() + ".sql");
-    write_file_if_changed(out.objects, objects);
-  }
-  write_file_if_changed(versions / out.baseline.file_name, render_revision(out.baseline));
   return out;
 }
 

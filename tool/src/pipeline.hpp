@@ -131,28 +131,6 @@ struct Generated {
 /// throws Error only when a file cannot be read or written.
 Generated generate(const GenerateRequest& request);
 
-/// `retort init --from-db`: adopting a database that exists without Retort.
-struct AdoptRequest {
-  std::filesystem::path database;       ///< the SQLite file, only read
-  std::filesystem::path dir;            ///< the migration repository: absent or without revisions
-  std::filesystem::path header;         ///< the model header to write; objects go beside it (.sql)
-  std::vector<std::string> clang_args;  ///< to scan the written header back (-I annotations)
-};
-
-struct Adopted {
-  Revision baseline;
-  std::filesystem::path objects;  ///< "" when the database has no views, triggers, virtual tables
-  std::size_t tables = 0;
-  std::size_t functions = 0;  ///< application functions the schema calls, declared in the header
-};
-
-/// Reads the database's schema and writes the model header, the objects file and the sealed
-/// baseline revision 0001, after proving them: an empty database upgraded through the baseline
-/// equals the original (PRAGMAs and sqlite_schema), and the header scans back to the same schema.
-/// Throws Error, having written nothing, when the repository has revisions, the file is no
-/// SQLite database, or the schema cannot be declared or proven.
-Adopted adopt_database(const AdoptRequest& request);
-
 }  // namespace retort
 
 #endif  // RETORT_TOOL_PIPELINE_HPP

@@ -1,53 +1,30 @@
-// The only file that talks to libclang: cursors become ModelClass/SourceLoc at once.
+// The scan: the model files parsed in one unit, its cursors walked into ModelClass/SourceLoc at
+// once (libclang.hpp holds the handles, pch.hpp the cached PCH of the standard headers).
 #include "scanner.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cctype>
-#include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
 
 #include "libclang.hpp"
-#include "retort/detail/fnv1a.hpp"
+#include "pch.hpp"
 
 namespace retort {
 namespace {
 
 namespace fs = std::filesystem;
 
-// libclang's functions; scan() has checked that it loads before anything here runs.
-const LibClang& lib() { return *libclang(); }
-
 constexpr std::string_view kPrefix = "retort:";
 constexpr char kSeparator = '\x1f';
 constexpr const char* kUmbrellaName = "__retort_scan__.cpp";
-
-std::string take(CXString s) {
-  const char* c = lib().getCString(s);
-  std::string out = c ? c : "";
-  lib().disposeString(s);
-  return out;
-}
 
 std::string canonical(const std::string& path) {
   std::error_code ec;
   fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
   return ec ? path : p.string();
 }
-
-SourceLoc location_of(CXSourceLocation loc) {
-  CXFile file = nullptr;
-  unsigned line = 0, column = 0;
-  lib().getExpansionLocation(loc, &file, &line, &column, nullptr);
-  return {file ? take(lib().getFileName(file)) : "", line, column};
-}
-
-SourceLoc location_of(CXCursor c) { return location_of(lib().getCursorLocation(c)); }
 
 CXChildVisitResult collect_annotation(CXCursor c, CXCursor, CXClientData data) {
   if (lib().getCursorKind(c) != CXCursor_AnnotateAttr) return CXChildVisit_Continue;
@@ -308,25 +285,6 @@ class Scanner {
   std::map<CXFile, bool> file_is_model_;
 };
 
-struct IndexDeleter {
-  void operator()(void* index) const { lib().disposeIndex(index); }
-};
-struct UnitDeleter {
-  void operator()(CXTranslationUnit tu) const { lib().disposeTranslationUnit(tu); }
-};
-
-void collect_clang_errors(CXTranslationUnit tu, std::vector<Diagnostic>& out) {
-  const unsigned n = lib().getNumDiagnostics(tu);
-  for (unsigned i = 0; i < n; ++i) {
-    CXDiagnostic d = lib().getDiagnostic(tu, i);
-    if (lib().getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-      out.push_back({Severity::kError, location_of(lib().getDiagnosticLocation(d)),
-                     take(lib().getDiagnosticSpelling(d))});
-    }
-    lib().disposeDiagnostic(d);
-  }
-}
-
 // Paths of included files, resolved on disk. libclang names libstdc++'s headers through
 // `/usr/lib/gcc/.../../../../include/c++/12`, and on Debian `/lib` is a link to `usr/lib`: a
 // `..` after a link cannot be collapsed lexically (it would give `/include/c++/12/string`, a
@@ -367,95 +325,6 @@ Diagnostic unplaced_error(std::string message) {
   Diagnostic d;
   d.message = std::move(message);
   return d;
-}
-
-// The standard library headers the model files include directly (angle brackets, no
-// extension: <string>, <optional>, ...), in one sorted prelude: what a PCH can hold, since
-// those headers do not change between builds.
-std::string prelude_of(const std::vector<std::string>& model_files) {
-  std::set<std::string> headers;
-  for (const std::string& file : model_files) {
-    std::ifstream in(file);
-    for (std::string line; std::getline(in, line);) {
-      // `#include <name>`, spaces allowed around '#' and before '<'; a name of letters,
-      // digits and '_' only (no extension: a standard header).
-      std::size_t i = line.find_first_not_of(" \t");
-      if (i == std::string::npos || line[i] != '#') continue;
-      i = line.find_first_not_of(" \t", i + 1);
-      if (i == std::string::npos || line.compare(i, 7, "include") != 0) continue;
-      i = line.find_first_not_of(" \t", i + 7);
-      if (i == std::string::npos || line[i] != '<') continue;
-      const std::size_t end = line.find('>', i);
-      if (end == std::string::npos || end == i + 1) continue;
-      const std::string name = line.substr(i + 1, end - i - 1);
-      const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-      });
-      if (plain) headers.insert(name);
-    }
-  }
-  std::string out;
-  for (const std::string& h : headers) out += "#include <" + h + ">\n";
-  return out;
-}
-
-// FNV-1a/64 of the parts, each ended by a NUL, as 16 hex digits: the PCH cache key.
-std::string fingerprint(const std::vector<std::string>& parts) {
-  Fnv1a hash;
-  for (const std::string& part : parts) hash.add_part(part);
-  return hash.hex();
-}
-
-using Unit = std::unique_ptr<CXTranslationUnitImpl, UnitDeleter>;
-
-Unit parse(CXIndex index, const std::string& path, const std::string& text,
-           const std::vector<std::string>& args, unsigned options, CXErrorCode& rc) {
-  std::vector<const char*> argv;
-  argv.reserve(args.size());
-  for (const std::string& a : args) argv.push_back(a.c_str());
-  CXUnsavedFile unsaved{path.c_str(), text.c_str(), static_cast<unsigned long>(text.size())};
-  CXTranslationUnit raw = nullptr;
-  rc = lib().parseTranslationUnit2(index, path.c_str(), argv.data(), static_cast<int>(argv.size()),
-                                   &unsaved, 1, options, &raw);
-  return Unit(raw);
-}
-
-bool has_clang_errors(CXTranslationUnit tu) {
-  std::vector<Diagnostic> errors;
-  collect_clang_errors(tu, errors);
-  return !errors.empty();
-}
-
-// The PCH of `prelude` under `args` in `dir`, built (atomically) when missing; "" when it
-// cannot be built. Keyed on libclang's version, the arguments and the prelude.
-std::string cached_pch(CXIndex index, const std::string& dir, const std::string& prelude,
-                       const std::vector<std::string>& args) {
-  std::vector<std::string> key = args;
-  key.push_back(take(lib().getClangVersion()));
-  key.push_back(prelude);
-  key.push_back("-fpch-instantiate-templates");
-  const fs::path pch = fs::path(dir) / ("prelude-" + fingerprint(key) + ".pch");
-  std::error_code ec;
-  if (fs::exists(pch, ec)) return pch.string();
-  fs::create_directories(dir, ec);
-  std::vector<std::string> header_args = args;
-  header_args[1] = "c++-header";  // args start with "-x", "c++"
-  // Instantiate the templates the headers use while building the PCH: otherwise each scan
-  // that loads the PCH instantiates them again at its end (about 25 ms for <string>).
-  header_args.insert(header_args.end(), {"-Xclang", "-fpch-instantiate-templates"});
-  CXErrorCode rc;
-  const std::string header = (fs::path(dir) / "__retort_prelude__.hpp").string();
-  const Unit tu = parse(index, header, prelude, header_args,
-                        CXTranslationUnit_ForSerialization | CXTranslationUnit_Incomplete, rc);
-  if (rc != CXError_Success || !tu || has_clang_errors(tu.get())) return "";
-  const fs::path temp = pch.string() + ".tmp" + std::to_string(::getpid());
-  if (lib().saveTranslationUnit(tu.get(), temp.c_str(), CXSaveTranslationUnit_None) !=
-      CXSaveError_None) {
-    fs::remove(temp, ec);
-    return "";
-  }
-  fs::rename(temp, pch, ec);  // atomic: concurrent builds agree
-  return ec ? "" : pch.string();
 }
 
 }  // namespace

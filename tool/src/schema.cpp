@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "retort/detail/sql_lexer.hpp"
+#include "retort/error.hpp"
 
 namespace retort {
 
@@ -197,9 +198,7 @@ std::string key_column(const std::string& key) {
 
 std::string column_key(const std::string& column) {
   if (!column.empty() && key_column(column) == column) return column;
-  std::string out = "\"";
-  for (char c : column) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+  return detail::quote_identifier(column);
 }
 
 bool plain_unique(const Index& index) {
@@ -394,7 +393,7 @@ SqlObject object_from_json(const json& j) {
                        SqlObject::Kind::kFunction, SqlObject::Kind::kExtension}) {
     if (kind_name(k) == kind) o.kind = k;
   }
-  if (kind_name(o.kind) != kind) throw std::runtime_error("unknown kind of object '" + kind + "'");
+  if (kind_name(o.kind) != kind) throw Error("unknown kind of object '" + kind + "'");
   o.name = j.at("name").get<std::string>();
   o.sql = j.at("sql").get<std::string>();
   o.dialect = value_or(j, "dialect", std::string{});
@@ -435,7 +434,7 @@ Schema schema_from_json(const std::string& text) {
       }
     }
   } catch (const json::exception& e) {
-    throw std::runtime_error(std::string("malformed schema snapshot: ") + e.what());
+    throw Error(std::string("malformed schema snapshot: ") + e.what());
   }
   sort_tables(schema);
   link_objects(schema);

@@ -203,7 +203,7 @@ bool narrows_type(const std::string& from, const std::string& to);
 /// The snapshot: one JSON object per table, object and function, one a line (the revision's
 /// Schema section).
 std::string schema_to_json(const Schema& schema);
-/// Reads a snapshot; throws std::runtime_error on malformed JSON.
+/// Reads a snapshot; throws Error on malformed JSON or an unknown kind of object.
 Schema schema_from_json(const std::string& text);
 
 }  // namespace retort

@@ -6,6 +6,7 @@
 
 #include "emit.hpp"
 #include "retort/detail/sql_lexer.hpp"
+#include "retort/detail/sql_text.hpp"
 #include "retort/revision.hpp"
 
 namespace retort {
@@ -67,13 +68,7 @@ class SqliteDialect final : public Dialect {
         !identifier.empty() && !(identifier[0] >= '0' && identifier[0] <= '9') &&
         std::all_of(identifier.begin(), identifier.end(), plain_char) &&
         !sqlite3_keyword_check(identifier.data(), static_cast<int>(identifier.size()));
-    if (plain) return identifier;
-    std::string out = "\"";
-    for (char c : identifier) {
-      out += c;
-      if (c == '"') out += '"';
-    }
-    return out + "\"";
+    return plain ? identifier : detail::quote_identifier(identifier);
   }
 
   std::string create_table(const Table& t) const override {

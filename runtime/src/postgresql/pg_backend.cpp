@@ -108,16 +108,17 @@ class HookGuard final : public Held {
     const Result r =
         exec(conn_,
              "SELECT md5(coalesce(string_agg(x, ',' ORDER BY x), '')) FROM ("
-             "SELECT c.oid || c.relname || c.relkind || c.relnatts FROM pg_class c "
+             "SELECT concat_ws(' ', c.oid, c.relname, c.relkind, c.relnatts) FROM pg_class c "
              "WHERE c.relnamespace = current_schema()::regnamespace UNION ALL "
-             "SELECT a.attrelid || a.attname || a.atttypid || a.attnotnull || a.attisdropped "
+             "SELECT concat_ws(' ', a.attrelid, a.attname, a.atttypid, a.attnotnull, "
+             "a.attisdropped) "
              "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
              "WHERE c.relnamespace = current_schema()::regnamespace AND a.attnum > 0 UNION ALL "
-             "SELECT oid || conname FROM pg_constraint "
+             "SELECT concat_ws(' ', oid, conname) FROM pg_constraint "
              "WHERE connamespace = current_schema()::regnamespace UNION ALL "
-             "SELECT oid || proname FROM pg_proc "
+             "SELECT concat_ws(' ', oid, proname) FROM pg_proc "
              "WHERE pronamespace = current_schema()::regnamespace UNION ALL "
-             "SELECT t.oid || t.tgname || t.tgenabled FROM pg_trigger t "
+             "SELECT concat_ws(' ', t.oid, t.tgname, t.tgenabled) FROM pg_trigger t "
              "JOIN pg_class c ON c.oid = t.tgrelid "
              "WHERE c.relnamespace = current_schema()::regnamespace) s(x)");
     return value(r.get(), 0, 0);
@@ -132,17 +133,10 @@ class PostgresqlBackend final : public Backend {
   PostgresqlBackend(PGconn* conn, const PostgresqlOptions& options)
       : conn_(conn), options_(options) {}
 
+  // The version table's comment holds the fingerprint of every revision (ids, checksums,
+  // drafts), so nothing else is read when it matches.
   bool at_head(const std::vector<Revision>& revisions) override {
-    const std::vector<AppliedRow> applied = pg::read_applied(conn_);
-    if (applied.size() != revisions.size()) return false;
-    for (std::size_t i = 0; i < applied.size(); ++i) {
-      const Revision& r = revisions[i];
-      if (applied[i].revision != r.id || applied[i].checksum != r.checksum ||
-          applied[i].draft != r.draft || applied[i].partial) {
-        return false;
-      }
-    }
-    return true;
+    return pg::fingerprint_at_head(conn_, revisions);
   }
   std::vector<AppliedRow> read_applied() override { return pg::read_applied(conn_); }
 
@@ -163,6 +157,7 @@ class PostgresqlBackend final : public Backend {
   void record_phases(const StepContext& c, const Step& step, const std::string& sql,
                      int phases_done, int phases) override {
     pg::record_phases(conn_, step, sql, phases_done, phases, c.done);
+    pg::write_fingerprint(conn_, pg::read_applied(conn_));
   }
   OutsideState outside_state(const std::string& statement) override {
     return pg::outside_state(conn_, statement);
@@ -209,8 +204,10 @@ class PostgresqlBackend final : public Backend {
 
   void check_step(const StepContext&, const Step&) override {}
 
-  void record(const StepContext& c, const std::vector<AppliedRow>&, const Step& step) override {
+  void record(const StepContext& c, const std::vector<AppliedRow>& applied,
+              const Step& step) override {
     pg::record(conn_, step, c.done);
+    pg::write_fingerprint(conn_, after(applied, step));
   }
   std::string stored_down_sql(const std::string& revision,
                               const std::vector<std::string>& done) override {

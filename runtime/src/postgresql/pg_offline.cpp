@@ -31,7 +31,8 @@ std::string phased(const std::string& sql, const std::string& row) {
   return out;
 }
 
-std::string script(const std::vector<Step>& steps, const std::vector<Revision>& revisions) {
+std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
+                   const std::vector<Revision>& revisions) {
   std::string out = "\\set ON_ERROR_STOP on\n" + detail::pg::kVersionTableDdl + ";\n";
   for (const Step& step : steps) {
     if (step.kind == Step::kMarkSealed) continue;
@@ -43,9 +44,10 @@ std::string script(const std::vector<Step>& steps, const std::vector<Revision>& 
                   "', which an SQL script cannot run: upgrade with the application that links it");
     }
     out += "\n-- " + std::string(apply ? "upgrade to " : "revert ") + step.revision + "\n";
-    out += phased(
-        sql, (apply ? detail::pg::insert_row_sql(*r) : detail::pg::delete_row_sql(step.revision)) +
-                 ";\n");
+    rows = detail::after(std::move(rows), step);
+    out += phased(sql,
+                  (apply ? detail::pg::insert_row_sql(*r) : detail::pg::delete_row_sql(step.revision)) +
+                      ";\n" + detail::pg::fingerprint_sql(rows) + ";\n");
   }
   return out;
 }
@@ -65,7 +67,8 @@ std::string offline(const std::vector<Revision>& all, const std::optional<std::s
     }
     if (!found) throw Error("revision '" + *from + "' is not among the revisions");
   }
-  return script(plan(rows, revisions, target), revisions);
+  std::vector<Step> steps = plan(rows, revisions, target);
+  return script(std::move(rows), steps, revisions);
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <string_view>
+
+#include "../fingerprint.hpp"
 #include "retort/detail/pg.hpp"
 
 namespace retort::detail::pg {
@@ -50,6 +54,10 @@ std::vector<AppliedRow> read_rows(PGconn* conn, bool with_phases) {
         }
       });
   return rows;
+}
+
+std::string fingerprint_comment(std::int32_t value) {
+  return "retort fingerprint " + std::to_string(value);
 }
 
 }  // namespace
@@ -120,6 +128,61 @@ void record_phases(PGconn* conn, const Step& step, const std::string& sql, int p
   } catch (const Failure& f) {
     throw MigrationError(step.revision, statement, f.what(), done);
   }
+}
+
+std::string fingerprint_sql(const std::vector<AppliedRow>& rows) {
+  // A revision under way counts with its phase, so that no program's revisions match it: every
+  // start-up then reads the rows and finishes it.
+  std::vector<AppliedRow> counted = rows;
+  for (AppliedRow& r : counted) {
+    if (r.partial) {
+      r.checksum += (r.partial->reverting ? " reverting " : " applying ") +
+                    std::to_string(r.partial->phases_done);
+    }
+  }
+  return std::string("COMMENT ON TABLE ") + kVersionTable + " IS " +
+         literal(fingerprint_comment(fingerprint_of(counted)));
+}
+
+void write_fingerprint(PGconn* conn, const std::vector<AppliedRow>& rows) {
+  exec(conn, fingerprint_sql(rows));
+}
+
+bool fingerprint_at_head(PGconn* conn, const std::vector<Revision>& revisions) {
+  // The ids, checksums and drafts of the PostgreSQL revisions; copied only when some revisions
+  // come before PostgreSQL's history starts.
+  std::int32_t expected = 0;
+  if (std::all_of(revisions.begin(), revisions.end(),
+                  [](const Revision& r) { return r.sections(kPostgresql) != nullptr; })) {
+    expected = fingerprint_of(revisions, revisions.size());
+  } else {
+    std::vector<AppliedRow> rows;
+    for (const Revision& r : revisions) {
+      if (r.sections(kPostgresql)) rows.push_back({r.id, r.checksum, r.draft, false, {}});
+    }
+    expected = fingerprint_of(rows);
+  }
+  if (expected == 0) return false;
+  // A statement prepared once a connection (named retort_at_head), so that each start-up is one
+  // round trip without planning; prepared again when the session lost it (DISCARD ALL).
+  static const std::string kRead =
+      std::string("SELECT description FROM pg_catalog.pg_description WHERE objoid = "
+                  "pg_catalog.to_regclass(") +
+      literal(kVersionTable) +
+      ") AND classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND objsubid = 0";
+  constexpr const char* kName = "retort_at_head";
+  Result result(PQexecPrepared(conn, kName, 0, nullptr, nullptr, nullptr, 0));
+  if (PQresultStatus(result.get()) != PGRES_TUPLES_OK) {
+    const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+    if (!state || std::string_view(state) != "26000") return false;  // the slow path names it
+    if (PQresultStatus(Result(PQprepare(conn, kName, kRead.c_str(), 0, nullptr)).get()) !=
+        PGRES_COMMAND_OK) {
+      return false;
+    }
+    result.reset(PQexecPrepared(conn, kName, 0, nullptr, nullptr, nullptr, 0));
+  }
+  return PQresultStatus(result.get()) == PGRES_TUPLES_OK && PQntuples(result.get()) == 1 &&
+         fingerprint_comment(expected) == PQgetvalue(result.get(), 0, 0);
 }
 
 std::string stored_down_sql(PGconn* conn, const std::string& revision,

@@ -31,6 +31,19 @@ void record(PGconn* conn, const Step& step, const std::vector<std::string>& done
 void record_phases(PGconn* conn, const Step& step, const std::string& sql, int phases_done,
                    int phases, const std::vector<std::string>& done);
 
+/// The start-up fingerprint (fingerprint.hpp) of `rows`, kept as the version table's comment:
+/// `COMMENT ON TABLE retort_migrations IS 'retort fingerprint N'`, written in the transaction
+/// that changes the rows, so that an up-to-date start-up reads one catalog field. A revision
+/// applied or reverted in part makes one that matches no program's revisions.
+std::string fingerprint_sql(const std::vector<AppliedRow>& rows);
+void write_fingerprint(PGconn* conn, const std::vector<AppliedRow>& rows);
+
+/// Whether the database holds exactly the PostgreSQL revisions of `revisions` (all of them, the
+/// ones before PostgreSQL's history starts left out), read from the fingerprint in one round
+/// trip with the simple query protocol. False when the comment is missing or differs: the
+/// caller reads the rows then. Throws Error.
+bool fingerprint_at_head(PGconn* conn, const std::vector<Revision>& revisions);
+
 /// The down script recorded when `revision` was applied. Throws MigrationError.
 std::string stored_down_sql(PGconn* conn, const std::string& revision,
                             const std::vector<std::string>& done);

@@ -19,6 +19,11 @@ std::vector<std::string> run(PGconn* conn, const std::vector<Revision>& revision
         "the connection is inside a transaction block: Retort runs each revision in a "
         "transaction of its own; call it outside one");
   }
+  // Up to date, the common start-up: one round trip before anything is copied or parsed.
+  if (direction == detail::Direction::kUp && target == "head" &&
+      detail::pg::fingerprint_at_head(conn, revisions)) {
+    return {};
+  }
   const std::vector<Revision> own = dialect_revisions(revisions, kPostgresql);
   const std::unique_ptr<detail::Backend> backend = detail::pg::postgresql_backend(conn, options);
   return detail::migrate(*backend, own, target, direction, progress);
@@ -53,9 +58,12 @@ void stamp(PGconn* conn, const std::vector<Revision>& revisions, std::string_vie
   const std::unique_ptr<detail::Backend> backend = detail::pg::postgresql_backend(conn, {});
   const std::unique_ptr<detail::Held> tx = backend->begin(false);
   detail::pg::exec(conn, std::string("DELETE FROM ") + kVersionTable);
+  std::vector<detail::AppliedRow> rows;
   for (std::size_t i = 0; i < count; ++i) {
     detail::pg::record(conn, {detail::Step::kApply, own[i].id, false, &own[i], {}}, {});
+    rows.push_back({own[i].id, own[i].checksum, own[i].draft, false, {}});
   }
+  detail::pg::write_fingerprint(conn, rows);
   tx->commit();
 }
 

@@ -38,6 +38,17 @@ struct IndexParts {
 };
 IndexParts index_parts(const std::string& create_index_sql);
 
+namespace detail {
+
+/// `text` as an SQL string literal: quoted, inner quotes doubled.
+std::string sql_literal(const std::string& text);
+
+/// `name` as a quoted identifier: "name", inner quotes doubled. The one way Retort quotes a
+/// name (a dialect leaves plain ones bare first).
+std::string quote_identifier(const std::string& name);
+
+}  // namespace detail
+
 }  // namespace retort
 
 #endif  // RETORT_DETAIL_SQL_TEXT_HPP

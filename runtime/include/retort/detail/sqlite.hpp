@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "retort/detail/sql_text.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
@@ -31,8 +33,17 @@ Db open_db(const std::filesystem::path& path, int flags);
 /// A new in-memory database with foreign keys enforced. Throws Error.
 Db open_memory();
 
-/// Prepares one statement. Throws Error with `what` and SQLite's message.
+/// Prepares one statement. Throws Error with the statement and SQLite's message; nullptr when
+/// `sql` holds only blanks or comments.
 Statement prepare(sqlite3* db, const std::string& sql);
+
+/// Prepares one statement; nullptr, with SQLite's message in `error`, when it does not prepare,
+/// and nullptr with `error` left empty when `sql` holds only blanks or comments.
+Statement try_prepare(sqlite3* db, const std::string& sql, std::string& error);
+
+/// Prepares the first statement of `sql` and points `tail` past it, as try_prepare() does for
+/// one (`tail` is unchanged when it does not prepare).
+Statement try_prepare_first(sqlite3* db, const char* sql, const char*& tail, std::string& error);
 
 /// Runs `sql` (several statements allowed). Throws Error naming the statement.
 void exec(sqlite3* db, const std::string& sql);
@@ -50,12 +61,6 @@ std::string column_text(sqlite3_stmt* statement, int i);
 
 /// Binds `value` to parameter `i` (1-based), copied.
 void bind_text(sqlite3_stmt* statement, int i, const std::string& value);
-
-/// `text` as an SQL string literal: quoted, inner quotes doubled.
-std::string sql_literal(const std::string& text);
-
-/// `name` as a quoted identifier: "name", inner quotes doubled.
-std::string quote_identifier(const std::string& name);
 
 /// A condition on the name column `column` (of sqlite_schema) that leaves out SQLite's own
 /// tables and the version table.
