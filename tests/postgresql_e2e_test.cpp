@@ -117,7 +117,12 @@ TEST(PostgresqlPackageTest, BothDialectsProvenSealedAndAppliedWithRowsKept) {
   EXPECT_EQ(db.rows("SELECT count(*) FROM orders"), std::vector<std::string>{"2"});
   const auto checked = p.retort("check --db " + quoted(db.url()));
   EXPECT_EQ(checked.exit_code, 1) << checked.output;  // the draft exists
-  ASSERT_EQ(p.retort("migrate -m visits").exit_code, 0);
+  // INTEGER → BIGINT rewrites the table on PostgreSQL: sealed only when allowed.
+  const auto refused = p.retort("migrate -m visits");
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "rewrites customers")) << refused.output;
+  EXPECT_TRUE(contains(refused.output, "--allow-rewrite")) << refused.output;
+  ASSERT_EQ(p.retort("migrate -m visits --allow-rewrite").exit_code, 0);
   const auto clean = p.retort("check --db " + quoted(db.url()));
   EXPECT_EQ(clean.exit_code, 0) << clean.output;
   // Drift: a column nobody declared.
