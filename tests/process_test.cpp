@@ -351,6 +351,36 @@ TEST(ProcessTest, OnlyAScanLoadsLibclang) {
   EXPECT_NE(scan.output.find("libclang"), std::string::npos) << scan.output;
 }
 
+// The build step whose models are unchanged since its last scan recalls that scan from the memo
+// without loading libclang at all (README, docs/build.md), as the loader's own log shows; the
+// scan before it did load libclang, and both wrote the same draft.
+TEST(ProcessTest, ABuildStepFromTheMemoDoesNotLoadLibclang) {
+  TempDir tmp;
+  const auto model = tmp.path() / "models" / "note.hpp";
+  testing::write_text(model,
+                      "#include <cstdint>\n#include <string>\n#include <retort/annotations.hpp>\n"
+                      "struct RETORT_TABLE(\"notes\") Note {\n"
+                      "  RETORT_PRIMARY_KEY std::int64_t id;\n  std::string text;\n};\n");
+  // Settled: the memo is not written from files changed within two seconds of the scan.
+  std::filesystem::last_write_time(
+      model, std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+  const auto embed = tmp.path() / "revisions.cpp";
+  const std::string step = "LD_DEBUG=files " + std::string(RETORT_CLI) + " generate --dir " +
+                           (tmp.path() / "migrations").string() + " --embed " + embed.string() +
+                           " --models " + model.string() + " --pch-dir " +
+                           (tmp.path() / "pch").string() + " 2>&1";
+  const auto scanned = testing::run(step);
+  ASSERT_EQ(scanned.exit_code, 0) << scanned.output;
+  EXPECT_NE(scanned.output.find("libclang"), std::string::npos) << scanned.output;
+  const std::string embedded = testing::read_text(embed);
+  EXPECT_NE(embedded.find("CREATE TABLE notes"), std::string::npos) << embedded;
+  const auto recalled = testing::run(step);
+  ASSERT_EQ(recalled.exit_code, 0) << recalled.output;
+  EXPECT_NE(recalled.output.find("libsqlite3"), std::string::npos) << recalled.output;
+  EXPECT_EQ(recalled.output.find("libclang"), std::string::npos) << recalled.output;
+  EXPECT_EQ(testing::read_text(embed), embedded);
+}
+
 TEST(ProcessTest, ProgressLineOnATerminalOnly) {
   TempDir tmp;
   const auto dir = tmp.path() / "migrations";
