@@ -11,6 +11,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -52,15 +53,66 @@ class Process {
   }
   // The exit code, or -signal when a signal ended it.
   int wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    if (!ended_) {
+      waitpid(pid_, &status_, 0);
+      ended_ = true;
+    }
+    return WIFEXITED(status_) ? WEXITSTATUS(status_) : -WTERMSIG(status_);
+  }
+  // Whether it has ended, without waiting.
+  bool ended() {
+    if (!ended_ && waitpid(pid_, &status_, WNOHANG) == pid_) ended_ = true;
+    return ended_;
   }
   void kill_now() { kill(pid_, SIGKILL); }
 
  private:
   pid_t pid_ = -1;
+  int status_ = 0;
+  bool ended_ = false;
 };
+
+// Polls until `ready()` or `p` has ended; returns ready(). Waits for an event, not for a time:
+// the minute is only there so that a broken product fails the test rather than hanging it.
+template <typename Ready>
+bool wait_until(Process& p, Ready ready) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!ready() && !p.ended() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return ready();
+}
+
+// The test's side of the runtime's test-only pause points (runtime/src/test_pause.hpp): the
+// directory that RETORT_TEST_PAUSE names for one process.
+class PausePoints {
+ public:
+  explicit PausePoints(std::filesystem::path dir) : dir_(std::move(dir)) {
+    std::filesystem::create_directories(dir_);
+  }
+  const std::filesystem::path& dir() const { return dir_; }
+  // The process waits the first time it reaches `point`, until released.
+  void hold(const std::string& point) const { testing::write_text(dir_ / (point + ".wait"), ""); }
+  void release(const std::string& point) const {
+    std::filesystem::remove(dir_ / (point + ".wait"));
+  }
+  bool reached(const std::string& point) const {
+    return std::filesystem::exists(dir_ / (point + ".here"));
+  }
+  // Whether the process has waited for another's lock.
+  bool waited_for_a_lock() const { return std::filesystem::exists(dir_ / "busy"); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// Runs `body` with the environment variable `name` set to `value`, for the processes it starts.
+template <typename Body>
+void with_env(const char* name, const std::string& value, Body body) {
+  setenv(name, value.c_str(), 1);
+  body();
+  unsetenv(name);
+}
 
 void write_revision(const std::filesystem::path& dir, const std::string& id,
                     const std::string& parent, const std::string& up, const std::string& down) {
@@ -220,14 +272,6 @@ std::string split_rows(const std::filesystem::path& db) {
       .rows(
           "SELECT count(*) FROM people WHERE first_name = 'First' || id AND last_name = 'Last' "
           "|| id")[0];
-}
-
-// Runs `body` with the environment variable `name` set to `value`, for the processes it starts.
-template <typename Body>
-void with_env(const char* name, const std::string& value, Body body) {
-  setenv(name, value.c_str(), 1);
-  body();
-  unsetenv(name);
 }
 
 TEST(ProcessTest, EightApplicationsStartingAtOnceRunTheHookOnce) {
@@ -400,6 +444,59 @@ TEST(ProcessTest, ProgressLineOnATerminalOnly) {
   const auto fresh = testing::run(std::string(RETORT_CLI) + " upgrade --dir " + dir.string() +
                                   " --db " + (tmp.path() / "piped.db").string() + " 2>&1 | cat");
   EXPECT_EQ(fresh.output, "retort: upgraded 0001\nretort: upgraded 0002\nretort: upgraded 0003\n");
+}
+
+// Two processes racing to one database, the race made certain by the runtime's test-only pause
+// points: A plans from one read and waits; B begins a step's transaction, plans again inside it
+// and waits there. A, let go, must then wait for B's lock (it reports that it waited) rather than
+// begin a transaction of its own; B, let go, applies its steps. A then plans again under the
+// lock and runs only what is left: each revision is applied once.
+TEST(ProcessTest, AProcessThatPlannedWaitsForTheLockAndPlansAgainUnderIt) {
+  TempDir tmp;
+  const auto dir = tmp.path() / "migrations";
+  write_repository(dir, 1000);
+  const auto db = tmp.path() / "app.db";
+  Process first({"upgrade", "0001", "--dir", dir.string(), "--db", db.string()},
+                tmp.path() / "out");
+  ASSERT_EQ(first.wait(), 0) << testing::read_text(tmp.path() / "out");
+  const PausePoints a(tmp.path() / "a"), b(tmp.path() / "b");
+  a.hold("planned");
+  a.hold("locked");
+  b.hold("locked");
+  const auto start = [&](const PausePoints& points, const std::string& out) {
+    std::optional<Process> p;
+    with_env("RETORT_TEST_PAUSE", points.dir().string(), [&] {
+      p.emplace(std::vector<std::string>{"upgrade", "--dir", dir.string(), "--db", db.string()},
+                tmp.path() / out);
+    });
+    return *p;
+  };
+  Process process_a = start(a, "out-a");
+  EXPECT_TRUE(wait_until(process_a, [&a] { return a.reached("planned"); }));
+  Process process_b = start(b, "out-b");
+  EXPECT_TRUE(wait_until(process_b, [&b] { return b.reached("locked"); }));
+  a.release("planned");
+  wait_until(process_a, [&a] { return a.waited_for_a_lock() || a.reached("locked"); });
+  EXPECT_TRUE(a.waited_for_a_lock()) << "no contention: A did not wait for B's lock";
+  EXPECT_FALSE(a.reached("locked")) << "A began a step while B held the lock";
+  b.release("locked");
+  wait_until(process_a, [&a] { return a.reached("locked"); });
+  a.release("locked");
+  EXPECT_EQ(process_b.wait(), 0) << testing::read_text(tmp.path() / "out-b");
+  EXPECT_EQ(process_a.wait(), 0) << testing::read_text(tmp.path() / "out-a");
+  std::map<std::string, int> applied;  // "upgraded 0002" lines of both
+  for (const char* out : {"out-a", "out-b"}) {
+    std::istringstream lines(testing::read_text(tmp.path() / out));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("retort: upgraded ", 0) == 0) ++applied[line.substr(17)];
+    }
+  }
+  EXPECT_EQ(applied, (std::map<std::string, int>{{"0002", 1}, {"0003", 1}}));
+  Database check(db.string());
+  EXPECT_EQ(check.rows("SELECT revision FROM retort_migrations ORDER BY revision"),
+            (std::vector<std::string>{"0001", "0002", "0003"}));
+  EXPECT_EQ(check.rows("SELECT count(*), typeof(price) FROM items GROUP BY 2"),
+            std::vector<std::string>{"1000|real"});
 }
 
 // Bad input: a clear message, exit code 1, and nothing created or changed.
