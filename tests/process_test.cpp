@@ -181,10 +181,18 @@ TEST(ProcessTest, EightProcessesUpgradingOneFileApplyEachRevisionOnce) {
   }
 }
 
+// Whether a killed process left a hot journal beside `db`: it held a write transaction.
+bool hot_journal(const std::filesystem::path& db) {
+  const std::filesystem::path journal = db.string() + "-journal";
+  std::error_code ec;
+  return std::filesystem::exists(journal, ec) && std::filesystem::file_size(journal, ec) > 0;
+}
+
 // SIGKILL at random moments: ten times, a fresh copy of `seeded` is upgraded by the process
 // `start(db, output)` makes, killed within the time an undisturbed run takes (and a quarter
 // more). Then `inspect(db)` checks the database and returns the revision it found, a second run
-// must succeed, and `finished(db)` checks the result. Prints where the killed runs left it.
+// must succeed, and `finished(db)` checks the result. Prints where the killed runs left it
+// ("inside": in a write transaction). Where kills land for certain: kill_when_paused().
 template <typename Start, typename Inspect, typename Finished>
 void kill_at_random_moments(const std::filesystem::path& seeded, const std::filesystem::path& work,
                             unsigned seed, Start start, Inspect inspect, Finished finished) {
@@ -207,11 +215,12 @@ void kill_at_random_moments(const std::filesystem::path& seeded, const std::file
         std::uniform_int_distribution<long>(0, run_ms + run_ms / 4)(rng)));
     p.kill_now();
     p.wait();
+    const bool inside = hot_journal(db);
     {
       Database check(db.string());  // the first open rolls a hot journal back
       EXPECT_EQ(check.rows("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
     }
-    ++outcomes[inspect(db)];
+    ++outcomes[inspect(db) + (inside ? " inside" : "")];
     Process again = start(db, out);
     EXPECT_EQ(again.wait(), 0) << testing::read_text(out);
     finished(db);
@@ -221,6 +230,38 @@ void kill_at_random_moments(const std::filesystem::path& seeded, const std::file
   std::cout << "killed runs found the database at: " << seen << "\n";
 }
 
+// A SIGKILL that lands where the test chose: a fresh copy of `seeded` is upgraded by the process
+// `start_paused(db, output)` makes, which waits at a point the test holds; once `paused()` says
+// it is there, it is killed. It must have held a write transaction (its hot journal is left),
+// `inspect(db)` must find the database at `before` (rolled back), and a second run, started by
+// `start`, must succeed, `finished(db)` checking the result.
+template <typename StartPaused, typename Paused, typename Start, typename Inspect,
+          typename Finished>
+void kill_when_paused(const std::filesystem::path& seeded, const std::filesystem::path& work,
+                      StartPaused start_paused, Paused paused, Start start, Inspect inspect,
+                      Finished finished, const std::string& before) {
+  const auto db = work / "paused.db";
+  const auto out = work / "paused.out";
+  std::filesystem::remove(db);
+  std::filesystem::copy_file(seeded, db);
+  Process p = start_paused(db, out);
+  const bool there = wait_until(p, paused);
+  p.kill_now();
+  p.wait();
+  ASSERT_TRUE(there) << "it never reached the point: " << testing::read_text(out);
+  EXPECT_TRUE(hot_journal(db)) << "the kill landed outside a write transaction";
+  {
+    Database check(db.string());  // the first open rolls the hot journal back
+    EXPECT_EQ(check.rows("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+  }
+  EXPECT_EQ(inspect(db), before);
+  Process again = start(db, out);
+  EXPECT_EQ(again.wait(), 0) << testing::read_text(out);
+  finished(db);
+}
+
+// Killed at random moments, and once for certain inside the rebuild's transaction: its rows
+// copied, the old table dropped and the new one renamed, not yet recorded or committed.
 TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
   TempDir tmp;
   const auto dir = tmp.path() / "migrations";
@@ -229,28 +270,39 @@ TEST(ProcessTest, KilledDuringARebuildLeavesThePreviousOrTheNextRevision) {
   Process first({"upgrade", "0001", "--dir", dir.string(), "--db", base.string()},
                 tmp.path() / "out");
   ASSERT_EQ(first.wait(), 0) << testing::read_text(tmp.path() / "out");
-  kill_at_random_moments(
-      base, tmp.path(), 7,
-      [&dir](const std::filesystem::path& db, const std::filesystem::path& out) {
-        return Process({"upgrade", "--dir", dir.string(), "--db", db.string()}, out);
+  const auto start = [&dir](const std::filesystem::path& db, const std::filesystem::path& out) {
+    return Process({"upgrade", "--dir", dir.string(), "--db", db.string()}, out);
+  };
+  const auto inspect = [](const std::filesystem::path& db) {
+    Database check(db.string());
+    const std::string at = check.rows("SELECT max(revision) FROM retort_migrations")[0];
+    const std::string price_type =
+        check.rows("SELECT type FROM pragma_table_info('items') WHERE name = 'price'")[0];
+    EXPECT_EQ(check.rows("SELECT count(*) FROM items"), std::vector<std::string>{"200000"});
+    EXPECT_EQ(price_type, at == "0001" ? "TEXT" : "REAL") << at;
+    EXPECT_TRUE(at == "0001" || at == "0002" || at == "0003") << at;
+    EXPECT_EQ(check.rows("SELECT name FROM sqlite_schema WHERE name LIKE '_retort%'"),
+              std::vector<std::string>{});
+    return at;
+  };
+  const auto finished = [](const std::filesystem::path& db) {
+    Database done(db.string());
+    EXPECT_EQ(done.rows("SELECT max(revision) FROM retort_migrations"),
+              std::vector<std::string>{"0003"});
+    EXPECT_EQ(done.rows("SELECT count(*), typeof(price) FROM items GROUP BY 2"),
+              std::vector<std::string>{"200000|real"});
+  };
+  kill_at_random_moments(base, tmp.path(), 7, start, inspect, finished);
+  const PausePoints points(tmp.path() / "points");
+  kill_when_paused(
+      base, tmp.path(),
+      [&](const std::filesystem::path& db, const std::filesystem::path& out) {
+        points.hold("ran-0002");
+        std::optional<Process> p;
+        with_env("RETORT_TEST_PAUSE", points.dir().string(), [&] { p.emplace(start(db, out)); });
+        return *p;
       },
-      [](const std::filesystem::path& db) {
-        Database check(db.string());
-        const std::string at = check.rows("SELECT max(revision) FROM retort_migrations")[0];
-        const std::string price_type =
-            check.rows("SELECT type FROM pragma_table_info('items') WHERE name = 'price'")[0];
-        EXPECT_EQ(check.rows("SELECT count(*) FROM items"), std::vector<std::string>{"200000"});
-        EXPECT_EQ(price_type, at == "0001" ? "TEXT" : "REAL") << at;
-        EXPECT_TRUE(at == "0001" || at == "0002" || at == "0003") << at;
-        return at;
-      },
-      [](const std::filesystem::path& db) {
-        Database done(db.string());
-        EXPECT_EQ(done.rows("SELECT max(revision) FROM retort_migrations"),
-                  std::vector<std::string>{"0003"});
-        EXPECT_EQ(done.rows("SELECT count(*), typeof(price) FROM items GROUP BY 2"),
-                  std::vector<std::string>{"200000|real"});
-      });
+      [&points] { return points.reached("ran-0002"); }, start, inspect, finished, "0001");
 }
 
 // The hook app (tests/hook_app): revision 0002 adds first_name and last_name, then its hook
@@ -307,32 +359,43 @@ TEST(ProcessTest, EightApplicationsStartingAtOnceRunTheHookOnce) {
   }
 }
 
+// Killed at random moments, and once for certain inside the hook: halfway through its rows,
+// waiting until the file HOOK_PAUSE_FILE names is removed (tests/e2e/hooks/hooks.cpp).
 TEST(ProcessTest, KilledDuringAHookLeavesThePreviousOrTheNextRevision) {
   TempDir tmp;
   const auto seeded = tmp.path() / "seeded.db";
   people_database(seeded, tmp.path() / "out", 200000);
+  const auto start = [](const std::filesystem::path& db, const std::filesystem::path& out) {
+    return Process({db.string()}, out, RunAs{RETORT_HOOK_APP});
+  };
+  const auto inspect = [](const std::filesystem::path& db) {
+    Database check(db.string());
+    const std::string at = check.rows("SELECT max(revision) FROM retort_migrations")[0];
+    EXPECT_EQ(check.rows("SELECT count(*) FROM people"), std::vector<std::string>{"200000"});
+    if (at == "0001") {  // the ALTERs before the hook went with it
+      EXPECT_EQ(check.rows("SELECT name FROM pragma_table_info('people')"),
+                (std::vector<std::string>{"id", "full_name"}));
+    } else {
+      EXPECT_EQ(at, "0002");
+      EXPECT_EQ(split_rows(db), "200000");
+    }
+    return at;
+  };
+  const auto finished = [](const std::filesystem::path& db) {
+    EXPECT_EQ(split_rows(db), "200000");
+  };
   // The hook pauses halfway through its rows, so that most kills land inside it.
-  with_env("HOOK_SLEEP_MS", "300", [&] {
-    kill_at_random_moments(
-        seeded, tmp.path(), 11,
-        [](const std::filesystem::path& db, const std::filesystem::path& out) {
-          return Process({db.string()}, out, RunAs{RETORT_HOOK_APP});
-        },
-        [](const std::filesystem::path& db) {
-          Database check(db.string());
-          const std::string at = check.rows("SELECT max(revision) FROM retort_migrations")[0];
-          EXPECT_EQ(check.rows("SELECT count(*) FROM people"), std::vector<std::string>{"200000"});
-          if (at == "0001") {  // the ALTERs before the hook went with it
-            EXPECT_EQ(check.rows("SELECT name FROM pragma_table_info('people')"),
-                      (std::vector<std::string>{"id", "full_name"}));
-          } else {
-            EXPECT_EQ(at, "0002");
-            EXPECT_EQ(split_rows(db), "200000");
-          }
-          return at;
-        },
-        [](const std::filesystem::path& db) { EXPECT_EQ(split_rows(db), "200000"); });
-  });
+  with_env("HOOK_SLEEP_MS", "300",
+           [&] { kill_at_random_moments(seeded, tmp.path(), 11, start, inspect, finished); });
+  const auto in_hook = tmp.path() / "in-hook";
+  kill_when_paused(
+      seeded, tmp.path(),
+      [&](const std::filesystem::path& db, const std::filesystem::path& out) {
+        std::optional<Process> p;
+        with_env("HOOK_PAUSE_FILE", in_hook.string(), [&] { p.emplace(start(db, out)); });
+        return *p;
+      },
+      [&in_hook] { return std::filesystem::exists(in_hook); }, start, inspect, finished, "0001");
 }
 
 TEST(ProcessTest, BuildDirectoriesGeneratingAtOnceAgreeOnTheDraft) {
