@@ -7,6 +7,7 @@
 
 #include "hooks.hpp"
 #include "retort/error.hpp"
+#include "test_pause.hpp"
 
 namespace retort::detail {
 namespace {
@@ -85,6 +86,7 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
   expect_hooks_linked(db, revisions, sections);
   for (const auto& [revision, sql] : sections) db.expect_functions(revision, sql);
   if (steps.empty()) return done;
+  test_pause("planned");
   const std::unique_ptr<Held> runner = db.hold_runner_lock();
   const std::size_t planned = steps.size();
   std::size_t step_number = 0;
@@ -102,6 +104,7 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
         break;
       }
       if (steps.front().foreign_keys_off != foreign_keys_off) continue;  // again, with the pragma
+      test_pause("locked");
       const Step& step = steps.front();
       Progress event;
       event.event = Progress::Event::kStarted;
@@ -123,6 +126,7 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
         }
         run_section(db, context, revisions, sql);
         db.check_step(context, step);
+        test_pause("ran-" + step.revision);
       }
       db.record(context, applied, step);
       tx->commit();
