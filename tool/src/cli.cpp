@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -206,13 +207,20 @@ void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 // One line per revision; a baseline the database had already is recorded, not run.
+// An adopted baseline's renamed constraints (PostgreSQL) are listed under it.
 void print_applied(const std::vector<std::string>& ids, const char* verb,
-                   const std::vector<std::string>& adopted, std::ostream& out) {
+                   const std::map<std::string, std::vector<std::string>>& adopted,
+                   std::ostream& out) {
   if (ids.empty()) out << "retort: nothing to " << verb << "\n";
   for (const std::string& id : ids) {
-    if (std::find(adopted.begin(), adopted.end(), id) != adopted.end()) {
+    if (const auto a = adopted.find(id); a != adopted.end()) {
       out << "retort: recorded baseline " << id
           << " as applied without running it: the database has its schema already\n";
+      if (!a->second.empty()) {
+        out << "retort: gave " << a->second.size()
+            << " constraints the baseline's names, in the same transaction:\n";
+      }
+      for (const std::string& r : a->second) out << "  " << r << "\n";
     } else {
       out << "retort: " << verb << "d " << id << "\n";
     }
@@ -259,10 +267,10 @@ void leaving_no_empty_file(const std::string& path, Verb verb) {
 void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
   const std::string target = o.target.empty() ? "head" : o.target;
   // The terminal's progress line, noting the baselines recorded without running.
-  std::vector<std::string> adopted;
+  std::map<std::string, std::vector<std::string>> adopted;
   const ProgressCallback terminal = progress_for(err);
   const ProgressCallback progress = [&adopted, &terminal](const Progress& p) {
-    if (p.event == Progress::Event::kFinished && p.adopted) adopted.push_back(p.revision);
+    if (p.event == Progress::Event::kFinished && p.adopted) adopted[p.revision] = p.renamed;
     if (terminal) terminal(p);
   };
   if (on_postgresql(o)) {
