@@ -1,5 +1,5 @@
-// Adopting an existing database: its live schema as Retort's Schema, and the model header that
-// declares it (`retort init --from-db`).
+// Adopting an existing SQLite database: its live schema as Retort's Schema
+// (`retort init --from-db`).
 #ifndef RETORT_TOOL_ADOPT_HPP
 #define RETORT_TOOL_ADOPT_HPP
 
@@ -21,16 +21,6 @@ struct Adoption {
 /// `db`, as the models would declare them. Constraint names are Retort's (SQLite keeps them only
 /// in the CREATE text); CHECK constraints become the table's. Throws Error on SQLite errors.
 Adoption read_live_schema(sqlite3* db);
-
-/// The annotated C++ header that declares `schema`'s tables: one struct a table, named in
-/// UpperCamelCase, members named after their columns (RETORT_COLUMN where a column's name is no
-/// C++ identifier or is a keyword), RETORT_TYPE where the declared type is not the C++ type's.
-/// `objects_file` ("" for none) is named in the header's comment.
-std::string render_model_header(const Schema& schema, const std::string& source,
-                                const std::string& objects_file);
-
-/// The objects of `schema` as an objects file: each CREATE statement, `;`, a blank line.
-std::string render_objects_file(const Schema& schema);
 
 }  // namespace retort
 

@@ -12,6 +12,7 @@
 #include "embed.hpp"
 #include "emit.hpp"
 #include "functions.hpp"
+#include "model_header.hpp"
 #include "objects.hpp"
 #include "pg_check.hpp"
 #include "pg_objects.hpp"
