@@ -145,6 +145,25 @@ TEST_F(PostgresqlAdoptTest, ChinookIsAdoptedBuiltStartedChangedAndUpgradedWithIt
   EXPECT_EQ(checked.code, ExitCode::kDone) << checked.out << checked.err;
 }
 
+// A copy that differs in more than names is refused, its names as they were (rolled back).
+TEST_F(PostgresqlAdoptTest, ACopyThatDiffersIsRefusedAndKeepsItsNames) {
+  PgDatabase source, installed;
+  load(source, fixture("chinook.sql"));
+  load(installed, fixture("chinook.sql") + "CREATE INDEX extra ON genre (name);\n");
+  ASSERT_EQ(adopt(source).code, ExitCode::kDone);
+  const testing::Cli refused = upgrade(installed);
+  EXPECT_EQ(refused.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(refused.err,
+                       "unexpected index CREATE INDEX extra ON genre USING btree "
+                       "(name)"))
+      << refused.err;
+  EXPECT_TRUE(contains(refused.err, "nothing was changed")) << refused.err;
+  EXPECT_EQ(installed.rows("SELECT conname FROM pg_constraint WHERE conrelid = 'genre'::regclass"),
+            std::vector<std::string>{"genre_pkey"});
+  EXPECT_EQ(installed.rows("SELECT to_regclass('retort_migrations')"),
+            std::vector<std::string>{"NULL"});
+}
+
 TEST_F(PostgresqlAdoptTest, ChinookMapsToSqliteToo) {
   PgDatabase source;
   load(source, fixture("chinook.sql"));
