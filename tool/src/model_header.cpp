@@ -183,10 +183,11 @@ std::string render_model_header(const Schema& schema, const std::string& source,
                                 const std::string& objects_kinds) {
   std::string out =
       "// The models of " + source +
-      ", written by `retort init --from-db`: one annotated struct a\n"
-      "// table, as the baseline revision creates them. Edit them as your own from now on;" +
-      (objects_file.empty() ? std::string()
-                            : "\n// the " + objects_kinds + " are in " + objects_file + ".") +
+      ", written by `retort init --from-db`:\n"
+      "// one annotated struct a table, as the baseline revision creates them. Edit them as your\n"
+      "// own from now on" +
+      (objects_file.empty() ? std::string(".")
+                            : "; the " + objects_kinds + " are in\n// " + objects_file + ".") +
       "\n#pragma once\n\n#include <cstdint>\n#include <optional>\n#include <string>\n"
       "#include <vector>\n\n#include <retort/annotations.hpp>\n";
   if (!schema.functions.empty()) {

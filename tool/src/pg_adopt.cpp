@@ -152,6 +152,34 @@ const char* action(const std::string& code) {
   return "";
 }
 
+// A foreign key of `t` from its pg_constraint row (see read_constraints()).
+void add_foreign_key(Table& t, const Row& r, const std::string& at,
+                     std::vector<std::string>& problems) {
+  const std::vector<std::string> columns = split(r[3]);
+  if (columns.size() != 1) {
+    problems.push_back(at +
+                       "a foreign key over several columns, which RETORT_REFERENCES cannot "
+                       "declare");
+    return;
+  }
+  if (r[5] != "t") problems.push_back(at + "it references a table of another schema");
+  if (r[9] == "f" || r[9] == "p") problems.push_back(at + "MATCH FULL cannot be declared");
+  if (r[10] == "t" && r[11] != "t") {
+    problems.push_back(at +
+                       "DEFERRABLE INITIALLY IMMEDIATE cannot be declared (only "
+                       "RETORT_DEFERRED, INITIALLY DEFERRED)");
+  }
+  ForeignKey fk;
+  fk.name = foreign_key_name(t.name, columns[0], r[4]);
+  fk.columns = columns;
+  fk.ref_table = r[4];
+  fk.ref_columns = split(r[6]);
+  fk.on_update = action(r[7]);
+  fk.on_delete = action(r[8]);
+  fk.deferred = r[11] == "t";
+  t.foreign_keys.push_back(std::move(fk));
+}
+
 void read_constraints(PGconn* conn, Schema& s, std::vector<std::string>& problems) {
   query_rows(
       conn,
@@ -173,33 +201,12 @@ void read_constraints(PGconn* conn, Schema& s, std::vector<std::string>& problem
         if (r[2] == "p") {
           t->primary_key = columns;
         } else if (r[2] == "u") {
-          const bool one = columns.size() == 1;
-          t->unique_constraints.push_back({unique_constraint_name(t->name, columns), columns, one});
+          t->unique_constraints.push_back(
+              {unique_constraint_name(t->name, columns), columns, columns.size() == 1});
         } else if (r[2] == "c") {
           t->checks.push_back({"", r[12], ""});
         } else if (r[2] == "f") {
-          if (columns.size() != 1) {
-            problems.push_back(at +
-                               "a foreign key over several columns, which "
-                               "RETORT_REFERENCES cannot declare");
-            return;
-          }
-          if (r[5] != "t") problems.push_back(at + "it references a table of another schema");
-          if (r[9] == "f" || r[9] == "p") problems.push_back(at + "MATCH FULL cannot be declared");
-          if (r[10] == "t" && r[11] != "t") {
-            problems.push_back(at +
-                               "DEFERRABLE INITIALLY IMMEDIATE cannot be declared (only "
-                               "RETORT_DEFERRED, INITIALLY DEFERRED)");
-          }
-          ForeignKey fk;
-          fk.name = foreign_key_name(t->name, columns[0], r[4]);
-          fk.columns = columns;
-          fk.ref_table = r[4];
-          fk.ref_columns = split(r[6]);
-          fk.on_update = action(r[7]);
-          fk.on_delete = action(r[8]);
-          fk.deferred = r[11] == "t";
-          t->foreign_keys.push_back(std::move(fk));
+          add_foreign_key(*t, r, at, problems);
         } else {
           problems.push_back(at + "'" + r[14] + "' cannot be declared");
         }
