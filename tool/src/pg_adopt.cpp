@@ -96,9 +96,11 @@ void read_columns(PGconn* conn, Schema& s, Identities& identities,
       "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
       "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
       "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, "
-      "t.typtype IN ('e', 'd', 'c', 'r', 'm') AND t.typnamespace <> "
-      "'pg_catalog'::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = "
-      "'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e'), "
+      // Where a type not PostgreSQL's own comes from: an extension, or the database.
+      "CASE WHEN t.typnamespace = 'pg_catalog'::regnamespace THEN NULL ELSE coalesce((SELECT "
+      "x.extname FROM pg_depend e JOIN pg_extension x ON x.oid = e.refobjid WHERE e.classid = "
+      "'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e'), CASE WHEN t.typtype IN "
+      "('e', 'd', 'c', 'r', 'm') THEN '' END) END, "
       // A serial column: its default calls the sequence it owns, named as SERIAL names it.
       "EXISTS (SELECT 1 FROM pg_depend o JOIN pg_class q ON q.oid = o.objid WHERE o.classid = "
       "'pg_class'::regclass AND o.refobjid = c.oid AND o.refobjsubid = a.attnum AND q.relkind = "
@@ -118,10 +120,13 @@ void read_columns(PGconn* conn, Schema& s, Identities& identities,
         c.name = r[1];
         c.type = r[2];
         c.not_null = r[3] == "t";
-        if (r[8] == "t") {
+        if (r[8] == "") {
           problems.push_back(at + "its type '" + r[2] +
                              "' is defined in the database (CREATE TYPE or DOMAIN), which "
                              "POSTGRESQL_OBJECTS cannot hold");
+        } else if (r[8] != "NULL") {
+          problems.push_back(at + "its type '" + r[2] + "' comes from the extension '" + r[8] +
+                             "', which a baseline creates after its tables");
         }
         if (r[9] == "t") {
           c.type = r[2] == "bigint" ? "BIGSERIAL" : r[2] == "smallint" ? "SMALLSERIAL" : "SERIAL";
