@@ -19,6 +19,12 @@ namespace retort {
 /// Throws Error on the server's errors.
 Adoption read_postgresql_schema(PGconn* conn);
 
+/// The views, materialized views, functions, triggers and extensions of the connection's
+/// current schema, added to `schema` as POSTGRESQL_OBJECTS statements as PostgreSQL prints them
+/// (pg_get_viewdef, pg_get_functiondef, pg_get_triggerdef); `problems` names two of them that
+/// share a name, and a sequence no column owns. Throws Error on the server's errors.
+void read_postgresql_objects(PGconn* conn, Schema& schema, std::vector<std::string>& problems);
+
 /// The member type of a column read by read_postgresql_schema(): bigint → std::int64_t,
 /// integer → std::int32_t, smallint → std::int16_t, boolean → bool, real → float, double
 /// precision → double, text → std::string, bytea → a byte vector; serials as their integers and
