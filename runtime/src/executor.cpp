@@ -42,11 +42,13 @@ void run_section(Backend& db, const StepContext& c, const std::vector<Revision>&
   }
 }
 
-// Adopting an existing database: it must be what the baseline creates on an empty one. Then
-// the baseline is recorded as applied without running.
-void adopt(Backend& db, const Step& step) {
+// Adopting an existing database: it must be what the baseline creates on an empty one, once its
+// constraints carry the baseline's names. Then the baseline is recorded as applied without
+// running. Returns the renames.
+std::vector<std::string> adopt(Backend& db, const StepContext& c, const Step& step) {
+  std::vector<std::string> renamed = db.align_names(c, *step.up);
   const std::vector<std::string> differences = db.differences_from(*step.up);
-  if (differences.empty()) return;
+  if (differences.empty()) return renamed;
   std::string list;
   for (const std::string& d : differences) list += "\n  " + d;
   throw Error(
@@ -115,7 +117,7 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
       if (progress && step.kind != Step::kMarkSealed && tries == 0) progress(event);
       const StepContext context{step.revision, done, progress, event};
       if (step.kind == Step::kApply && step.up->baseline && applied.empty() && db.holds_schema()) {
-        adopt(db, step);
+        event.renamed = adopt(db, context, step);
         event.adopted = true;
       } else {
         const std::string sql = section_of(db, step, done);
