@@ -4,6 +4,7 @@
 // merged one after the other; a conflict; a developer's database from the moved branch; CI's
 // `retort check` before and after.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <map>
 
@@ -427,6 +428,106 @@ TEST(BranchesTest, KeptRevisionsAreProvenAgainstTheMergedSchema) {
       << refused.err;
   EXPECT_TRUE(contains(refused.err, "email")) << refused.err;
   EXPECT_EQ(team.contents(), before);
+}
+
+// An unedited revision whose SQL must change on the merged schema is written afresh: b's rebuild
+// of users (its name made optional) must carry a's email column, which b's file as sealed never
+// knew, in the new table, in the copy of the rows and in its Down.
+TEST(BranchesTest, AMovedRebuildIsWrittenAfreshForTheMergedSchema) {
+  const Team team;
+  team.branch_adding_to_users("a", "std::optional<std::string> email;", "add email");
+  team.commit("a");
+  ASSERT_EQ(upgrade(fs::path(team.db("a.db")), team.revisions(), "head").size(), 2u);
+  Database(team.db("a.db")).exec("INSERT INTO users VALUES (1, 'Ada', 'ada@example.com')");
+  team.git("checkout -q main");
+  team.git("checkout -q -b b");
+  std::string optional_name = kUsers;
+  optional_name.replace(optional_name.find("std::string name;"), 17,
+                        "std::optional<std::string> name;");
+  team.write("users.hpp", optional_name);
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("optional name");
+  team.commit("b");
+  const std::string sealed = testing::read_text(team.versions() / "0002_optional_name.sql");
+  ASSERT_TRUE(contains(sealed, "INSERT INTO _retort_new_users (id, name)\n")) << sealed;
+  team.git("checkout -q a");
+  testing::run("cd " + team.root().string() + " && git merge -q --no-edit b 2>&1");
+  std::string merged = optional_name;
+  merged.insert(merged.find("};"), "  std::optional<std::string> email;\n");
+  team.write("users.hpp", merged);
+  team.commit("merged b");
+
+  const Cli rebased = team.retort({"rebase", "0002_optional_name"});
+  ASSERT_EQ(rebased.code, ExitCode::kDone) << rebased.err;
+  EXPECT_TRUE(contains(rebased.out,
+                       "moved 0002_optional_name.sql to 0003_optional_name.sql (SQL written "
+                       "afresh)"))
+      << rebased.out;
+  const std::string moved = testing::read_text(team.versions() / "0003_optional_name.sql");
+  const std::string up = moved.substr(0, moved.find("-- +retort Down"));
+  const std::string down = moved.substr(moved.find("-- +retort Down"));
+  for (const std::string& section : {up, down}) {
+    EXPECT_TRUE(contains(section, "    email TEXT\n);\n")) << section;
+    EXPECT_TRUE(contains(section,
+                         "INSERT INTO _retort_new_users (id, name, email)\n"
+                         "    SELECT id, name, email FROM users;\n"))
+        << section;
+  }
+  EXPECT_TRUE(contains(up, "    name TEXT,\n")) << up;
+  EXPECT_TRUE(contains(down, "    name TEXT NOT NULL,\n")) << down;
+  EXPECT_EQ(team.build().written, DraftWrite::kNone);
+  // a's database takes it and keeps its row, email included.
+  EXPECT_EQ(upgrade(fs::path(team.db("a.db")), team.revisions(), "head"),
+            std::vector<std::string>{"0003"});
+  EXPECT_EQ(Database(team.db("a.db")).rows("SELECT id, name, email FROM users"),
+            std::vector<std::string>{"1|Ada|ada@example.com"});
+}
+
+// Every name and text under versions/, hidden files included; "(directory)" for a directory.
+std::map<std::string, std::string> everything(const fs::path& versions) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(versions)) {
+    out[e.path().filename().string()] =
+        e.is_directory() ? "(directory)" : testing::read_text(e.path());
+  }
+  return out;
+}
+
+// A rebase that fails while it writes its files writes none: the temporary file of the first
+// moved revision is written, the second cannot be (a directory stands where it goes), and every
+// file is left as it was, with no temporary file behind.
+TEST(BranchesTest, ARebaseThatCannotWriteEveryFileWritesNone) {
+  const Team team;
+  team.branch_adding_to_users("a", "std::optional<std::string> email;", "add email");
+  team.commit("a");
+  team.git("checkout -q main");
+  team.git("checkout -q -b b");
+  team.write("posts.hpp", kPosts);
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("posts table");
+  team.add_member("posts.hpp", "Post", "std::optional<std::string> title;");
+  ASSERT_EQ(team.build().written, DraftWrite::kWritten);
+  team.seal("post titles");
+  team.commit("b");
+  team.git("checkout -q a");
+  team.git("merge -q --no-edit b");
+  // Where the rebase (this process: the CLI runs in it) writes 0004_post_titles.sql first.
+  const fs::path blocker =
+      team.versions() / (".0004_post_titles.sql.rebase" + std::to_string(::getpid()));
+  const auto before = everything(team.versions());
+  fs::create_directory(blocker);
+  const Cli failed = team.retort({"rebase", "0002_posts"});
+  EXPECT_EQ(failed.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(failed.err, "cannot write '" + blocker.string() + "'")) << failed.err;
+  std::error_code ec;
+  fs::remove(blocker, ec);  // the rebase's clean-up may have taken it: it stood at its path
+  EXPECT_EQ(everything(team.versions()), before);
+
+  const Cli rebased = team.retort({"rebase", "0002_posts"});
+  ASSERT_EQ(rebased.code, ExitCode::kDone) << rebased.err;
+  EXPECT_EQ(team.files(),
+            (std::vector<std::string>{"0001_users.sql", "0002_add_email.sql",
+                                      "0003_posts_table.sql", "0004_post_titles.sql"}));
 }
 
 }  // namespace

@@ -262,5 +262,49 @@ TEST(HooksTest, MarkersCountInTheChecksumAndNameCppIdentifiers) {
   EXPECT_EQ(section_hooks(r.down_sql), (std::vector<std::string>{"b", "c"}));
 }
 
+// The hook failures not shown above, each failing the revision with the ALTERs before its marker
+// rolled back and the database row by row as it was: an exception that is not a
+// std::exception, a statement that ended the transaction while the hook ignored its error (OR
+// ROLLBACK), PRAGMA writable_schema, and an ALTER TABLE (named by its table).
+TEST(HooksTest, MoreHookFailuresFailTheRevision) {
+  struct Case {
+    HookFunction hook;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](sqlite3*, HookProgress&) { throw 42; },
+       "the hook threw an exception that is not a std::exception"},
+      {[](sqlite3* d, HookProgress&) {
+         sqlite3_exec(d, "UPDATE OR ROLLBACK people SET id = 1", nullptr, nullptr, nullptr);
+       },
+       "the revision's transaction ended inside the hook"},
+      {[](sqlite3* d, HookProgress&) {
+         sqlite3_exec(d, "PRAGMA writable_schema = ON", nullptr, nullptr, nullptr);
+       },
+       "may not set PRAGMA writable_schema"},
+      {[](sqlite3* d, HookProgress&) {
+         sqlite3_exec(d, "ALTER TABLE people ADD COLUMN middle TEXT", nullptr, nullptr, nullptr);
+       },
+       "may not change the schema (main)"},
+  };
+  for (const Case& c : cases) {
+    Database db;
+    const std::vector<Revision> revisions = load(expand_revisions(), {{"split_full_name", c.hook}});
+    upgrade(db.get(), revisions, "0001");
+    const std::vector<std::string> before = db.dump();
+    try {
+      upgrade(db.get(), revisions);
+      ADD_FAILURE() << "no MigrationError for " << c.message;
+    } catch (const MigrationError& e) {
+      EXPECT_EQ(e.revision(), "0002");
+      EXPECT_EQ(e.statement(), "hook split_full_name");
+      EXPECT_NE(std::string(e.what()).find(c.message), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(db.dump(), before) << c.message;
+    EXPECT_EQ(current(db.get()), "0001") << c.message;
+    EXPECT_TRUE(sqlite3_get_autocommit(db.get())) << c.message;
+  }
+}
+
 }  // namespace
 }  // namespace retort

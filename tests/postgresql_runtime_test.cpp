@@ -206,6 +206,35 @@ TEST(PostgresqlRuntimeTest, AnExistingDatabaseEqualToTheBaselineIsAdoptedOtherwi
             std::vector<std::string>{"t"});
 }
 
+// PostgreSQL's own constraint names (users_pkey) take the baseline's in the recording
+// transaction, and the progress says which.
+TEST(PostgresqlRuntimeTest, AnAdoptedDatabasesConstraintsTakeTheBaselinesNames) {
+  const std::vector<Revision> revisions = {pg_revision(
+      "0001", "",
+      "CREATE TABLE users (id BIGINT NOT NULL, email TEXT NOT NULL, CONSTRAINT pk_users "
+      "PRIMARY KEY (id), CONSTRAINT uq_users_email UNIQUE (email), CONSTRAINT ck_users_1 CHECK "
+      "(id > 0));",
+      "DROP TABLE users;", false, true)};
+  PgDatabase db;
+  const detail::pg::Conn conn = db.connect();
+  detail::pg::exec(conn.get(),
+                   "CREATE TABLE users (id BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE "
+                   "CHECK (id > 0)); INSERT INTO users VALUES (1, 'a@example.com');");
+  std::vector<std::string> renamed;
+  const ProgressCallback progress = [&renamed](const Progress& p) {
+    if (p.event == Progress::Event::kFinished && p.adopted) renamed = p.renamed;
+  };
+  EXPECT_EQ(upgrade(conn.get(), revisions, "head", progress), std::vector<std::string>{"0001"});
+  EXPECT_EQ(renamed, (std::vector<std::string>{
+                         "table 'users': constraint users_id_check renamed ck_users_1",
+                         "table 'users': constraint users_pkey renamed pk_users",
+                         "table 'users': constraint users_email_key renamed uq_users_email"}));
+  EXPECT_EQ(db.rows("SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass ORDER "
+                    "BY 1"),
+            (std::vector<std::string>{"ck_users_1", "pk_users", "uq_users_email"}));
+  EXPECT_EQ(db.rows("SELECT email FROM users"), std::vector<std::string>{"a@example.com"});
+}
+
 TEST(PostgresqlRuntimeTest, ProcessesStartingAtOnceApplyEachRevisionOnce) {
   PgDatabase db;
   std::vector<Revision> revisions = {

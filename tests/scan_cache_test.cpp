@@ -151,5 +151,62 @@ TEST_F(ScanMemoTest, TheBuildStepRecallsAndStillSeesAChangedHeader) {
   EXPECT_TRUE(generate(step).models.recalled);
 }
 
+// Every part of the key changes it: two of them (the model files and the arguments) are shown
+// by KeyedOnTheRequest; these are the other five.
+TEST(ScanMemoKeyTest, EachPartChangesTheKey) {
+  const ScanMemoKey key = ScanMemoKey::of({"/p/models/user.hpp"}, {"-I/p/include"});
+  EXPECT_EQ(key.retort_version, RETORT_VERSION);
+  EXPECT_GT(key.format, 0);
+  EXPECT_FALSE(key.libclang.empty());
+  EXPECT_EQ(key.include_env.size(), 3u);
+  std::vector<ScanMemoKey> changed(5, key);
+  changed[0].retort_version += ".1";
+  ++changed[1].format;
+  changed[2].libclang += "0";  // another libclang, or the same file rebuilt
+  changed[3].working_directory += "/sub";
+  changed[4].include_env[1] = "/opt/include";
+  for (std::size_t i = 0; i < changed.size(); ++i) {
+    EXPECT_NE(changed[i].hash(), key.hash()) << "part " << i;
+  }
+  EXPECT_EQ(ScanMemoKey(key).hash(), key.hash());
+}
+
+// libclang's part: its file, its size and its time, so that an upgraded libclang is a miss.
+TEST(ScanMemoKeyTest, LibclangIsItsFileSizeAndTime) {
+  const std::string libclang = ScanMemoKey::of({}, {}).libclang;
+  const auto space = libclang.find(' ');
+  ASSERT_NE(space, std::string::npos) << libclang;
+  const fs::path file = libclang.substr(0, space);
+  ASSERT_TRUE(fs::exists(file)) << libclang;
+  EXPECT_EQ(libclang.substr(space + 1, libclang.find(' ', space + 1) - space - 1),
+            std::to_string(fs::file_size(file)));
+}
+
+// The working directory and the include paths of the environment, as the build step meets
+// them: a relative -I means another directory from elsewhere, CPATH adds headers.
+TEST_F(ScanMemoTest, KeyedOnTheWorkingDirectoryAndTheEnvironment) {
+  scan_once(request());
+  ASSERT_TRUE(recalled(request()));
+  const fs::path before = fs::current_path();
+  fs::current_path(tmp_.path());
+  const bool recalled_elsewhere = recalled(request());
+  fs::current_path(before);
+  EXPECT_FALSE(recalled_elsewhere);
+  EXPECT_TRUE(recalled(request()));
+  for (const char* name : {"CPATH", "CPLUS_INCLUDE_PATH", "C_INCLUDE_PATH"}) {
+    const char* was = std::getenv(name);
+    const std::string saved = was ? was : "";
+    setenv(name, (tmp_.path() / "include").c_str(), 1);
+    const bool recalled_with = recalled(request());
+    if (was) {
+      setenv(name, saved.c_str(), 1);
+    } else {
+      unsetenv(name);
+    }
+    EXPECT_FALSE(recalled_with) << name;
+  }
+  EXPECT_TRUE(recalled(request()));
+}
+
 }  // namespace
 }  // namespace retort

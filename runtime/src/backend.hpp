@@ -135,6 +135,10 @@ class Backend {
   virtual bool holds_schema() = 0;
   /// What tells this database apart from an empty one on which `baseline`'s Up ran.
   virtual std::vector<std::string> differences_from(const Revision& baseline) = 0;
+  /// Adopting: gives the database's constraints the names `baseline` gives them where only the
+  /// names differ (PostgreSQL; SQLite keeps constraint names in no catalog), inside the step's
+  /// transaction; one line per rename, "table 't': constraint a renamed b".
+  virtual std::vector<std::string> align_names(const StepContext&, const Revision&) { return {}; }
 };
 
 enum class Direction { kUp, kDown };

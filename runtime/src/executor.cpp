@@ -8,6 +8,7 @@
 
 #include "hooks.hpp"
 #include "retort/error.hpp"
+#include "test_pause.hpp"
 
 namespace retort::detail {
 namespace {
@@ -58,11 +59,13 @@ std::string statement_of(const SectionPhase& phase) {
   return out;
 }
 
-// Adopting an existing database: it must be what the baseline creates on an empty one. Then
-// the baseline is recorded as applied without running.
-void adopt(Backend& db, const Step& step) {
+// Adopting an existing database: it must be what the baseline creates on an empty one, once its
+// constraints carry the baseline's names. Then the baseline is recorded as applied without
+// running. Returns the renames.
+std::vector<std::string> adopt(Backend& db, const StepContext& c, const Step& step) {
+  std::vector<std::string> renamed = db.align_names(c, *step.up);
   const std::vector<std::string> differences = db.differences_from(*step.up);
-  if (differences.empty()) return;
+  if (differences.empty()) return renamed;
   std::string list;
   for (const std::string& d : differences) list += "\n  " + d;
   throw Error(
@@ -169,10 +172,11 @@ Migration::Outcome Migration::next() {
     foreign_keys_off_ = step.foreign_keys_off;
     return Outcome::kProgress;
   }
+  test_pause("locked");
   Progress event = started(step);
   const StepContext context{step.revision, done_, progress_, event};
   if (step.kind == Step::kApply && step.up->baseline && applied.empty() && db_.holds_schema()) {
-    adopt(db_, step);
+    event.renamed = adopt(db_, context, step);
     event.adopted = true;
   } else {
     const std::string sql = section_of(db_, step, done_);
@@ -187,6 +191,7 @@ Migration::Outcome Migration::next() {
     }
     if (!phases.empty()) run_parts(db_, context, revisions_, phases[0].parts);
     db_.check_step(context, step);
+    test_pause("ran-" + step.revision);
   }
   db_.record(context, applied, step);
   tx->commit();
@@ -208,6 +213,7 @@ Migration::Outcome Migration::run_phased(Held& tx, const Step& step, const StepC
   }
   run_parts(db_, c, revisions_, phases[phase].parts);
   db_.check_step(c, step);
+  if (phase + 1 == total) test_pause("ran-" + step.revision);
   db_.record_phases(c, step, sql, phase + 1, total);
   tx.commit();
   return phase + 1 == total ? finished(step, c.event) : Outcome::kProgress;
@@ -310,6 +316,7 @@ std::vector<std::string> migrate(Backend& db, const std::vector<Revision>& revis
     db.expect_phases(revision, sql);
   }
   if (steps.empty()) return {};
+  test_pause("planned");
   const std::unique_ptr<Held> runner = db.hold_runner_lock();
   // Each transaction plans again: a relative target ("-1") counts from where this call started.
   const std::string fixed = absolute_target(applied_at_start, steps, target);

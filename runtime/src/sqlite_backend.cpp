@@ -15,6 +15,7 @@
 #include "retort/detail/sqlite.hpp"
 #include "retort/error.hpp"
 #include "sqlite_hook_guard.hpp"
+#include "test_pause.hpp"
 #include "version_table.hpp"
 
 namespace retort::detail {
@@ -132,6 +133,7 @@ class SqliteBackend final : public Backend {
   explicit SqliteBackend(sqlite3* db) : db_(db) {
     // Set before the first read too: a reader meets a writer's pending lock while it commits.
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    test_observe_busy(db, kBusyTimeoutMs);
   }
 
   // The header holds the fingerprint of every revision (ids, checksums, drafts), so nothing

@@ -10,8 +10,12 @@ COLLATE, DESC, partial conditions), unique and CHECK constraints, names included
 triggers, from both; and Alembic's `compare_metadata` must find the same
 differences in both databases as between the models and its own database.
 
+Retort's caches (the PCH and the scan's memo) go to WORK_DIR/cache, never to
+the user's $HOME/.cache: the test checks that they are there.
+
 Usage: side_by_side.py RETORT ANNOTATIONS_INCLUDE_DIR WORK_DIR
 """
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -402,8 +406,9 @@ def alembic_diffs(path, metadata):
         return sorted(str(describe(d)) for d in compare_metadata(context, metadata))
 
 
-def retort(tool, *args, cwd):
-    r = subprocess.run([tool, *args], cwd=cwd, capture_output=True, text=True)
+def retort(tool, *args, cwd, cache):
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache))  # in the build tree, not in $HOME
+    r = subprocess.run([tool, *args], cwd=cwd, capture_output=True, text=True, env=env)
     if r.returncode != 0:
         sys.exit(f"retort {' '.join(args)} failed ({r.returncode}):\n{r.stdout}{r.stderr}")
 
@@ -412,7 +417,7 @@ def run(name, versions, tables, tool, annotations, work):
     d = work / name
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
-    retort(tool, "init", cwd=d)
+    retort(tool, "init", cwd=d, cache=work / "cache")
     objects = ""
     for number, version in enumerate(versions, 1):
         models, objects = version if isinstance(version, tuple) else (version, "")
@@ -420,8 +425,8 @@ def run(name, versions, tables, tool, annotations, work):
         (d / "objects.sql").write_text(objects)
         retort(tool, "migrate", "-m", f"version {number}", "--allow-destructive", "--models",
                "models.hpp", *(["--objects", "objects.sql"] if objects else []), "--",
-               f"-I{annotations}", cwd=d)
-        retort(tool, "upgrade", "--db", "retort.db", cwd=d)
+               f"-I{annotations}", cwd=d, cache=work / "cache")
+        retort(tool, "upgrade", "--db", "retort.db", cwd=d, cache=work / "cache")
     metadata = MetaData(naming_convention=NAMING)
     tables(metadata)
     engine = create_engine(f"sqlite:///{d / 'sqlalchemy.db'}")
@@ -455,6 +460,9 @@ def main():
         for f in failures:
             print("  " + f)
         failed = failed or bool(failures)
+    if not (work / "cache" / "retort" / "pch").is_dir():
+        print(f"no cache in {work / 'cache'}: retort wrote it elsewhere")
+        failed = True
     sys.exit(1 if failed else 0)
 
 

@@ -10,6 +10,7 @@
 #include "model_header.hpp"
 #include "pipeline.hpp"
 #include "retort/detail/introspect.hpp"
+#include "retort/detail/pg.hpp"
 #include "retort/detail/sqlite.hpp"
 #include "retort/runtime.hpp"
 
@@ -36,6 +37,9 @@ Adopted adopt_database(const AdoptRequest& request) {
   if (fs::is_directory(versions) && !fs::is_empty(versions)) {
     throw Error("the migration repository " + request.dir.string() +
                 " already has revisions; init --from-db writes a baseline only into an empty one");
+  }
+  if (detail::pg::is_connection_string(request.database.string())) {
+    return adopt_postgresql(request);
   }
   if (!fs::is_regular_file(request.database)) {
     throw Error("no database at '" + request.database.string() + "'");

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include "adopt_database.hpp"
@@ -41,6 +42,7 @@ struct Options {
   std::vector<std::string> objects;
   std::vector<std::string> postgresql_objects;
   std::vector<std::string> dialects = {"sqlite"};
+  std::vector<std::string> init_dialects;  ///< init --from-db's; empty: the database's own
   std::string postgresql_url, postgresql_dir, postgresql_bindir;
   std::vector<std::string> clang_args;
   std::string embed, depfile, stamp, make_depend_cache;
@@ -106,14 +108,30 @@ void run_generate(const Options& o, bool check, std::ostream& out, std::ostream&
 
 void cmd_init(const Options& o, std::ostream& out) {
   if (!o.from_db.empty()) {
-    const Adopted a = adopt_database({o.from_db, o.dir, o.models_out, {"-I" + annotations_dir()}});
-    out << "retort: adopted " << o.from_db << " (" << a.tables << " tables"
+    const bool postgresql = detail::pg::is_connection_string(o.from_db);
+    std::vector<std::string> dialects =
+        o.init_dialects.empty() ? std::vector<std::string>{postgresql ? kPostgresql : kSqlite}
+                                : parse_dialects(o.init_dialects);
+    if (!postgresql && dialects != std::vector<std::string>{kSqlite}) {
+      throw Error(
+          "a SQLite database is adopted into a repository for SQLite alone; add "
+          "postgresql to DIALECTS after adopting it (docs/postgresql.md)");
+    }
+    const Adopted a = adopt_database(
+        {o.from_db, o.dir, o.models_out, {"-I" + annotations_dir()}, std::move(dialects)});
+    const std::string source = postgresql ? detail::pg::printable(o.from_db) : o.from_db;
+    out << "retort: adopted " << source << " (" << a.tables << " tables"
         << (a.functions == 0 ? ""
                              : ", calling " + std::to_string(a.functions) +
                                    " SQL functions of the application, declared in the header")
         << "): wrote " << o.models_out << (a.objects.empty() ? "" : ", " + a.objects.string())
         << " and " << (fs::path(o.dir) / "versions" / a.baseline.file_name).string()
         << ", proven to recreate its schema\n";
+    if (!a.renames.empty()) {
+      out << "retort: at start-up, its " << a.renames.size()
+          << " constraints named otherwise get Retort's names as the baseline is recorded:\n";
+      for (const std::string& r : a.renames) out << "  " << r << "\n";
+    }
     return;
   }
   out << (init_repository(o.dir) ? "created " : "already exists: ") << o.dir << "/versions\n";
@@ -137,13 +155,20 @@ void cmd_migrate(const Options& o, std::ostream& out, std::ostream& err) {
 }
 
 // One line per revision; a baseline the database had already is recorded, not run.
+// An adopted baseline's renamed constraints (PostgreSQL) are listed under it.
 void print_applied(const std::vector<std::string>& ids, const char* verb,
-                   const std::vector<std::string>& adopted, std::ostream& out) {
+                   const std::map<std::string, std::vector<std::string>>& adopted,
+                   std::ostream& out) {
   if (ids.empty()) out << "retort: nothing to " << verb << "\n";
   for (const std::string& id : ids) {
-    if (std::find(adopted.begin(), adopted.end(), id) != adopted.end()) {
+    if (const auto a = adopted.find(id); a != adopted.end()) {
       out << "retort: recorded baseline " << id
           << " as applied without running it: the database has its schema already\n";
+      if (!a->second.empty()) {
+        out << "retort: gave " << a->second.size()
+            << " constraints the baseline's names, in the same transaction:\n";
+      }
+      for (const std::string& r : a->second) out << "  " << r << "\n";
     } else {
       out << "retort: " << verb << "d " << id << "\n";
     }
@@ -174,10 +199,10 @@ void leaving_no_empty_file(const std::string& path, Verb verb) {
 void cmd_upgrade(const Options& o, std::ostream& out, std::ostream& err) {
   const std::string target = o.target.empty() ? "head" : o.target;
   // The terminal's progress line, noting the baselines recorded without running.
-  std::vector<std::string> adopted;
+  std::map<std::string, std::vector<std::string>> adopted;
   const ProgressCallback terminal = progress_for(err);
   const ProgressCallback progress = [&adopted, &terminal](const Progress& p) {
-    if (p.event == Progress::Event::kFinished && p.adopted) adopted.push_back(p.revision);
+    if (p.event == Progress::Event::kFinished && p.adopted) adopted[p.revision] = p.renamed;
     if (terminal) terminal(p);
   };
   if (on_postgresql(o.db)) {
@@ -378,7 +403,11 @@ ExitCode run_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   app.require_subcommand(1);
   CLI::App* init = app.add_subcommand("init", "create the migration repository");
   init->add_option("--from-db", o.from_db,
-                   "adopt this existing SQLite database: write its models and a baseline");
+                   "adopt this existing database (a SQLite file or a PostgreSQL connection "
+                   "string): write its models and a baseline");
+  init->add_option("--dialects", o.init_dialects,
+                   "with a PostgreSQL --from-db: postgresql (the default) or sqlite,postgresql")
+      ->delimiter(',');
   init->add_option("--models-out", o.models_out,
                    "the model header --from-db writes (default models/schema.hpp)");
   CLI::App* migrate = app.add_subcommand("migrate", "seal the draft revision under a message");

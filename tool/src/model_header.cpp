@@ -1,5 +1,5 @@
-// Writes the model header a person would have written for an adopted schema, and its objects
-// file.
+// The model header `retort init --from-db` writes: one annotated struct a table, as a person
+// would have written it.
 #include "model_header.hpp"
 
 #include <algorithm>
@@ -11,7 +11,6 @@
 #include "retort/detail/sql_text.hpp"
 
 namespace retort {
-
 namespace {
 
 bool identifier(const std::string& s) {
@@ -76,29 +75,14 @@ std::string literal(const std::string& text) {
   return out + "\"";
 }
 
-// The C++ type a column's declared type maps to, and the type that mapping declares.
-std::pair<std::string, std::string> cpp_type(const Column& c, bool strict) {
-  const std::string declared = to_upper(c.type);
-  if (declared == "BOOLEAN" && !strict) return {"bool", "BOOLEAN"};
-  const std::string affinity = type_affinity(c.type);
-  if (affinity == "INTEGER") return {"std::int64_t", "INTEGER"};
-  if (affinity == "REAL") return {"double", "REAL"};
-  if (affinity == "TEXT") return {"std::string", "TEXT"};
-  if (affinity == "BLOB") return {"std::vector<std::uint8_t>", "BLOB"};
-  // NUMERIC: dates and times are text in SQLite's own functions; other numbers are doubles.
-  if (declared.find("DATE") != std::string::npos || declared.find("TIME") != std::string::npos) {
-    return {"std::string", "TEXT"};
-  }
-  return {"double", "REAL"};
-}
-
 std::string join(const std::vector<std::string>& items, const std::string& separator) {
   std::string out;
   for (const std::string& i : items) out += (out.empty() ? "" : separator) + i;
   return out;
 }
 
-void render_table(const Table& t, const std::string& type_name, std::string& out) {
+void render_table(const Table& t, const std::string& type_name, const MemberTypeOf& type_of,
+                  std::string& out) {
   std::vector<std::string> on_class = {"RETORT_TABLE(" + literal(t.name) + ")"};
   std::map<std::string, std::vector<std::string>> on_member;  // column → its annotations
   if (t.primary_key.size() == 1) {
@@ -150,11 +134,12 @@ void render_table(const Table& t, const std::string& type_name, std::string& out
     std::string member = member_name(c.name);
     while (!members.insert(member).second) member += '_';
     if (member != c.name) a.push_back("RETORT_COLUMN(" + literal(c.name) + ")");
-    const auto [type, maps_to] = cpp_type(c, t.strict);
+    const MemberType m = type_of(t, c);
+    const std::string& type = m.cpp;
     const bool key = std::count(t.primary_key.begin(), t.primary_key.end(), c.name) > 0;
     const std::vector<std::string>& more = on_member[c.name];
     a.insert(a.end(), more.begin(), more.end());
-    if (c.type != maps_to) a.push_back("RETORT_TYPE(" + literal(c.type) + ")");
+    a.insert(a.end(), m.annotations.begin(), m.annotations.end());
     if (key && !c.not_null) a.push_back("RETORT_NULLABLE");
     if (c.default_sql) a.push_back("RETORT_DEFAULT(" + literal(*c.default_sql) + ")");
     if (c.collate) a.push_back("RETORT_COLLATE(" + literal(*c.collate) + ")");
@@ -171,15 +156,38 @@ void render_table(const Table& t, const std::string& type_name, std::string& out
 
 }  // namespace
 
+MemberType sqlite_member_type(const Table& t, const Column& c) {
+  const std::string declared = to_upper(c.type);
+  const auto typed = [&c](std::string cpp, const std::string& maps_to) {
+    MemberType m{std::move(cpp), {}};
+    if (c.type != maps_to) m.annotations.push_back("RETORT_TYPE(" + literal(c.type) + ")");
+    return m;
+  };
+  if (declared == "BOOLEAN" && !t.strict) return typed("bool", "BOOLEAN");
+  const std::string affinity = type_affinity(c.type);
+  if (affinity == "INTEGER") return typed("std::int64_t", "INTEGER");
+  if (affinity == "REAL") return typed("double", "REAL");
+  if (affinity == "TEXT") return typed("std::string", "TEXT");
+  if (affinity == "BLOB") return typed("std::vector<std::uint8_t>", "BLOB");
+  // NUMERIC: dates and times are text in SQLite's own functions; other numbers are doubles.
+  if (declared.find("DATE") != std::string::npos || declared.find("TIME") != std::string::npos) {
+    return typed("std::string", "TEXT");
+  }
+  return typed("double", "REAL");
+}
+
+std::string cpp_literal(const std::string& text) { return literal(text); }
+
 std::string render_model_header(const Schema& schema, const std::string& source,
-                                const std::string& objects_file) {
+                                const std::string& objects_file, const MemberTypeOf& type_of,
+                                const std::string& objects_kinds) {
   std::string out =
       "// The models of " + source +
-      ", written by `retort init --from-db`: one annotated struct a\n"
-      "// table, as the baseline revision creates them. Edit them as your own from now on;" +
-      (objects_file.empty()
-           ? std::string()
-           : "\n// the views, triggers and virtual tables are in " + objects_file + ".") +
+      ", written by `retort init --from-db`:\n"
+      "// one annotated struct a table, as the baseline revision creates them. Edit them as your\n"
+      "// own from now on" +
+      (objects_file.empty() ? std::string(".")
+                            : "; the " + objects_kinds + " are in\n// " + objects_file + ".") +
       "\n#pragma once\n\n#include <cstdint>\n#include <optional>\n#include <string>\n"
       "#include <vector>\n\n#include <retort/annotations.hpp>\n";
   if (!schema.functions.empty()) {
@@ -201,7 +209,7 @@ std::string render_model_header(const Schema& schema, const std::string& source,
     std::string name = struct_name(t->name);
     while (!names.insert(name).second) name += '_';
     out += "\n";
-    render_table(*t, name, out);
+    render_table(*t, name, type_of, out);
   }
   return out;
 }

@@ -122,39 +122,50 @@ std::vector<ModelClass> models_from_json(const json& j) {
   return out;
 }
 
-// What the result depends on besides the files it read.
-std::string key_of(const std::vector<std::string>& model_files,
-                   const std::vector<std::string>& clang_args) {
+}  // namespace
+
+ScanMemoKey ScanMemoKey::of(std::vector<std::string> model_files,
+                            std::vector<std::string> clang_args) {
+  ScanMemoKey key;
+  key.retort_version = RETORT_VERSION;
+  key.format = kFormat;
+  key.libclang = RETORT_LIBCLANG_PATH;
+  if (const std::optional<Stamp> lib = stamp_of(RETORT_LIBCLANG_PATH)) {
+    key.libclang += " " + std::to_string(lib->size) + " " + std::to_string(lib->mtime);
+  }
+  key.model_files = std::move(model_files);
+  key.clang_args = std::move(clang_args);
+  std::error_code ec;
+  key.working_directory = fs::current_path(ec).string();
+  for (const char* name : {"CPATH", "CPLUS_INCLUDE_PATH", "C_INCLUDE_PATH"}) {
+    const char* value = std::getenv(name);
+    key.include_env.emplace_back(value ? value : "\x01");
+  }
+  return key;
+}
+
+std::string ScanMemoKey::hash() const {
   Fnv1a h;
   const auto part = [&h](std::string_view text) { h.add_part(text); };
-  part(RETORT_VERSION);
-  part(std::to_string(kFormat));
-  part(RETORT_LIBCLANG_PATH);
-  if (const std::optional<Stamp> lib = stamp_of(RETORT_LIBCLANG_PATH)) {
-    part(std::to_string(lib->size) + " " + std::to_string(lib->mtime));
-  }
+  part(retort_version);
+  part(std::to_string(format));
+  part(libclang);
   for (const std::string& file : model_files) part(file);
   part("--");
   for (const std::string& arg : clang_args) part(arg);
   part("--");
-  std::error_code ec;
-  part(fs::current_path(ec).string());
-  for (const char* name : {"CPATH", "CPLUS_INCLUDE_PATH", "C_INCLUDE_PATH"}) {
-    const char* value = std::getenv(name);
-    part(value ? value : "\x01");
-  }
+  part(working_directory);
+  for (const std::string& value : include_env) part(value);
   return h.hex();
 }
-
-}  // namespace
 
 ScanMemo::ScanMemo(const ScanRequest& request) : made_(fs::file_time_type::clock::now()) {
   if (request.pch_dir.empty()) return;
   for (const std::string& file : request.model_files) {
     model_files_.push_back(fs::absolute(file).lexically_normal().string());
   }
-  path_ =
-      fs::path(request.pch_dir) / ("scan-" + key_of(model_files_, request.clang_args) + ".json");
+  path_ = fs::path(request.pch_dir) /
+          ("scan-" + ScanMemoKey::of(model_files_, request.clang_args).hash() + ".json");
 }
 
 std::optional<ScanResult> ScanMemo::recall() const {

@@ -12,6 +12,27 @@
 
 namespace retort {
 
+/// What a scan's result depends on besides the files it read: each part goes into the memo's
+/// key, so that a change to any of them is a miss.
+struct ScanMemoKey {
+  std::string retort_version;
+  int format = 0;                        ///< of the memo file
+  std::string libclang;                  ///< its path, size and modification time
+  std::vector<std::string> model_files;  ///< absolute, as the scanner names them
+  std::vector<std::string> clang_args;
+  std::string working_directory;  ///< relative -I paths are resolved from it
+  /// CPATH, CPLUS_INCLUDE_PATH and C_INCLUDE_PATH, "\x01" for one unset.
+  std::vector<std::string> include_env;
+
+  /// This process's key for a request: Retort's version and memo format, the libclang it would
+  /// load, the working directory and the environment now.
+  static ScanMemoKey of(std::vector<std::string> model_files, std::vector<std::string> clang_args);
+  /// The key: a hash of every part, in hex.
+  std::string hash() const;
+
+  bool operator==(const ScanMemoKey&) const = default;
+};
+
 /// The memo of one scan request: its file is `<pch_dir>/scan-<key>.json`, the key a hash of the
 /// model files, the compiler arguments, the working directory, the include paths of the
 /// environment (CPATH, CPLUS_INCLUDE_PATH, C_INCLUDE_PATH), libclang and Retort's version.

@@ -109,7 +109,8 @@ using Found = std::multimap<std::string, const Annotation*>;
 class Builder {
  public:
   explicit Builder(const std::vector<std::string>& dialects)
-      : postgresql_(std::find(dialects.begin(), dialects.end(), kPostgresql) != dialects.end()) {}
+      : postgresql_(std::find(dialects.begin(), dialects.end(), kPostgresql) != dialects.end()),
+        sqlite_(std::find(dialects.begin(), dialects.end(), kSqlite) != dialects.end()) {}
 
   SchemaBuild run(const std::vector<ModelClass>& models, const std::vector<Annotation>& functions) {
     out_.schema.functions = declared_functions(functions, out_.diagnostics);
@@ -125,11 +126,17 @@ class Builder {
       out_.schema.tables.push_back(std::move(t));
     }
     check_index_names();
-    check_generated_columns();
-    check_sql_of_indexes();
+    // Expressions are tried on SQLite only where the repository has it: a repository for
+    // PostgreSQL alone holds PostgreSQL's (now(), casts), which its proof tries on the server.
+    if (sqlite_) {
+      check_generated_columns();
+      check_sql_of_indexes();
+    }
     for (const Table& t : out_.schema.tables) check_references(t);
-    for (Diagnostic& d : undeclared_calls(expressions_, out_.schema.functions)) {
-      out_.diagnostics.push_back(std::move(d));
+    if (sqlite_) {
+      for (Diagnostic& d : undeclared_calls(expressions_, out_.schema.functions)) {
+        out_.diagnostics.push_back(std::move(d));
+      }
     }
     sort_tables(out_.schema);
     return std::move(out_);
@@ -634,6 +641,7 @@ class Builder {
   };
 
   bool postgresql_;  ///< the repository has PostgreSQL: columns record its types
+  bool sqlite_;      ///< the repository has SQLite: expressions are tried on it
   SchemaBuild out_;
   std::set<std::pair<std::string, std::string>> nullable_keys_;  // (table, column) RETORT_NULLABLE
   std::vector<IndexToTry> to_try_;

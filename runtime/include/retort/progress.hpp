@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace retort {
 
@@ -36,6 +37,9 @@ struct Progress {
   /// kFinished: the revision is a baseline recorded as applied without running it, the
   /// database having its schema already (adopted, docs/adopting.md)
   bool adopted = false;
+  /// kFinished of an adopted baseline: the constraints given the baseline's names in its
+  /// transaction, "table 't': constraint users_pkey renamed pk_users" (PostgreSQL)
+  std::vector<std::string> renamed = {};
 };
 /// Called on the migrating thread; it must not use the database connection.
 using ProgressCallback = std::function<void(const Progress&)>;

@@ -234,6 +234,21 @@ class PostgresqlBackend final : public Backend {
     return compared_in_savepoint(conn_, baseline.up_sql);
   }
 
+  // The database's own constraint names (users_pkey, users_email_key) become the baseline's,
+  // so that every later revision finds each constraint by the name its snapshot gives it.
+  std::vector<std::string> align_names(const StepContext& c, const Revision& baseline) override {
+    const SchemaPair facts = read_in_savepoint(conn_, baseline.up_sql);
+    if (!facts.error.empty()) return {};  // differences_from() says it
+    std::string sql;
+    std::vector<std::string> out;
+    for (const ConstraintRename& r : constraint_renames(facts.expected, facts.actual)) {
+      sql += rename_statement(r);
+      out.push_back("table '" + r.table + "': constraint " + r.from + " renamed " + r.to);
+    }
+    if (!sql.empty()) run_statements(c, sql, "");
+    return out;
+  }
+
  private:
   // Runs `action` for `statement`: a lock timeout is a LockTimeout (tried again), any other
   // failure a MigrationError.
@@ -256,24 +271,32 @@ class PostgresqlBackend final : public Backend {
 
 }  // namespace
 
-std::vector<std::string> compared_in_savepoint(PGconn* conn, const std::string& create_sql) {
+SchemaPair read_in_savepoint(PGconn* conn, const std::string& create_sql) {
   const std::string scratch = "retort_expected_" + std::to_string(PQbackendPID(conn));
   exec(conn, "SAVEPOINT retort_compare");
-  std::vector<std::string> out;
+  SchemaPair out;
   try {
-    const LiveSchema actual = introspect(conn);
-    const LiveObjects actual_objects = introspect_objects(conn);
+    out.actual = introspect(conn);
+    out.actual_objects = introspect_objects(conn);
     exec(conn, "CREATE SCHEMA " + identifier(scratch));
     exec(conn, "SET LOCAL search_path = " + identifier(scratch));
     for (const std::string& statement : split_statements(create_sql)) exec(conn, statement);
-    out = compare_schemas(introspect(conn), actual);
-    for (std::string& d : compare_objects(introspect_objects(conn), actual_objects)) {
-      out.push_back(std::move(d));
-    }
+    out.expected = introspect(conn);
+    out.expected_objects = introspect_objects(conn);
   } catch (const Failure& f) {
-    out.push_back(std::string("the expected schema does not run: ") + f.what());
+    out.error = std::string("the expected schema does not run: ") + f.what();
   }
   exec(conn, "ROLLBACK TO SAVEPOINT retort_compare");
+  return out;
+}
+
+std::vector<std::string> compared_in_savepoint(PGconn* conn, const std::string& create_sql) {
+  const SchemaPair facts = read_in_savepoint(conn, create_sql);
+  if (!facts.error.empty()) return {facts.error};
+  std::vector<std::string> out = compare_schemas(facts.expected, facts.actual);
+  for (std::string& d : compare_objects(facts.expected_objects, facts.actual_objects)) {
+    out.push_back(std::move(d));
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The data migrations: split full names into first and last (expand), and join them back
 // (the contract revision's down). Each appends its name to the file HOOK_LOG names, if set,
-// so that a test can count how often it ran.
+// so that a test can count how often it ran; HOOK_SLEEP_MS and HOOK_PAUSE_FILE hold the split
+// halfway, for the SIGKILL tests.
 #include <sqlite3.h>
 
 #include <cstdlib>
@@ -38,6 +39,15 @@ void sleep_if_asked() {
   }
 }
 
+// For the SIGKILL test: creates the file HOOK_PAUSE_FILE names, if set, and waits while it
+// exists, so that the test kills the process here.
+void pause_if_asked() {
+  if (const char* file = std::getenv("HOOK_PAUSE_FILE")) {
+    std::ofstream(file) << "halfway\n";
+    while (std::ifstream(file)) sqlite3_sleep(2);
+  }
+}
+
 }  // namespace
 
 RETORT_HOOK(split_full_name) {
@@ -58,7 +68,10 @@ RETORT_HOOK(split_full_name) {
     if (sqlite3_step(write.stmt) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db));
     sqlite3_reset(write.stmt);
     progress.report(++done, total);
-    if (done == total / 2) sleep_if_asked();
+    if (done == total / 2) {
+      sleep_if_asked();
+      pause_if_asked();
+    }
   }
 }
 

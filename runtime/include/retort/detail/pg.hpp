@@ -104,6 +104,36 @@ LiveObjects introspect_objects(PGconn* conn);
 /// Everything that tells the current schemas of two connections apart.
 std::vector<std::string> compare_databases(PGconn* expected, PGconn* actual);
 
+/// A constraint of an adopted database that the baseline names otherwise (`users_pkey` for
+/// `pk_users`): table, the database's name, the baseline's.
+struct ConstraintRename {
+  std::string table;
+  std::string from;
+  std::string to;
+  bool operator==(const ConstraintRename& o) const {
+    return table == o.table && from == o.from && to == o.to;
+  }
+};
+
+/// The renames that give `actual`'s constraints `expected`'s names: in each table, a constraint
+/// of `actual` that `expected` lacks, whose definition (pg_get_constraintdef) is that of one
+/// `expected` has and `actual` lacks. Several with one definition pair in name order.
+std::vector<ConstraintRename> constraint_renames(const LiveSchema& expected,
+                                                 const LiveSchema& actual);
+
+/// `schema`'s facts as they read after `renames`.
+LiveSchema renamed(LiveSchema schema, const std::vector<ConstraintRename>& renames);
+
+/// `ALTER TABLE t RENAME CONSTRAINT from TO to;` (with its newline).
+std::string rename_statement(const ConstraintRename& rename);
+
+/// What adopting the current schema with a baseline whose Up is `create_sql` finds, as start-up
+/// does it: `create_sql` run in a schema of its own inside a transaction rolled back, the
+/// current schema's constraints given its names (`renames`, not made), the rest compared.
+/// Call it outside a transaction block. Throws Failure on the server's errors.
+std::vector<std::string> adoption_differences(PGconn* conn, const std::string& create_sql,
+                                              std::vector<ConstraintRename>& renames);
+
 }  // namespace retort::detail::pg
 
 #endif  // RETORT_DETAIL_PG_HPP
