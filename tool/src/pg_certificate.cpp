@@ -269,8 +269,10 @@ std::vector<std::string> rewrites_to_allow(const Revision& revision) {
   std::vector<std::string> out;
   const DialectSections* own = revision.sections(kPostgresql);
   if (!own) return out;
-  for (const auto& [direction, sql] : {std::pair<const char*, const std::string*>{"up", &own->up_sql},
-                                       {"down", &own->down_sql}}) {
+  // Up only: a live service takes the revision forward. Down undoes it (its DROP TABLEs hold
+  // their locks to the end of its transaction by nature) and runs when the service is rolled
+  // back; its certificate is written for the reader, not enforced.
+  for (const auto& [direction, sql] : {std::pair<const char*, const std::string*>{"up", &own->up_sql}}) {
     const std::vector<SectionPart> parts = split_section(*sql);
     for (std::size_t i = 0; i < parts.size(); ++i) {
       if (parts[i].kind != SectionPart::Kind::kLock || !needs_allowing(parts[i].text)) continue;

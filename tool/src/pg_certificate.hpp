@@ -76,7 +76,7 @@ std::string with_lock_lines(const std::string& section, const std::vector<Statem
 /// `revision` with the certificates `report` measured written into its PostgreSQL sections.
 Revision with_lock_certificates(const Revision& revision, const VerifyReport& report);
 
-/// The certificates in `revision`'s PostgreSQL sections that need --allow-rewrite (a rewrite
+/// The certificates in `revision`'s PostgreSQL Up sections that need --allow-rewrite (a rewrite
 /// of a table that existed before, an ACCESS EXCLUSIVE lock held 50 ms or more, or one held
 /// over a pass through all of a table's rows), each with its statement.
 std::vector<std::string> rewrites_to_allow(const Revision& revision);
