@@ -57,7 +57,8 @@ class ChildProcess {
   /// The next line it wrote, without its newline; "" at its end.
   std::string line() {
     std::string out;
-    for (int c = fgetc(stdout_); c != EOF && c != '\n'; c = fgetc(stdout_)) out += static_cast<char>(c);
+    for (int c = fgetc(stdout_); c != EOF && c != '\n'; c = fgetc(stdout_))
+      out += static_cast<char>(c);
     output_ += out + "\n";
     return out;
   }

@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
         return;
       }
       ++boundary;
-      const bool here = before && !paused_before && p.event == retort::Progress::Event::kStatement &&
+      const bool here = before && !paused_before &&
+                        p.event == retort::Progress::Event::kStatement &&
                         p.statement.find(before) != std::string::npos;
       paused_before = paused_before || here;
       if (boundary != pause_at && !here) return;
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
       std::string line;
       std::getline(std::cin, line);
     };
-    for (const std::string& id : retort::upgrade(conn.get(), revisions, "head", progress, options)) {
+    for (const std::string& id :
+         retort::upgrade(conn.get(), revisions, "head", progress, options)) {
       std::cout << "applied " << id << "\n";
     }
     std::cout << "boundaries " << boundary << "\ncurrent "

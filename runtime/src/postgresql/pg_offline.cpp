@@ -45,9 +45,9 @@ std::string script(std::vector<AppliedRow> rows, const std::vector<Step>& steps,
     }
     out += "\n-- " + std::string(apply ? "upgrade to " : "revert ") + step.revision + "\n";
     rows = detail::after(std::move(rows), step);
-    out += phased(sql,
-                  (apply ? detail::pg::insert_row_sql(*r) : detail::pg::delete_row_sql(step.revision)) +
-                      ";\n" + detail::pg::fingerprint_sql(rows) + ";\n");
+    out += phased(
+        sql, (apply ? detail::pg::insert_row_sql(*r) : detail::pg::delete_row_sql(step.revision)) +
+                 ";\n" + detail::pg::fingerprint_sql(rows) + ";\n");
   }
   return out;
 }

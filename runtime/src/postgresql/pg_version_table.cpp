@@ -166,8 +166,9 @@ bool fingerprint_at_head(PGconn* conn, const std::vector<Revision>& revisions) {
   // A statement prepared once a connection (named retort_at_head), so that each start-up is one
   // round trip without planning; prepared again when the session lost it (DISCARD ALL).
   static const std::string kRead =
-      std::string("SELECT description FROM pg_catalog.pg_description WHERE objoid = "
-                  "pg_catalog.to_regclass(") +
+      std::string(
+          "SELECT description FROM pg_catalog.pg_description WHERE objoid = "
+          "pg_catalog.to_regclass(") +
       literal(kVersionTable) +
       ") AND classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND objsubid = 0";
   constexpr const char* kName = "retort_at_head";
