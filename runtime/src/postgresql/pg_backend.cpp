@@ -19,22 +19,25 @@ constexpr const char* kLockNotAvailable = "55P03";
 // 'RTRT': the first key of Retort's advisory locks; the second is the schema's.
 constexpr const char* kLockClass = "1381258324";
 
-// A step's transaction: BEGIN, the statements' lock_timeout, the runner lock (polled: a
-// waiter never sits in the server holding a snapshot, which would deadlock with a concurrent
-// index build), the version table. Rolled back unless committed.
+// A step's transaction: BEGIN, the statements' lock_timeout and the runner lock in one round
+// trip (the lock polled: a waiter never sits in the server holding a snapshot, which would
+// deadlock with a concurrent index build), the version table the first time. Rolled back unless
+// committed.
 class Transaction final : public Held {
  public:
-  Transaction(PGconn* conn, const PostgresqlOptions& options) : conn_(conn) {
+  Transaction(PGconn* conn, const PostgresqlOptions& options, const std::string& keys,
+              bool& table_ready)
+      : conn_(conn), table_ready_(table_ready) {
     const auto give_up = std::chrono::steady_clock::now() + options.wait_for_runner;
-    const std::string keys = runner_lock_keys(conn);
+    // Notices ("already exists, skipping") stay off the application's output.
+    const std::string begin =
+        "BEGIN; SET LOCAL client_min_messages = warning; SET LOCAL lock_timeout = " +
+        literal(std::to_string(options.lock_timeout.count()) + "ms") +
+        "; SELECT pg_try_advisory_xact_lock(" + keys + ")";
     std::chrono::milliseconds pause(10);
     for (;;) {
-      exec(conn, "BEGIN");
       open_ = true;
-      // Notices ("already exists, skipping") stay off the application's output.
-      exec(conn, "SET LOCAL client_min_messages = warning; SET LOCAL lock_timeout = " +
-                     literal(std::to_string(options.lock_timeout.count()) + "ms"));
-      const Result got = exec(conn, "SELECT pg_try_advisory_xact_lock(" + keys + ")");
+      const Result got = exec(conn, begin);
       if (value(got.get(), 0, 0) == "t") break;
       exec(conn, "ROLLBACK");
       open_ = false;
@@ -45,7 +48,9 @@ class Transaction final : public Held {
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(250));
     }
-    exec(conn, kVersionTableDdl + ";\n" + kVersionTableColumns);
+    // Once a transaction of this connection committed, the table is there (the runner lock
+    // keeps other Retort sessions from dropping it meanwhile).
+    if (!table_ready_) exec(conn, kVersionTableDdl + ";\n" + kVersionTableColumns);
   }
   ~Transaction() override {
     if (open_) try_exec(conn_, "ROLLBACK");
@@ -53,6 +58,7 @@ class Transaction final : public Held {
   void commit() override {
     exec(conn_, "COMMIT");
     open_ = false;
+    table_ready_ = true;
   }
 
  private:
@@ -70,6 +76,7 @@ class Transaction final : public Held {
   }
 
   PGconn* conn_;
+  bool& table_ready_;
   bool open_ = false;
 };
 
@@ -143,7 +150,8 @@ class PostgresqlBackend final : public Backend {
   // Each step's transaction takes the lock (begin()).
   std::unique_ptr<Held> hold_runner_lock() override { return std::make_unique<Held>(); }
   std::unique_ptr<Held> begin(bool) override {
-    return std::make_unique<Transaction>(conn_, options_);
+    if (keys_.empty()) keys_ = runner_lock_keys(conn_);
+    return std::make_unique<Transaction>(conn_, options_, keys_, table_ready_);
   }
 
   void run_statements(const StepContext& c, const std::string& sql, const std::string&) override {
@@ -206,8 +214,7 @@ class PostgresqlBackend final : public Backend {
 
   void record(const StepContext& c, const std::vector<AppliedRow>& applied,
               const Step& step) override {
-    pg::record(conn_, step, c.done);
-    pg::write_fingerprint(conn_, after(applied, step));
+    pg::record(conn_, step, c.done, pg::fingerprint_sql(after(applied, step)));
   }
   std::string stored_down_sql(const std::string& revision,
                               const std::vector<std::string>& done) override {
@@ -267,6 +274,8 @@ class PostgresqlBackend final : public Backend {
   PGconn* conn_;
   PostgresqlOptions options_;
   std::optional<bool> through_pooler_;
+  std::string keys_;          ///< the runner lock's, read once
+  bool table_ready_ = false;  ///< a transaction of this call committed: the version table exists
 };
 
 }  // namespace

@@ -76,26 +76,23 @@ std::vector<AppliedRow> read_applied(PGconn* conn) {
   }
 }
 
-void record(PGconn* conn, const Step& step, const std::vector<std::string>& done) {
+void record(PGconn* conn, const Step& step, const std::vector<std::string>& done,
+            const std::string& then) {
   std::string sql;
-  std::vector<std::optional<std::string>> params = {step.revision};
   switch (step.kind) {
     case Step::kApply:
-      sql = kInsert + "($1, $2, $3, $4, $5, NULL, FALSE, NULL)";
-      params.push_back(step.up->parent);
-      params.push_back(step.up->checksum);
-      params.push_back(step.up->draft ? "true" : "false");
-      params.push_back(step.up->down_sql);
+      sql = insert_row_sql(*step.up);
       break;
     case Step::kRevert:
-      sql = std::string("DELETE FROM ") + kVersionTable + " WHERE revision = $1";
+      sql = delete_row_sql(step.revision);
       break;
     case Step::kMarkSealed:
-      sql = std::string("UPDATE ") + kVersionTable + " SET draft = FALSE WHERE revision = $1";
+      sql = std::string("UPDATE ") + kVersionTable +
+            " SET draft = FALSE WHERE revision = " + literal(step.revision);
       break;
   }
   try {
-    exec(conn, sql, params);
+    exec(conn, then.empty() ? sql : sql + ";\n" + then);  // one round trip
   } catch (const Failure& f) {
     throw MigrationError(step.revision, sql, f.what(), done);
   }

@@ -22,8 +22,10 @@ extern const std::string kVersionTableColumns;
 /// transaction only: inside one, create the table first). Throws Error.
 std::vector<AppliedRow> read_applied(PGconn* conn);
 
-/// Records what `step` did. Throws MigrationError naming the step's revision.
-void record(PGconn* conn, const Step& step, const std::vector<std::string>& done);
+/// Records what `step` did, then runs `then` (the fingerprint) in the same round trip. Throws
+/// MigrationError naming the step's revision.
+void record(PGconn* conn, const Step& step, const std::vector<std::string>& done,
+            const std::string& then = "");
 
 /// Records that `phases_done` of the `phases` of `sql`, the section `step` runs, are done: the
 /// row of a revision under way (phases_done, reverting, phase_sql), or the row of a revision
