@@ -118,6 +118,36 @@ TEST_F(PostgresqlPipelineTest, PostgresqlJoiningAHistoryStartsWithADialectBaseli
             (std::vector<std::string>{"0001", "0002"}));
 }
 
+// The fixture's server asks retort_password, alone, for its password (postgresql_server.cmake).
+TEST_F(PostgresqlPipelineTest, AWrongPasswordIsNamedWithoutThePasswordAndChangesNothing) {
+  models(R"x(struct RETORT_TABLE("users") User {
+  RETORT_PRIMARY_KEY std::int64_t id;
+  std::string name;
+};
+)x");
+  ASSERT_EQ(migrate("users", "sqlite,postgresql").code, ExitCode::kDone);
+  PgDatabase db;
+  detail::pg::exec(db.connect().get(),
+                   "DO $$ BEGIN CREATE ROLE retort_password LOGIN PASSWORD 'the-right-one'; "
+                   "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; "
+                   "GRANT ALL ON SCHEMA public TO retort_password");
+  const std::string as_role = db.url() + " user=retort_password password=";
+
+  const testing::Cli refused =
+      cli({"upgrade", "--dir", dir().string(), "--db", as_role + "not-this-one"});
+  EXPECT_EQ(refused.code, ExitCode::kFailed);
+  EXPECT_TRUE(contains(refused.err, "cannot connect to PostgreSQL at '")) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "password authentication failed for user \"retort_password\""))
+      << refused.err;
+  EXPECT_FALSE(contains(refused.err, "not-this-one")) << refused.err;
+  EXPECT_EQ(db.tables(), std::vector<std::string>{});
+  // The right one: the rule is in force, and the same command applies the revision.
+  const testing::Cli applied =
+      cli({"upgrade", "--dir", dir().string(), "--db", as_role + "the-right-one"});
+  EXPECT_EQ(applied.code, ExitCode::kDone) << applied.err;
+  EXPECT_EQ(db.rows("SELECT revision FROM retort_migrations"), std::vector<std::string>{"0001"});
+}
+
 TEST_F(PostgresqlPipelineTest, ARepositoryForPostgresqlAlone) {
   // JSONB's operators mean nothing to SQLite: the repository has no SQLite.
   models(R"x(struct RETORT_TABLE("docs") RETORT_INDEX_ON("ix_docs_kind", "(body->>'kind')") Doc {
@@ -259,9 +289,10 @@ TEST_F(PostgresqlPipelineTest, ARewriteIsSealedOnlyWithAllowRewriteAndTheDraftIs
   const testing::Cli refused = migrate("wider", "postgresql");
   EXPECT_EQ(refused.code, ExitCode::kFailed);
   EXPECT_TRUE(contains(refused.err, "--allow-rewrite")) << refused.err;
-  EXPECT_TRUE(contains(refused.err,
-                       "up: `ALTER TABLE books ALTER COLUMN pages TYPE BIGINT USING "
-                       "pages::BIGINT`: ACCESS EXCLUSIVE on books, held under 50 ms, rewrites books"))
+  EXPECT_TRUE(
+      contains(refused.err,
+               "up: `ALTER TABLE books ALTER COLUMN pages TYPE BIGINT USING "
+               "pages::BIGINT`: ACCESS EXCLUSIVE on books, held under 50 ms, rewrites books"))
       << refused.err;
   // Measured again, the same file: the certificate holds classes, not timings.
   const std::string first = file("0002_draft.sql");

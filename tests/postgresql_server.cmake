@@ -42,6 +42,13 @@ if(NOT EXISTS "${DIR}/data/PG_VERSION")
     message(FATAL_ERROR "initdb failed: ${err}")
   endif()
 endif()
+# One role that must give its password (the wrong-password tests); every other connects on trust.
+set(password_rule "local all retort_password scram-sha-256\n")
+file(READ "${DIR}/data/pg_hba.conf" hba)
+string(FIND "${hba}" "${password_rule}" at)
+if(at EQUAL -1)
+  file(WRITE "${DIR}/data/pg_hba.conf" "${password_rule}${hba}")
+endif()
 execute_process(COMMAND ${as_user} "${BINDIR}/pg_ctl" -D "${DIR}/data" -l "${DIR}/server.log"
   -o "-k ${DIR} -p ${PORT} -c listen_addresses= -c fsync=off -c max_connections=100" -w start
   RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
