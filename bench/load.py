@@ -99,9 +99,11 @@ CHANGES = [
       'Column("parent_id", BIGINT, ForeignKey("parents.id"), nullable=False)')),
     ("make a column NOT NULL",
      ("std::optional<std::string> note;", "RETORT_DEFAULT(\"''\") std::string note;"),
-     ('Column("note", TEXT)', 'Column("note", TEXT, nullable=False, server_default=text("\'\'"))')),
+     ('Column("note", TEXT)',
+      'Column("note", TEXT, nullable=False, server_default=text("\'\'"))')),
     ("add a column with a default",
-     ("  std::int32_t visits;", '  std::int32_t visits;\n  RETORT_DEFAULT("0") std::int32_t score;'),
+     ("  std::int32_t visits;",
+      '  std::int32_t visits;\n  RETORT_DEFAULT("0") std::int32_t score;'),
      ('Column("visits", INTEGER, nullable=False))', 'Column("visits", INTEGER, nullable=False), '
       'Column("score", INTEGER, nullable=False, server_default=text("0")))')),
     ("add a UNIQUE constraint",
@@ -124,7 +126,7 @@ add_migrations(app MODELS models/load.hpp DIALECTS sqlite postgresql)
 target_link_libraries(app PRIVATE Retort::postgresql)
 """
 
-MAIN = """// The application's start-up: `app CONNINFO` upgrades that database to its newest revision.
+MAIN = """// The application's start-up: `app CONNINFO` upgrades that database to its newest one.
 #include <libpq-fe.h>
 
 #include <iostream>
@@ -477,8 +479,9 @@ def combine(figures):
         out["first_error"] = out["first_error"] or f["first_error"]
         for k in ("max", "p99", "took"):
             out[k] = max(out[k], f[k])
+        if out["ok"] and not f["ok"]:
+            out["message"] = f["message"]
         out["ok"] = out["ok"] and f["ok"]
-        out["message"] = out["message"] if not f["ok"] else out["message"]
     return out
 
 
@@ -566,6 +569,10 @@ def section(f, runs):
                  " Workload errors in: " + ", ".join(errors) + ".")
               + (f" Alembic's exceed it with the long reader in: {', '.join(queued)}."
                  if queued else " Alembic's stay within it too.")]
+    lines += [f"Failed: {c['change']} ({tool}{', long reader' if r else ''}): "
+              f"{(c[(tool, r)]['message'] or 'no output').splitlines()[-1]}"
+              for c in f["changes"]
+              for r in (False, True) for tool in ("retort", "alembic") if not c[(tool, r)]["ok"]]
     return lines
 
 
