@@ -532,6 +532,9 @@ def main():
         print("bench: PostgreSQL", flush=True)
         import postgresql  # bench/postgresql.py: section 11, also runnable on its own
         pg = postgresql.bench_postgresql(build_dir, runs, work)
+        print("bench: changes under load", flush=True)
+        import load  # bench/load.py: section 12, also runnable on its own
+        loaded = load.bench_load(build_dir, 1, work)  # one run a change: maxima and p99
 
     def ratio(a, b):
         return f"{a / b:.2f}×"
@@ -716,6 +719,7 @@ def main():
     ]
     lines += [""] + transfer.section(moved, runs)
     lines += [""] + postgresql.section(pg, runs)
+    lines += [""] + load.section(loaded, 1)
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
