@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "retort/revision.hpp"
+namespace retort {
+struct SectionPart;  // retort/revision.hpp; declared only: this header needs no more of it
+}  // namespace retort
 
 // A namespace of its own: retort::detail::normalize_sql (sql_text.hpp) normalizes otherwise.
 namespace retort::detail::revision_text {

@@ -2,7 +2,7 @@
 // takes, and the checks of a class's or member's annotations against it.
 #include <algorithm>
 
-#include "schema_builder_parts.hpp"
+#include "table_builder.hpp"
 
 namespace retort {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "diff_parts.hpp"
+#include "differ.hpp"
 
 namespace retort {
 

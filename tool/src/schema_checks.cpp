@@ -6,7 +6,7 @@
 #include "dialects.hpp"
 #include "emit.hpp"
 #include "retort/detail/sqlite.hpp"
-#include "schema_builder_parts.hpp"
+#include "table_builder.hpp"
 
 namespace retort {
 

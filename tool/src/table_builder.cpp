@@ -1,5 +1,5 @@
 // Turns ModelClass into Table: type mapping, naming, a member's and a class's annotations.
-#include "schema_builder.hpp"
+#include "table_builder.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,7 +9,7 @@
 #include "dialects.hpp"
 #include "functions.hpp"
 #include "retort/revision.hpp"
-#include "schema_builder_parts.hpp"
+#include "schema_builder.hpp"
 
 namespace retort {
 

@@ -1,7 +1,7 @@
-// What the two halves of the diff share: the Differ, which matches and plans (diff.cpp) and
+// What the two halves of the diff share: the Differ, which matches and plans (differ.cpp) and
 // then orders the changes (diff_changes.cpp), and the pair of tables it plans.
-#ifndef RETORT_TOOL_DIFF_PARTS_HPP
-#define RETORT_TOOL_DIFF_PARTS_HPP
+#ifndef RETORT_TOOL_DIFFER_HPP
+#define RETORT_TOOL_DIFFER_HPP
 
 #include <map>
 #include <set>
@@ -43,7 +43,7 @@ class Differ {
   ChangeSet run();
 
  private:
-  // diff.cpp: tables and columns matched, each pair planned
+  // differ.cpp: tables and columns matched, each pair planned
   void error(const SourceLoc& loc, std::string message);
   void match_tables();
   const Table* old_table(const std::string& name) const;
@@ -76,4 +76,4 @@ class Differ {
 
 }  // namespace retort
 
-#endif  // RETORT_TOOL_DIFF_PARTS_HPP
+#endif  // RETORT_TOOL_DIFFER_HPP

@@ -1,7 +1,7 @@
 // What the files that build a Schema from models share: the Builder, the annotation rules it
 // checks against, and the small text helpers of both.
-#ifndef RETORT_TOOL_SCHEMA_BUILDER_PARTS_HPP
-#define RETORT_TOOL_SCHEMA_BUILDER_PARTS_HPP
+#ifndef RETORT_TOOL_TABLE_BUILDER_HPP
+#define RETORT_TOOL_TABLE_BUILDER_HPP
 
 #include <algorithm>
 #include <map>
@@ -52,7 +52,7 @@ class Builder {
   // annotation_rules.cpp
   Found check_annotations(const std::vector<Annotation>& annotations, Place place);
 
-  // schema_builder.cpp: a model's annotations into its Table
+  // table_builder.cpp: a model's annotations into its Table
   Table build_table(const ModelClass& m);
   void add_field(Table& t, const ModelField& f);
   void add_generated(const Table& t, Column& c, const Found& found, bool primary);
@@ -92,4 +92,4 @@ class Builder {
 
 }  // namespace retort
 
-#endif  // RETORT_TOOL_SCHEMA_BUILDER_PARTS_HPP
+#endif  // RETORT_TOOL_TABLE_BUILDER_HPP

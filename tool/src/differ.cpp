@@ -1,5 +1,5 @@
 // Compares two schemas table by table and column by column; chooses ALTER or rebuild.
-#include "diff.hpp"
+#include "differ.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "diff_parts.hpp"
+#include "diff.hpp"
 
 namespace retort {
 
