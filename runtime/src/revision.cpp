@@ -1,26 +1,19 @@
-// Reads and writes revision files: `-- +retort` headers, then Up, Down and Schema sections.
+// Reads revision files: `-- +retort` headers, then Up, Down and Schema sections.
 #include "retort/revision.hpp"
 
 #include <algorithm>
-#include <cstdint>
 #include <optional>
 #include <set>
 
 #include "retort/detail/cpp_keywords.hpp"
-#include "retort/detail/fnv1a.hpp"
 #include "retort/detail/functions.hpp"
 #include "retort/error.hpp"
+#include "revision_text.hpp"
 
 namespace retort {
 namespace {
 
-constexpr std::string_view kDirective = "-- +retort ";
-constexpr std::string_view kCopyMarker = "copy";
-constexpr std::string_view kHookMarker = "hook";
-constexpr std::string_view kFunctionMarker = "function:";
-constexpr std::string_view kLockMarker = "lock";
-constexpr std::string_view kCommitMarker = "commit";
-constexpr std::string_view kNoTransactionMarker = "no-transaction";
+using namespace detail::revision_text;  // the file's text: revision_text.hpp
 
 // C++'s keywords and alternative tokens: a hook's name becomes a function's name.
 constexpr std::string_view kCppKeywords[] = {"alignas",       "alignof",     "and",
@@ -80,71 +73,10 @@ enum class Section { kHeader, kUp, kDown, kOtherUp, kOtherDown, kSchema };
 // The dialects whose sections a file may carry besides SQLite's.
 bool known_dialect(std::string_view name) { return name == kPostgresql; }
 
-std::string_view trim(std::string_view s) {
-  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-// Calls `line` with each line of `text`, without its '\n'; a last line without one counts.
-template <typename LineFn>
-void for_each_line(std::string_view text, LineFn line) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    line(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
-}
-
-// Lines without trailing blanks or '\r', and without leading or trailing empty lines.
-std::string normalize_sql(std::string_view text) {
-  std::string out;
-  for_each_line(text, [&out](std::string_view line) {
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
-      line.remove_suffix(1);
-    }
-    out.append(line).push_back('\n');
-  });
-  return std::string(trim(out));
-}
-
-// A marker inside an Up or Down section ("copy: users"), or std::nullopt for another line.
-std::optional<SectionPart> section_marker(std::string_view directive_body) {
-  if (directive_body == kCommitMarker) return SectionPart{SectionPart::Kind::kCommit, {}};
-  if (directive_body == kNoTransactionMarker) {
-    return SectionPart{SectionPart::Kind::kNoTransaction, {}};
-  }
-  const std::size_t colon = directive_body.find(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  const std::string_view key = trim(directive_body.substr(0, colon));
-  const std::string_view value = trim(directive_body.substr(colon + 1));
-  if (key == kCopyMarker && !value.empty()) {
-    return SectionPart{SectionPart::Kind::kCopy, std::string(value)};
-  }
-  if (key == kHookMarker) return SectionPart{SectionPart::Kind::kHook, std::string(value)};
-  if (key == kLockMarker && !value.empty()) {
-    return SectionPart{SectionPart::Kind::kLock, std::string(value)};
-  }
-  return std::nullopt;
-}
-
 // The markers that only PostgreSQL's sections take: SQLite runs a revision in one transaction.
 bool postgresql_marker(SectionPart::Kind kind) {
   return kind == SectionPart::Kind::kCommit || kind == SectionPart::Kind::kNoTransaction ||
          kind == SectionPart::Kind::kLock;
-}
-
-// Whether `text` holds a line that is neither blank nor a `--` comment.
-bool has_statement(std::string_view text) {
-  bool found = false;
-  for_each_line(text, [&found](std::string_view line) {
-    line = trim(line);
-    found = found || (!line.empty() && line.substr(0, 2) != "--");
-  });
-  return found;
 }
 
 [[noreturn]] void fail(std::string_view file, int line, const std::string& message) {
@@ -196,21 +128,6 @@ void apply_header(Revision& r, std::string_view body, std::string_view file, int
 }
 
 }  // namespace
-
-std::string revision_checksum(std::string_view up_sql, std::string_view down_sql,
-                              const std::vector<DialectSections>& dialects) {
-  Fnv1a hash;
-  hash.add(normalize_sql(up_sql));
-  hash.add("\n-- +retort Down\n");
-  hash.add(normalize_sql(down_sql));
-  for (const DialectSections& d : dialects) {
-    hash.add("\n-- +retort Up " + d.dialect + "\n");
-    hash.add(normalize_sql(d.up_sql));
-    hash.add("\n-- +retort Down " + d.dialect + "\n");
-    hash.add(normalize_sql(d.down_sql));
-  }
-  return hash.hex();
-}
 
 const DialectSections* Revision::sections(std::string_view dialect) const {
   for (const DialectSections& d : dialects) {
@@ -398,229 +315,6 @@ Revision parse_revision(std::string_view text, std::string_view file_name) {
   RevisionParser parser(file_name);
   for_each_line(text, [&parser](std::string_view line) { parser.line(line); });
   return parser.finish();
-}
-
-std::string rebase_remedy(std::string_view first, std::string_view second) {
-  const auto stem = [](std::string_view name) {
-    return std::string(name.substr(0, name.rfind(".sql")));
-  };
-  return "two branches each added revisions after the same one; move the branch that was "
-         "merged in behind the other: 'retort rebase " +
-         stem(second) + "' or 'retort rebase " + stem(first) + "' (docs/branches.md)";
-}
-
-std::vector<Revision> load_revisions(const std::vector<RevisionSource>& sources,
-                                     const std::vector<Hook>& linked) {
-  std::vector<Revision> revisions;
-  revisions.reserve(sources.size());
-  for (const RevisionSource& s : sources) {
-    revisions.push_back(parse_revision(s.text, s.file_name));
-    for (Hook& hook : revisions.back().hooks) {
-      for (const Hook& l : linked) {
-        if (l.name != hook.name) continue;
-        if (l.function) hook.function = l.function;
-        if (l.postgresql_function) hook.postgresql_function = l.postgresql_function;
-      }
-    }
-  }
-  return order_revisions(std::move(revisions));
-}
-
-std::vector<Revision> order_revisions(std::vector<Revision> revisions) {
-  std::sort(revisions.begin(), revisions.end(),
-            [](const Revision& a, const Revision& b) { return a.id < b.id; });
-  for (std::size_t i = 0; i < revisions.size(); ++i) {
-    Revision& r = revisions[i];
-    const std::string expected_parent = i == 0 ? "" : revisions[i - 1].id;
-    if (i > 0 && r.id == expected_parent) {
-      throw Error("revision '" + r.id + "' exists twice: '" + revisions[i - 1].file_name +
-                  "' and '" + r.file_name + "'; " +
-                  rebase_remedy(revisions[i - 1].file_name, r.file_name));
-    }
-    if (i > 0 && r.parent != expected_parent && r.parent == revisions[i - 1].parent) {
-      throw Error("revisions '" + revisions[i - 1].file_name + "' and '" + r.file_name +
-                  "' both follow '" + (r.parent.empty() ? "base" : r.parent) + "'; " +
-                  rebase_remedy(revisions[i - 1].file_name, r.file_name));
-    }
-    if (r.parent != expected_parent) {
-      throw Error(r.file_name + ": parent '" + (r.parent.empty() ? "base" : r.parent) +
-                  "' is not the revision before it ('" +
-                  (expected_parent.empty() ? "base" : expected_parent) + "')");
-    }
-    if (r.baseline && i != 0) {
-      throw Error(r.file_name + ": only the first revision can be a baseline");
-    }
-    if (r.draft && i + 1 != revisions.size()) {
-      throw Error(r.file_name + ": a draft must be the newest revision; seal it or remove it");
-    }
-  }
-  return revisions;
-}
-
-std::string render_revision(const Revision& r) {
-  std::string out;
-  out += "-- Retort revision " + r.id + (r.draft ? " (draft)" : "") + "\n";
-  if (r.draft) {
-    out += "-- Written by the build from the models; `retort migrate -m MSG` seals it.\n";
-  }
-  out += std::string(kDirective) + "revision: " + r.id + "\n";
-  out += std::string(kDirective) + "parent: " + (r.parent.empty() ? "base" : r.parent) + "\n";
-  if (!r.message.empty()) out += std::string(kDirective) + "message: " + r.message + "\n";
-  if (r.draft) out += std::string(kDirective) + "draft\n";
-  if (r.baseline) out += std::string(kDirective) + "baseline\n";
-  for (const DialectSections& d : r.dialects) {
-    if (d.baseline) out += std::string(kDirective) + "baseline " + d.dialect + "\n";
-  }
-  if (r.foreign_keys_off) out += std::string(kDirective) + "foreign-keys: off\n";
-  for (const std::string& d : r.destructive) {
-    out += std::string(kDirective) + "destructive: " + d + "\n";
-  }
-  for (const std::string& old : r.rebased_from) {
-    out += std::string(kDirective) + "rebased-from: " + old + "\n";
-  }
-  const auto section = [&out](const std::string& name, const std::string& sql) {
-    out += "\n" + std::string(kDirective) + name + "\n";
-    if (!sql.empty()) out += normalize_sql(sql) + "\n";
-  };
-  if (r.has_sqlite) {
-    section("Up", r.up_sql);
-    section("Down", r.down_sql);
-  }
-  for (const DialectSections& d : r.dialects) {
-    section("Up " + d.dialect, d.up_sql);
-    section("Down " + d.dialect, d.down_sql);
-  }
-  if (!r.schema_json.empty()) {
-    out += "\n" + std::string(kDirective) + "Schema\n";
-    for_each_line(r.schema_json, [&out](std::string_view line) {
-      out.append("-- ").append(line).push_back('\n');
-    });
-  }
-  return out;
-}
-
-std::vector<SectionPart> split_section(std::string_view sql) {
-  std::vector<SectionPart> parts;
-  for_each_line(sql, [&parts](std::string_view line) {
-    const std::string_view directive = trim(line);
-    if (directive.substr(0, kDirective.size()) == kDirective) {
-      if (auto marker = section_marker(trim(directive.substr(kDirective.size())))) {
-        parts.push_back(std::move(*marker));
-        return;
-      }
-    }
-    if (parts.empty() || parts.back().kind != SectionPart::Kind::kSql) {
-      parts.push_back({SectionPart::Kind::kSql, {}});
-    }
-    parts.back().text.append(line).push_back('\n');
-  });
-  return parts;
-}
-
-std::vector<SectionPhase> section_phases(std::string_view sql) {
-  std::vector<SectionPhase> phases;
-  SectionPhase current;
-  bool works = false;  // the current phase holds a statement or a hook
-  const auto close = [&] {
-    if (works) phases.push_back(std::move(current));
-    current = SectionPhase{};
-    works = false;
-  };
-  bool outside_next = false;
-  for (SectionPart& part : split_section(sql)) {
-    switch (part.kind) {
-      case SectionPart::Kind::kCommit:
-        close();
-        break;
-      case SectionPart::Kind::kNoTransaction:
-        close();
-        outside_next = true;
-        break;
-      case SectionPart::Kind::kSql: {
-        const bool statement = has_statement(part.text);
-        works = works || statement;
-        current.parts.push_back(std::move(part));
-        if (outside_next && statement) {
-          current.transaction = false;
-          close();
-          outside_next = false;
-        }
-        break;
-      }
-      case SectionPart::Kind::kHook:
-        works = true;
-        current.parts.push_back(std::move(part));
-        break;
-      default:
-        current.parts.push_back(std::move(part));
-    }
-  }
-  close();
-  return phases;
-}
-
-std::string copy_marker(std::string_view table) {
-  return std::string(kDirective) + std::string(kCopyMarker) + ": " + std::string(table);
-}
-
-std::string hook_marker(std::string_view name) {
-  return std::string(kDirective) + std::string(kHookMarker) + ": " + std::string(name);
-}
-
-std::vector<std::string> section_hooks(std::string_view sql) {
-  std::vector<std::string> names;
-  for (const SectionPart& part : split_section(sql)) {
-    if (part.kind == SectionPart::Kind::kHook &&
-        std::find(names.begin(), names.end(), part.text) == names.end()) {
-      names.push_back(part.text);
-    }
-  }
-  return names;
-}
-
-std::vector<Revision> dialect_revisions(const std::vector<Revision>& revisions,
-                                        std::string_view dialect) {
-  if (dialect == kSqlite) {
-    for (const Revision& r : revisions) {
-      if (!r.has_sqlite) {
-        throw Error("revision " + r.id +
-                    " has no SQLite sections: the repository is for PostgreSQL alone (add "
-                    "sqlite to its DIALECTS)");
-      }
-    }
-    return revisions;
-  }
-  std::vector<Revision> out;
-  for (const Revision& r : revisions) {
-    const DialectSections* own = r.sections(dialect);
-    if (!own) {
-      if (out.empty()) continue;  // before the dialect's history starts
-      throw Error("revision " + r.id + " has no " + std::string(dialect) +
-                  " sections, but revision " + out.front().id +
-                  " started them; every later revision needs them");
-    }
-    Revision d = r;
-    d.up_sql = own->up_sql;
-    d.down_sql = own->down_sql;
-    d.baseline = own->baseline;
-    d.foreign_keys_off = false;
-    d.hooks.clear();
-    for (const std::string& sql : {own->up_sql, own->down_sql}) {
-      for (const std::string& name : section_hooks(sql)) {
-        const auto named = std::find_if(r.hooks.begin(), r.hooks.end(),
-                                        [&name](const Hook& h) { return h.name == name; });
-        const bool listed = std::any_of(d.hooks.begin(), d.hooks.end(),
-                                        [&name](const Hook& h) { return h.name == name; });
-        if (named != r.hooks.end() && !listed) d.hooks.push_back(*named);
-      }
-    }
-    out.push_back(std::move(d));
-  }
-  if (out.empty()) {
-    throw Error("the revisions have no " + std::string(dialect) + " sections: add " +
-                std::string(dialect) + " to the DIALECTS of add_migrations() (docs/postgresql.md)");
-  }
-  return out;
 }
 
 }  // namespace retort
