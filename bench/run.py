@@ -157,8 +157,8 @@ def bench_autogenerate(retort, runs, work):
         def alembic_run():
             sh(["alembic", "revision", "--autogenerate", "-m", "x"], cwd=d / "al")
 
-        r = median_time(retort_run, runs, retort_setup)
-        a = median_time(alembic_run, runs, alembic_setup)
+        r, a = interleaved_medians([(retort_run, retort_setup), (alembic_run, alembic_setup)],
+                                   runs)
         rows.append((f"{tables} table{'s' if tables > 1 else ''} × {columns} columns", r, a))
     return rows
 
@@ -206,12 +206,12 @@ def bench_apply(retort, runs, work):
         (d / "al" / "app.db").unlink(missing_ok=True)
 
     apply = retort.parent.parent / "bench" / "bench_apply"
-    r = median_time(lambda: sh([str(apply), str(d / "migrations"), str(db)]), runs, fresh)
-    c = median_time(lambda: sh([str(retort), "upgrade", "--dir", str(d / "migrations"),
-                                "--db", str(db)]), runs, fresh)
-    s = median_time(lambda: sh(f"sqlite3 {db} < {d / 'all.sql'}"), runs, fresh)
-    a = median_time(lambda: sh(["alembic", "upgrade", "head"], cwd=d / "al"), runs, fresh)
-    return r, c, s, a
+    return interleaved_medians(
+        [(lambda: sh([str(apply), str(d / "migrations"), str(db)]), fresh),
+         (lambda: sh([str(retort), "upgrade", "--dir", str(d / "migrations"), "--db", str(db)]),
+          fresh),
+         (lambda: sh(f"sqlite3 {db} < {d / 'all.sql'}"), fresh),
+         (lambda: sh(["alembic", "upgrade", "head"], cwd=d / "al"), fresh)], runs)
 
 
 def bench_rebuild(retort, runs, work, rows=1_000_000):
@@ -242,8 +242,8 @@ def bench_rebuild(retort, runs, work, rows=1_000_000):
         shutil.copyfile(base, db)
 
     apply = retort.parent.parent / "bench" / "bench_apply"
-    r = median_time(lambda: sh([str(apply), str(d / "migrations"), str(db)]), runs, fresh)
-    s = median_time(lambda: sh(f"sqlite3 {db} < {d / 'raw.sql'}"), runs, fresh)
+    r, s = interleaved_medians([(lambda: sh([str(apply), str(d / "migrations"), str(db)]), fresh),
+                                (lambda: sh(f"sqlite3 {db} < {d / 'raw.sql'}"), fresh)], runs)
     return rows, r, s
 
 
@@ -435,9 +435,9 @@ def bench_scan(retort, runs, work):
 
         sh([str(retort), "init", "--dir", str(mig)])
         scan()  # builds the cached PCH, as the first build does
-        s = median_time(scan, runs)
-        c = median_time(lambda: sh(["clang++", "-fsyntax-only", "-std=c++17", f"-I{include}",
-                                    "-DRETORT_SCANNER", str(d / "all.cpp")]), runs)
+        s, c = interleaved_medians(
+            [(scan, None), (lambda: sh(["clang++", "-fsyntax-only", "-std=c++17", f"-I{include}",
+                                        "-DRETORT_SCANNER", str(d / "all.cpp")]), None)], runs)
         rows.append((count, s, c))
     return rows
 
@@ -462,10 +462,11 @@ def bench_adopt(retort, runs, work, tables=1000):
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir()
 
-    ours = median_time(lambda: sh([str(retort), "init", "--from-db", str(db), "--dir",
-                                   str(target / "migrations"), "--models-out",
-                                   str(target / "models" / "schema.hpp")]), runs, clean)
-    schema = median_time(lambda: sh(["sqlite3", str(db), ".schema"]), runs)
+    ours, schema = interleaved_medians(
+        [(lambda: sh([str(retort), "init", "--from-db", str(db), "--dir",
+                      str(target / "migrations"), "--models-out",
+                      str(target / "models" / "schema.hpp")]), clean),
+         (lambda: sh(["sqlite3", str(db), ".schema"]), None)], runs)
     return tables, ours, schema
 
 

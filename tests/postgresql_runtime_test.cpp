@@ -111,6 +111,50 @@ TEST(PostgresqlRuntimeTest, AFailingStatementRollsItsRevisionBackAndIsNamed) {
   EXPECT_EQ(db.rows("SELECT to_regclass('tags') IS NULL"), std::vector<std::string>{"t"});
 }
 
+// The step's row goes in the round trip of its COMMIT: a failure of either is the step's, and
+// leaves nothing of it.
+TEST(PostgresqlRuntimeTest, AFailureAtCommitOrInTheRecordRollsItsRevisionBack) {
+  PgDatabase db;
+  const detail::pg::Conn conn = db.connect();
+  std::vector<Revision> at_commit = two_revisions();
+  at_commit.push_back(pg_revision("0003", "0002",
+                                  "CREATE TABLE likes (post_id BIGINT REFERENCES posts (id) "
+                                  "DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO likes VALUES (42);",
+                                  "DROP TABLE likes;"));
+  try {
+    upgrade(conn.get(), at_commit);
+    FAIL() << "upgrade succeeded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("violates foreign key constraint"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(current(conn.get()), "0002");
+  EXPECT_EQ(db.rows("SELECT to_regclass('likes') IS NULL"), std::vector<std::string>{"t"});
+
+  // The revision writes the row Retort records for it: the record fails, and is named.
+  std::vector<Revision> in_record = two_revisions();
+  in_record.push_back(pg_revision(
+      "0003", "0002",
+      "CREATE TABLE tags (id BIGINT);\nINSERT INTO retort_migrations (revision, checksum, "
+      "down_sql) VALUES ('0003', 'x', '');",
+      "DROP TABLE tags;"));
+  try {
+    upgrade(conn.get(), in_record);
+    FAIL() << "upgrade succeeded";
+  } catch (const MigrationError& e) {
+    EXPECT_EQ(e.revision(), "0003");
+    EXPECT_EQ(e.statement().rfind("INSERT INTO retort_migrations", 0), 0u) << e.statement();
+    EXPECT_NE(std::string(e.what()).find("duplicate key"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(current(conn.get()), "0002");
+  EXPECT_EQ(db.rows("SELECT to_regclass('tags') IS NULL"), std::vector<std::string>{"t"});
+  // The connection is usable, and the same call with a sound revision goes on.
+  std::vector<Revision> sound = two_revisions();
+  sound.push_back(
+      pg_revision("0003", "0002", "CREATE TABLE tags (id BIGINT);", "DROP TABLE tags;"));
+  EXPECT_EQ(upgrade(conn.get(), sound), std::vector<std::string>{"0003"});
+}
+
 TEST(PostgresqlRuntimeTest, RefusesATamperedRevisionAndADatabaseAheadChangingNothing) {
   PgDatabase db;
   const detail::pg::Conn conn = db.connect();
@@ -334,7 +378,9 @@ RETORT_HOOK_POSTGRESQL(fails_midway) {
   retort::detail::pg::exec(conn, "UPDATE users SET slug = 'half'");
   throw std::runtime_error("the hook gave up");
 }
-RETORT_HOOK_POSTGRESQL(changes_schema) { retort::detail::pg::exec(conn, "CREATE TABLE sneaky (x int)"); }
+RETORT_HOOK_POSTGRESQL(changes_schema) {
+  retort::detail::pg::exec(conn, "CREATE TABLE sneaky (x int)");
+}
 
 namespace retort {
 namespace {
@@ -348,8 +394,7 @@ std::vector<Revision> with_hook(const std::string& hook) {
                                                  "ALTER TABLE users DROP COLUMN slug;")};
   const std::vector<Hook> linked = {{"fill_slugs", nullptr, &hooks_postgresql::fill_slugs},
                                     {"fails_midway", nullptr, &hooks_postgresql::fails_midway},
-                                    {"changes_schema", nullptr,
-                                     &hooks_postgresql::changes_schema}};
+                                    {"changes_schema", nullptr, &hooks_postgresql::changes_schema}};
   for (Revision& r : revisions) {
     for (Hook& h : r.hooks) {
       for (const Hook& l : linked) {
@@ -400,8 +445,9 @@ TEST(PostgresqlHookTest, AHookRunsInsideItsRevisionAndItsFailureRollsItBack) {
 
 TEST(PostgresqlBadInputTest, AnUnreachableServerIsNamedWithoutItsPassword) {
   try {
-    detail::pg::connect("host=/nonexistent/socket port=5 user=retort password=s3cret "
-                        "dbname=app connect_timeout=2");
+    detail::pg::connect(
+        "host=/nonexistent/socket port=5 user=retort password=s3cret "
+        "dbname=app connect_timeout=2");
     FAIL() << "connected";
   } catch (const Error& e) {
     const std::string what = e.what();

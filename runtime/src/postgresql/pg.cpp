@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <cctype>
+#include <optional>
 
 namespace retort::detail::pg {
 namespace {
@@ -234,6 +235,25 @@ Conn connect(const std::string& conninfo) {
 
 Result exec(PGconn* conn, const std::string& sql) {
   return checked(conn, PQexec(conn, sql.c_str()));
+}
+
+std::vector<Result> exec_each(PGconn* conn, const std::string& sql) {
+  if (!PQsendQuery(conn, sql.c_str())) checked(conn, nullptr);  // throws libpq's message
+  std::vector<Result> out;
+  std::optional<Failure> failed;
+  while (PGresult* raw = PQgetResult(conn)) {  // every result is read, so the next query can go
+    if (failed) {
+      PQclear(raw);
+      continue;
+    }
+    try {
+      out.push_back(checked(conn, raw));
+    } catch (const Failure& f) {
+      failed = f;
+    }
+  }
+  if (failed) throw *failed;
+  return out;
 }
 
 Result exec(PGconn* conn, const std::string& sql,

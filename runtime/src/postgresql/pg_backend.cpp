@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -19,26 +20,32 @@ constexpr const char* kLockNotAvailable = "55P03";
 // 'RTRT': the first key of Retort's advisory locks; the second is the schema's.
 constexpr const char* kLockClass = "1381258324";
 
-// A step's transaction: BEGIN, the statements' lock_timeout and the runner lock in one round
-// trip (the lock polled: a waiter never sits in the server holding a snapshot, which would
-// deadlock with a concurrent index build), the version table the first time. Rolled back unless
-// committed.
+// A step's transaction: BEGIN, the statements' lock_timeout, the runner lock (polled: a waiter
+// never sits in the server holding a snapshot, which would deadlock with a concurrent index
+// build) and the version table's rows in one round trip; the table created the first time.
+// The step's record goes with its COMMIT. Rolled back unless committed.
 class Transaction final : public Held {
  public:
   Transaction(PGconn* conn, const PostgresqlOptions& options, const std::string& keys,
-              bool& table_ready)
-      : conn_(conn), table_ready_(table_ready) {
+              bool& table_ready, std::optional<std::vector<AppliedRow>>& rows,
+              Transaction*& current)
+      : conn_(conn), table_ready_(table_ready), rows_(rows), current_(current) {
     const auto give_up = std::chrono::steady_clock::now() + options.wait_for_runner;
-    // Notices ("already exists, skipping") stay off the application's output.
+    // Notices ("already exists, skipping") stay off the application's output. The rows are read
+    // by a statement of their own, after the lock: its snapshot sees the last holder's commit.
     const std::string begin =
         "BEGIN; SET LOCAL client_min_messages = warning; SET LOCAL lock_timeout = " +
         literal(std::to_string(options.lock_timeout.count()) + "ms") +
-        "; SELECT pg_try_advisory_xact_lock(" + keys + ")";
+        "; SELECT pg_try_advisory_xact_lock(" + keys + ")" + (table_ready_ ? "; " + kReadRows : "");
     std::chrono::milliseconds pause(10);
     for (;;) {
       open_ = true;
-      const Result got = exec(conn, begin);
-      if (value(got.get(), 0, 0) == "t") break;
+      const std::vector<Result> got = exec_each(conn, begin);
+      const PGresult* lock = got[table_ready_ ? got.size() - 2 : got.size() - 1].get();
+      if (value(lock, 0, 0) == "t") {
+        if (table_ready_) rows_ = rows_of(got.back().get());
+        break;
+      }
       exec(conn, "ROLLBACK");
       open_ = false;
       if (std::chrono::steady_clock::now() > give_up) {
@@ -51,12 +58,29 @@ class Transaction final : public Held {
     // Once a transaction of this connection committed, the table is there (the runner lock
     // keeps other Retort sessions from dropping it meanwhile).
     if (!table_ready_) exec(conn, kVersionTableDdl + ";\n" + kVersionTableColumns);
+    current_ = this;
   }
   ~Transaction() override {
+    if (current_ == this) {
+      current_ = nullptr;
+      rows_.reset();
+    }
     if (open_) try_exec(conn_, "ROLLBACK");
   }
+  // `sql` runs in the round trip of the COMMIT; `failed` turns its failure into the step's.
+  void defer(std::string sql, std::function<void(const Failure&)> failed) {
+    deferred_ = std::move(sql);
+    failed_ = std::move(failed);
+  }
   void commit() override {
-    exec(conn_, "COMMIT");
+    rows_.reset();
+    try {
+      exec(conn_, deferred_.empty() ? "COMMIT" : deferred_ + ";\nCOMMIT");
+    } catch (const Failure& f) {
+      // Still in the transaction: the deferred statement failed, not the COMMIT.
+      if (failed_ && in_transaction(conn_)) failed_(f);
+      throw;
+    }
     open_ = false;
     table_ready_ = true;
   }
@@ -77,7 +101,11 @@ class Transaction final : public Held {
 
   PGconn* conn_;
   bool& table_ready_;
+  std::optional<std::vector<AppliedRow>>& rows_;
+  Transaction*& current_;
   bool open_ = false;
+  std::string deferred_;
+  std::function<void(const Failure&)> failed_;
 };
 
 // The runner lock held by the session (taken while its transaction holds it, so at once), until
@@ -145,13 +173,19 @@ class PostgresqlBackend final : public Backend {
   bool at_head(const std::vector<Revision>& revisions) override {
     return pg::fingerprint_at_head(conn_, revisions);
   }
-  std::vector<AppliedRow> read_applied() override { return pg::read_applied(conn_); }
+  // Read in the round trip that began the step's transaction, when it did.
+  std::vector<AppliedRow> read_applied() override {
+    if (!rows_) return pg::read_applied(conn_);
+    std::vector<AppliedRow> rows = std::move(*rows_);
+    rows_.reset();
+    return rows;
+  }
 
   // Each step's transaction takes the lock (begin()).
   std::unique_ptr<Held> hold_runner_lock() override { return std::make_unique<Held>(); }
   std::unique_ptr<Held> begin(bool) override {
     if (keys_.empty()) keys_ = runner_lock_keys(conn_);
-    return std::make_unique<Transaction>(conn_, options_, keys_, table_ready_);
+    return std::make_unique<Transaction>(conn_, options_, keys_, table_ready_, rows_, transaction_);
   }
 
   void run_statements(const StepContext& c, const std::string& sql, const std::string&) override {
@@ -214,7 +248,13 @@ class PostgresqlBackend final : public Backend {
 
   void record(const StepContext& c, const std::vector<AppliedRow>& applied,
               const Step& step) override {
-    pg::record(conn_, step, c.done, pg::fingerprint_sql(after(applied, step)));
+    // With the COMMIT that follows: one round trip (the executor commits at once).
+    const std::string sql = pg::record_sql(step);
+    if (!transaction_) throw MigrationError(step.revision, sql, "no transaction is open", c.done);
+    transaction_->defer(sql + ";\n" + pg::fingerprint_sql(after(applied, step)),
+                        [revision = step.revision, sql, done = c.done](const Failure& f) {
+                          throw MigrationError(revision, sql, f.what(), done);
+                        });
   }
   std::string stored_down_sql(const std::string& revision,
                               const std::vector<std::string>& done) override {
@@ -276,6 +316,8 @@ class PostgresqlBackend final : public Backend {
   std::optional<bool> through_pooler_;
   std::string keys_;          ///< the runner lock's, read once
   bool table_ready_ = false;  ///< a transaction of this call committed: the version table exists
+  std::optional<std::vector<AppliedRow>> rows_;  ///< read as the step's transaction began
+  Transaction* transaction_ = nullptr;           ///< the step's, while it lasts
 };
 
 }  // namespace

@@ -42,16 +42,13 @@ constexpr const char* kUndefinedColumn = "42703";
 
 // The rows, with what a revision applied in part left (phases_done is NULL once it is whole).
 std::vector<AppliedRow> read_rows(PGconn* conn, bool with_phases) {
+  if (with_phases) return rows_of(exec(conn, kReadRows).get());
   std::vector<AppliedRow> rows;
-  const std::string phases = with_phases ? ", phases_done, reverting, phase_sql" : "";
   query_rows(
       conn,
-      "SELECT revision, checksum, draft" + phases + " FROM " + kVersionTable + " ORDER BY revision",
-      [&rows, with_phases](const std::vector<std::string>& r) {
+      std::string("SELECT revision, checksum, draft FROM ") + kVersionTable + " ORDER BY revision",
+      [&rows](const std::vector<std::string>& r) {
         rows.push_back({r[0], r[1], r[2] == "t", false, {}});
-        if (with_phases && r[3] != "NULL") {
-          rows.back().partial = Partial{r[4] == "t", std::stoi(r[3]), r[5]};
-        }
       });
   return rows;
 }
@@ -61,6 +58,26 @@ std::string fingerprint_comment(std::int32_t value) {
 }
 
 }  // namespace
+
+const std::string kReadRows =
+    std::string("SELECT revision, checksum, draft, phases_done, reverting, phase_sql FROM ") +
+    kVersionTable + " ORDER BY revision";
+
+std::vector<AppliedRow> rows_of(const PGresult* result) {
+  std::vector<AppliedRow> rows;
+  for (int i = 0; i < PQntuples(result); ++i) {
+    rows.push_back({PQgetvalue(result, i, 0),
+                    PQgetvalue(result, i, 1),
+                    std::string_view(PQgetvalue(result, i, 2)) == "t",
+                    false,
+                    {}});
+    if (!PQgetisnull(result, i, 3)) {
+      rows.back().partial = Partial{std::string_view(PQgetvalue(result, i, 4)) == "t",
+                                    std::stoi(PQgetvalue(result, i, 3)), value(result, i, 5)};
+    }
+  }
+  return rows;
+}
 
 std::vector<AppliedRow> read_applied(PGconn* conn) {
   try {
@@ -76,23 +93,23 @@ std::vector<AppliedRow> read_applied(PGconn* conn) {
   }
 }
 
-void record(PGconn* conn, const Step& step, const std::vector<std::string>& done,
-            const std::string& then) {
-  std::string sql;
+std::string record_sql(const Step& step) {
   switch (step.kind) {
     case Step::kApply:
-      sql = insert_row_sql(*step.up);
-      break;
+      return insert_row_sql(*step.up);
     case Step::kRevert:
-      sql = delete_row_sql(step.revision);
-      break;
+      return delete_row_sql(step.revision);
     case Step::kMarkSealed:
-      sql = std::string("UPDATE ") + kVersionTable +
-            " SET draft = FALSE WHERE revision = " + literal(step.revision);
       break;
   }
+  return std::string("UPDATE ") + kVersionTable +
+         " SET draft = FALSE WHERE revision = " + literal(step.revision);
+}
+
+void record(PGconn* conn, const Step& step, const std::vector<std::string>& done) {
+  const std::string sql = record_sql(step);
   try {
-    exec(conn, then.empty() ? sql : sql + ";\n" + then);  // one round trip
+    exec(conn, sql);
   } catch (const Failure& f) {
     throw MigrationError(step.revision, sql, f.what(), done);
   }

@@ -9,6 +9,7 @@
 #include "../plan.hpp"
 
 typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
 
 namespace retort::detail::pg {
 
@@ -22,10 +23,15 @@ extern const std::string kVersionTableColumns;
 /// transaction only: inside one, create the table first). Throws Error.
 std::vector<AppliedRow> read_applied(PGconn* conn);
 
-/// Records what `step` did, then runs `then` (the fingerprint) in the same round trip. Throws
-/// MigrationError naming the step's revision.
-void record(PGconn* conn, const Step& step, const std::vector<std::string>& done,
-            const std::string& then = "");
+/// The statement that reads the rows of a table with the phase columns, and its result's rows:
+/// a step's transaction reads them in the round trip that begins it.
+extern const std::string kReadRows;
+std::vector<AppliedRow> rows_of(const PGresult* result);
+
+/// The statement that records what `step` did; record() runs it. Throws MigrationError naming
+/// the step's revision.
+std::string record_sql(const Step& step);
+void record(PGconn* conn, const Step& step, const std::vector<std::string>& done);
 
 /// Records that `phases_done` of the `phases` of `sql`, the section `step` runs, are done: the
 /// row of a revision under way (phases_done, reverting, phase_sql), or the row of a revision

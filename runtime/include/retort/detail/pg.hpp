@@ -54,6 +54,10 @@ std::string printable(const std::string& conninfo);
 /// server's message (and its detail and hint lines).
 Result exec(PGconn* conn, const std::string& sql);
 
+/// Runs the statements of `sql` in one round trip (the simple protocol) and returns each one's
+/// result. Throws Failure with the first failure's message.
+std::vector<Result> exec_each(PGconn* conn, const std::string& sql);
+
 /// Runs one statement with text parameters $1, $2, ... (std::nullopt: NULL). Throws Failure.
 Result exec(PGconn* conn, const std::string& sql,
             const std::vector<std::optional<std::string>>& params);
