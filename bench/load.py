@@ -14,12 +14,10 @@ autogenerate writes for the same change, applied by `alembic upgrade head`. Each
 and once while a long reader holds ACCESS SHARE on the table. Per statement: its wall time and
 any error.
 """
-import argparse
 import json
 import random
 import re
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -576,39 +574,9 @@ def section(f, runs):
     return lines
 
 
-def replace_section(lines):
-    """Puts section 12 into bench/README.md in place of the one there (or at the end)."""
-    readme = ROOT / "bench" / "README.md"
-    text = readme.read_text()
-    block = "\n".join(lines) + "\n"
-    pattern = re.compile(r"^## 12\. .*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block + "\n", text, count=1).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + block
-    readme.write_text(text)
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build", default=str(ROOT / "build-bench"))
-    parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--no-build", action="store_true", help="use DIR as it is")
-    args = parser.parse_args()
-    build_dir = Path(args.build)
-    run.ensure_packages()
-    if not args.no_build:
-        run.build(build_dir)
-    with tempfile.TemporaryDirectory(prefix="retort-bench-", dir="/tmp") as tmp:
-        f = bench_load(build_dir, args.runs, Path(tmp), args.rows)
-    lines = section(f, args.runs)
-    rows = "" if args.rows == 1_000_000 else f" --rows {args.rows}"
-    lines.insert(2, f"Command: `python3 bench/load.py --runs {args.runs}{rows}`, "
-                    f"{run.datetime.date.today().isoformat()}, on the machine of the other "
-                    "sections (2 cores: the server, the migration and the 8 clients share them).\n")
-    replace_section(lines)
-    print("\n".join(lines))
+    run.section_main(__doc__, 12, "load.py", bench_load, section, runs=1, rows=1_000_000,
+                     note=" (2 cores: the server, the migration and the 8 clients share them)")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,7 @@ the same run:
 - autogenerate with both dialects (the PostgreSQL section proven on the server) beside Alembic's
   autogenerate against the same server.
 """
-import argparse
-import re
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -252,33 +249,10 @@ def section(f, runs):
     return lines
 
 
-def replace_section(lines):
-    readme = ROOT / "bench" / "README.md"
-    text = readme.read_text()
-    block = "\n".join(lines) + "\n"
-    pattern = re.compile(r"## 11\. PostgreSQL.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
-    readme.write_text(text)
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build", default=str(ROOT / "build-bench"))
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--no-build", action="store_true", help="use DIR as it is")
-    args = parser.parse_args()
-    build_dir = Path(args.build)
-    run.ensure_packages()
-    if not args.no_build:
-        run.build(build_dir)
-    with tempfile.TemporaryDirectory(prefix="retort-bench-", dir="/tmp") as tmp:
-        f = bench_postgresql(build_dir, args.runs, Path(tmp))
-    lines = section(f, args.runs)
-    lines.insert(2, f"Command: `python3 bench/postgresql.py --runs {args.runs}` (median of "
-                    f"{args.runs} runs), {run.datetime.date.today().isoformat()}, on the machine "
-                    "of the other sections.\n")
-    replace_section(lines)
-    print("\n".join(lines))
+    run.section_main(__doc__, 11, "postgresql.py",
+                     lambda build, runs, work, _: bench_postgresql(build, runs, work), section,
+                     runs=5)
 
 
 if __name__ == "__main__":

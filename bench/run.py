@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -468,6 +469,48 @@ def bench_adopt(retort, runs, work, tables=1000):
                       str(target / "models" / "schema.hpp")]), clean),
          (lambda: sh(["sqlite3", str(db), ".schema"]), None)], runs)
     return tables, ours, schema
+
+
+def replace_section(number, lines):
+    """Puts section `number` into bench/README.md in place of the one there, or before the notes
+    on missed targets."""
+    readme = ROOT / "bench" / "README.md"
+    text = readme.read_text()
+    block = "\n".join(lines).rstrip() + "\n\n"
+    pattern = re.compile(rf"^## {number}\. .*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text, count=1)
+    else:
+        at = text.find("## Where a target is missed")
+        text = text[:at] + block + text[at:] if at >= 0 else text.rstrip() + "\n\n" + block
+    readme.write_text(text.rstrip() + "\n")
+
+
+def section_main(doc, number, script, measure, section, runs, rows=None, note=""):
+    """The main() of a section's own script (transfer.py, postgresql.py, load.py): installs and
+    builds as this file does (or uses the build as it is: --no-build), measures with
+    measure(build_dir, runs, work, rows), and writes section(figures, runs) with the command that
+    made it in place of its part of bench/README.md."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--build", default=str(ROOT / "build-bench"))
+    parser.add_argument("--runs", type=int, default=runs)
+    if rows:
+        parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--no-build", action="store_true", help="use DIR as it is")
+    args = parser.parse_args()
+    build_dir = Path(args.build)
+    ensure_packages()
+    if not args.no_build:
+        build(build_dir)
+    with tempfile.TemporaryDirectory(prefix="retort-bench-", dir="/tmp") as tmp:
+        figures = measure(build_dir, args.runs, Path(tmp), getattr(args, "rows", None))
+    lines = section(figures, args.runs)
+    more = f" --rows {args.rows}" if rows and args.rows != rows else ""
+    lines.insert(2, f"Command: `python3 bench/{script} --runs {args.runs}{more}`, "
+                    f"{datetime.date.today().isoformat()}, on the machine of the other "
+                    f"sections{note}.\n")
+    replace_section(number, lines)
+    print("\n".join(lines))
 
 
 def machine():

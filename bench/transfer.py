@@ -7,11 +7,9 @@ run.py runs it with the other sections; on its own it builds as run.py does, run
 only and replaces its part of bench/README.md. It installs pgloader (Debian's package) when
 missing and runs a throwaway PostgreSQL server (tests/postgresql_server.cmake) for the run.
 """
-import argparse
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -208,39 +206,12 @@ def section(f, runs):
     ]
 
 
-def replace_section(lines):
-    """Puts section 10 into bench/README.md in place of the one there (or before the notes)."""
-    readme = ROOT / "bench" / "README.md"
-    text = readme.read_text()
-    new = "\n".join(lines) + "\n"
-    pattern = re.compile(r"^## 10\. .*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: new + "\n", text, count=1)
-    else:
-        marker = "## Where a target is missed"
-        at = text.find(marker)
-        text = text[:at] + new + "\n" + text[at:] if at >= 0 else text + "\n" + new
-    readme.write_text(text)
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build", default=str(ROOT / "build-bench"))
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--no-build", action="store_true", help="use DIR as it is")
-    args = parser.parse_args()
-    build_dir = Path(args.build)
-    if not args.no_build:
-        run.build(build_dir)
-    with tempfile.TemporaryDirectory(prefix="retort-bench-", dir="/tmp") as tmp:
-        f = bench_transfer(build_dir / "tool" / "retort", args.runs, Path(tmp), args.rows)
-    lines = section(f, args.runs)
-    lines.insert(2, f"Command: `python3 bench/transfer.py --runs {args.runs}` (median of "
-                    f"{args.runs} runs), {run.datetime.date.today().isoformat()}, on the machine "
-                    "of the other sections (shared: figures move by 10–20 % between runs).\n")
-    replace_section(lines)
-    print("\n".join(lines))
+    run.section_main(__doc__, 10, "transfer.py",
+                     lambda build, runs, work, rows: bench_transfer(build / "tool" / "retort",
+                                                                    runs, work, rows),
+                     section, runs=3, rows=1_000_000,
+                     note=" (shared: figures move by 10–20 % between runs)")
 
 
 if __name__ == "__main__":

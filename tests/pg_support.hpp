@@ -13,8 +13,23 @@
 #include <vector>
 
 #include "retort/detail/pg.hpp"
+#include "retort/revision.hpp"
 
 namespace retort::testing {
+
+/// A revision with PostgreSQL sections alone, as read from its file.
+inline Revision pg_revision(const std::string& id, const std::string& parent, const std::string& up,
+                            const std::string& down, bool draft = false) {
+  Revision r;
+  r.id = id;
+  r.parent = parent;
+  r.file_name = id + (draft ? "_draft.sql" : "_rev.sql");
+  r.draft = draft;
+  r.message = draft ? "" : "rev " + id;
+  r.dialects.push_back({kPostgresql, up, down, false});
+  r.has_sqlite = false;
+  return parse_revision(render_revision(r), r.file_name);
+}
 
 /// The server the tests' CTest fixture started: a libpq connection string without dbname.
 inline std::string postgresql_server() {

@@ -35,17 +35,7 @@ constexpr milliseconds kLockTimeout{300};
 // 2-core machine; far below kReaderHolds, which is what a statement waits without the bound.
 constexpr milliseconds kMargin{1000};
 
-Revision pg_revision(const std::string& id, const std::string& parent, const std::string& up,
-                     const std::string& down) {
-  Revision r;
-  r.id = id;
-  r.parent = parent;
-  r.file_name = id + "_rev.sql";
-  r.message = "rev " + id;
-  r.dialects.push_back({kPostgresql, up, down, false});
-  r.has_sqlite = false;
-  return parse_revision(render_revision(r), r.file_name);
-}
+using testing::pg_revision;
 
 std::vector<Revision> revisions() {
   return {

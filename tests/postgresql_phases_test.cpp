@@ -15,18 +15,7 @@ namespace {
 
 using testing::PgDatabase;
 
-Revision pg_revision(const std::string& id, const std::string& parent, const std::string& up,
-                     const std::string& down, bool draft = false) {
-  Revision r;
-  r.id = id;
-  r.parent = parent;
-  r.file_name = id + (draft ? "_draft.sql" : "_rev.sql");
-  r.draft = draft;
-  r.message = draft ? "" : "rev " + id;
-  r.dialects.push_back({kPostgresql, up, down, false});
-  r.has_sqlite = false;
-  return parse_revision(render_revision(r), r.file_name);
-}
+using testing::pg_revision;
 
 const Revision& base() {
   static const Revision r = pg_revision("0001", "",

@@ -41,11 +41,10 @@ class Pgbouncer {
     fs::create_directories(dir_);
     const std::string server = testing::postgresql_server();
     testing::write_text(dir_ / "pgbouncer.ini",
-                        "[databases]\n* = host=" + setting(server, "host") +
-                            " port=" + setting(server, "port") + " user=" +
-                            setting(server, "user") +
-                            "\n[pgbouncer]\nlisten_addr =\nlisten_port = " +
-                            std::to_string(kPort) + "\nunix_socket_dir = " + dir_.string() +
+                        "[databases]\n* = host=" + setting(server, "host") + " port=" +
+                            setting(server, "port") + " user=" + setting(server, "user") +
+                            "\n[pgbouncer]\nlisten_addr =\nlisten_port = " + std::to_string(kPort) +
+                            "\nunix_socket_dir = " + dir_.string() +
                             "\nauth_type = any\npool_mode = transaction\nlogfile = " +
                             (dir_ / "pgbouncer.log").string() + "\n");
     uid_t uid = 0;
@@ -69,8 +68,8 @@ class Pgbouncer {
   }
   /// A connection string for database `name` through it.
   std::string url(const std::string& name) const {
-    return "host=" + dir_.string() + " port=" + std::to_string(kPort) + " user=" +
-           setting(testing::postgresql_server(), "user") + " dbname=" + name;
+    return "host=" + dir_.string() + " port=" + std::to_string(kPort) +
+           " user=" + setting(testing::postgresql_server(), "user") + " dbname=" + name;
   }
   /// A connection through it, once it listens.
   detail::pg::Conn connect(const std::string& name) const {
@@ -89,17 +88,7 @@ class Pgbouncer {
   std::unique_ptr<ChildProcess> process_;
 };
 
-Revision pg_revision(const std::string& id, const std::string& parent, const std::string& up,
-                     const std::string& down) {
-  Revision r;
-  r.id = id;
-  r.parent = parent;
-  r.file_name = id + "_rev.sql";
-  r.message = "rev " + id;
-  r.dialects.push_back({kPostgresql, up, down, false});
-  r.has_sqlite = false;
-  return parse_revision(render_revision(r), r.file_name);
-}
+using testing::pg_revision;
 
 TEST(PostgresqlPoolerTest, TransactionModeAppliesWholeRevisionsAndRefusesPhasesWithinFiveSeconds) {
   if (!fs::exists(kPgbouncer)) GTEST_SKIP() << "no pgbouncer (Debian: apt-get install pgbouncer)";

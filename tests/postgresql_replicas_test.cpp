@@ -20,17 +20,7 @@ namespace {
 using testing::ChildProcess;
 using testing::PgDatabase;
 
-Revision pg_revision(const std::string& id, const std::string& parent, const std::string& up,
-                     const std::string& down) {
-  Revision r;
-  r.id = id;
-  r.parent = parent;
-  r.file_name = id + "_rev.sql";
-  r.message = "rev " + id;
-  r.dialects.push_back({kPostgresql, up, down, false});
-  r.has_sqlite = false;
-  return parse_revision(render_revision(r), r.file_name);
-}
+using testing::pg_revision;
 
 // Three revisions; the third in phases, with two indexes built concurrently. Each logs itself,
 // so that a phase run twice shows.
@@ -41,7 +31,8 @@ std::vector<Revision> revisions() {
                   "CREATE TABLE log (n INTEGER PRIMARY KEY);\n"
                   "INSERT INTO t SELECT g, g FROM generate_series(1, 2000) g;",
                   "DROP TABLE log;\nDROP TABLE t;"),
-      pg_revision("0002", "0001", "ALTER TABLE t ADD COLUMN y INTEGER;\nINSERT INTO log VALUES (2);",
+      pg_revision("0002", "0001",
+                  "ALTER TABLE t ADD COLUMN y INTEGER;\nINSERT INTO log VALUES (2);",
                   "DELETE FROM log WHERE n = 2;\nALTER TABLE t DROP COLUMN y;"),
       pg_revision("0003", "0002",
                   "ALTER TABLE t ADD CONSTRAINT ck_t_x CHECK (x > 0) NOT VALID;\n"
