@@ -1,7 +1,6 @@
 // An adopted PostgreSQL database's views, functions, triggers and extensions, as
 // POSTGRESQL_OBJECTS statements; what cannot be declared of them named.
 #include "pg_adopt.hpp"
-
 #include "retort/detail/pg.hpp"
 #include "retort/revision.hpp"
 

@@ -4,9 +4,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "adopt_database.hpp"
 #include "diagnostic.hpp"
 #include "pg_adopt.hpp"
-#include "adopt_database.hpp"
 #include "pipeline.hpp"
 #include "retort/detail/pg.hpp"
 #include "retort/detail/sqlite.hpp"

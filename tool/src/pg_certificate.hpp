@@ -30,8 +30,7 @@ constexpr std::chrono::milliseconds kLongLock{50};
 class LockObserver {
  public:
   /// Certifies `revision`'s statements in one direction into `out`, in the order they run.
-  LockObserver(PGconn* conn, std::string revision, bool reverting,
-               std::vector<StatementLock>& out);
+  LockObserver(PGconn* conn, std::string revision, bool reverting, std::vector<StatementLock>& out);
   void operator()(const Progress& p);
 
  private:
