@@ -14,21 +14,17 @@
 
 #include "retort/detail/pg.hpp"
 #include "retort/revision.hpp"
+#include "revision_support.hpp"
 
 namespace retort::testing {
 
 /// A revision with PostgreSQL sections alone, as read from its file.
 inline Revision pg_revision(const std::string& id, const std::string& parent, const std::string& up,
                             const std::string& down, bool draft = false) {
-  Revision r;
-  r.id = id;
-  r.parent = parent;
-  r.file_name = id + (draft ? "_draft.sql" : "_rev.sql");
-  r.draft = draft;
-  r.message = draft ? "" : "rev " + id;
+  Revision r = revision_head(id, parent, draft);
   r.dialects.push_back({kPostgresql, up, down, false});
   r.has_sqlite = false;
-  return parse_revision(render_revision(r), r.file_name);
+  return as_read(r);
 }
 
 /// The server the tests' CTest fixture started: a libpq connection string without dbname.

@@ -37,22 +37,10 @@ class PostgresqlAdoptTest : public ::testing::Test {
   }
   // `retort migrate -m MSG` over the adopted header and objects file, as a build scans them.
   testing::Cli migrate(const std::string& message, const std::string& dialects = "postgresql") {
-    std::vector<std::string> args = {"migrate",
-                                     "-m",
-                                     message,
-                                     "--dir",
-                                     dir().string(),
-                                     "--pch-dir",
-                                     (tmp_.path() / "pch").string(),
-                                     "--dialects",
-                                     dialects,
-                                     "--models",
-                                     header().string()};
-    if (std::filesystem::exists(objects())) {
-      args.insert(args.end(), {"--postgresql-objects", objects().string()});
-    }
-    args.insert(args.end(), {"--", "-I" RETORT_ANNOTATIONS_DIR});
-    return cli(args);
+    std::vector<std::string> more;
+    if (std::filesystem::exists(objects())) more = {"--postgresql-objects", objects().string()};
+    return testing::migrate_models(message, dir().string(), (tmp_.path() / "pch").string(),
+                                   dialects, header().string(), more);
   }
   testing::Cli upgrade(const PgDatabase& db) {
     return cli({"upgrade", "--dir", dir().string(), "--db", db.url()});

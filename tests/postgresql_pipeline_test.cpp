@@ -26,20 +26,8 @@ class PostgresqlPipelineTest : public ::testing::Test {
   // `retort migrate -m MSG` over models.hpp (and the objects files given) with `dialects`.
   testing::Cli migrate(const std::string& message, const std::string& dialects,
                        std::vector<std::string> more = {}) {
-    std::vector<std::string> args = {"migrate",
-                                     "-m",
-                                     message,
-                                     "--dir",
-                                     dir().string(),
-                                     "--pch-dir",
-                                     (tmp_.path() / "pch").string(),
-                                     "--dialects",
-                                     dialects,
-                                     "--models",
-                                     (tmp_.path() / "models.hpp").string()};
-    args.insert(args.end(), more.begin(), more.end());
-    args.insert(args.end(), {"--", "-I" RETORT_ANNOTATIONS_DIR});
-    return cli(args);
+    return testing::migrate_models(message, dir().string(), (tmp_.path() / "pch").string(),
+                                   dialects, (tmp_.path() / "models.hpp").string(), more);
   }
   void models(const std::string& body) {
     testing::write_text(tmp_.path() / "models.hpp",

@@ -18,16 +18,11 @@ using testing::PgDatabase;
 // A revision with SQLite sections (trivial) and PostgreSQL ones, as read from its file.
 Revision pg_revision(const std::string& id, const std::string& parent, const std::string& up,
                      const std::string& down, bool draft = false, bool baseline = false) {
-  Revision r;
-  r.id = id;
-  r.parent = parent;
-  r.file_name = id + (draft ? "_draft.sql" : "_rev.sql");
-  r.draft = draft;
-  r.message = draft ? "" : "rev " + id;
+  Revision r = testing::revision_head(id, parent, draft);
   r.up_sql = "SELECT 1;";
   r.down_sql = "SELECT 1;";
   r.dialects.push_back({kPostgresql, up, down, baseline});
-  return parse_revision(render_revision(r), r.file_name);
+  return testing::as_read(r);
 }
 
 std::vector<Revision> two_revisions() {

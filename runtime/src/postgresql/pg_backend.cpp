@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "pg_locks.hpp"
 #include "pg_outside.hpp"
@@ -27,9 +28,8 @@ constexpr const char* kLockClass = "1381258324";
 class Transaction final : public Held {
  public:
   Transaction(PGconn* conn, const PostgresqlOptions& options, const std::string& keys,
-              bool& table_ready, std::optional<std::vector<AppliedRow>>& rows,
-              Transaction*& current)
-      : conn_(conn), table_ready_(table_ready), rows_(rows), current_(current) {
+              bool& table_ready, Transaction*& current)
+      : conn_(conn), table_ready_(table_ready), current_(current) {
     const auto give_up = std::chrono::steady_clock::now() + options.wait_for_runner;
     // Notices ("already exists, skipping") stay off the application's output. The rows are read
     // by a statement of their own, after the lock: its snapshot sees the last holder's commit.
@@ -61,10 +61,7 @@ class Transaction final : public Held {
     current_ = this;
   }
   ~Transaction() override {
-    if (current_ == this) {
-      current_ = nullptr;
-      rows_.reset();
-    }
+    if (current_ == this) current_ = nullptr;
     if (open_) try_exec(conn_, "ROLLBACK");
   }
   // `sql` runs in the round trip of the COMMIT; `failed` turns its failure into the step's.
@@ -72,8 +69,10 @@ class Transaction final : public Held {
     deferred_ = std::move(sql);
     failed_ = std::move(failed);
   }
+  // The version table's rows read as it began, once (the step plans from them); none when it
+  // began before the table was sure to exist.
+  std::optional<std::vector<AppliedRow>> take_rows() { return std::exchange(rows_, std::nullopt); }
   void commit() override {
-    rows_.reset();
     try {
       exec(conn_, deferred_.empty() ? "COMMIT" : deferred_ + ";\nCOMMIT");
     } catch (const Failure& f) {
@@ -101,8 +100,8 @@ class Transaction final : public Held {
 
   PGconn* conn_;
   bool& table_ready_;
-  std::optional<std::vector<AppliedRow>>& rows_;
   Transaction*& current_;
+  std::optional<std::vector<AppliedRow>> rows_;
   bool open_ = false;
   std::string deferred_;
   std::function<void(const Failure&)> failed_;
@@ -175,17 +174,17 @@ class PostgresqlBackend final : public Backend {
   }
   // Read in the round trip that began the step's transaction, when it did.
   std::vector<AppliedRow> read_applied() override {
-    if (!rows_) return pg::read_applied(conn_);
-    std::vector<AppliedRow> rows = std::move(*rows_);
-    rows_.reset();
-    return rows;
+    if (transaction_) {
+      if (std::optional<std::vector<AppliedRow>> rows = transaction_->take_rows()) return *rows;
+    }
+    return pg::read_applied(conn_);
   }
 
   // Each step's transaction takes the lock (begin()).
   std::unique_ptr<Held> hold_runner_lock() override { return std::make_unique<Held>(); }
   std::unique_ptr<Held> begin(bool) override {
     if (keys_.empty()) keys_ = runner_lock_keys(conn_);
-    return std::make_unique<Transaction>(conn_, options_, keys_, table_ready_, rows_, transaction_);
+    return std::make_unique<Transaction>(conn_, options_, keys_, table_ready_, transaction_);
   }
 
   void run_statements(const StepContext& c, const std::string& sql, const std::string&) override {
@@ -316,8 +315,7 @@ class PostgresqlBackend final : public Backend {
   std::optional<bool> through_pooler_;
   std::string keys_;          ///< the runner lock's, read once
   bool table_ready_ = false;  ///< a transaction of this call committed: the version table exists
-  std::optional<std::vector<AppliedRow>> rows_;  ///< read as the step's transaction began
-  Transaction* transaction_ = nullptr;           ///< the step's, while it lasts
+  Transaction* transaction_ = nullptr;  ///< the step's, while it lasts
 };
 
 }  // namespace
